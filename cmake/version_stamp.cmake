@@ -1,0 +1,21 @@
+# Writes the version source with the current git hash; touches the file only when it changes.
+execute_process(COMMAND git -C "${SOURCE_DIR}" rev-parse --short=12 HEAD
+                OUTPUT_VARIABLE hash OUTPUT_STRIP_TRAILING_WHITESPACE ERROR_QUIET RESULT_VARIABLE rc)
+if(NOT rc EQUAL 0 OR hash STREQUAL "")
+  set(hash "unknown")
+else()
+  execute_process(COMMAND git -C "${SOURCE_DIR}" status --porcelain --untracked-files=no
+                  OUTPUT_VARIABLE dirty OUTPUT_STRIP_TRAILING_WHITESPACE ERROR_QUIET)
+  if(NOT dirty STREQUAL "")
+    string(APPEND hash "-dirty")
+  endif()
+endif()
+set(content "#include \"common/version.hpp\"\nnamespace llmsweep {\nstd::string_view version() { return \"${VERSION}\"; }\nstd::string_view git_hash() { return \"${hash}\"; }\n}  // namespace llmsweep\n")
+if(EXISTS "${OUT}")
+  file(READ "${OUT}" old)
+else()
+  set(old "")
+endif()
+if(NOT old STREQUAL content)
+  file(WRITE "${OUT}" "${content}")
+endif()

@@ -1,0 +1,41 @@
+#include "common/error.hpp"
+
+#include <utility>
+
+namespace llmsweep {
+namespace {
+
+std::string locate(const std::string& file, const std::string& key, int line, int column,
+                   const std::string& message) {
+  // Appends piece by piece: GCC 12 warns falsely (-Wrestrict) on chained temporaries here.
+  std::string out = file;
+  if (line > 0) {
+    out.append(":").append(std::to_string(line));
+    if (column > 0) out.append(":").append(std::to_string(column));
+  }
+  if (!key.empty()) {
+    if (!out.empty()) out.append(": ");
+    out.append("key '").append(key).append("'");
+  }
+  if (!out.empty()) out.append(": ");
+  out.append(message);
+  return out;
+}
+
+}  // namespace
+
+ConfigError::ConfigError(std::string file, std::string key, int line, int column,
+                         const std::string& message)
+    : Error(locate(file, key, line, column, message)),
+      file_(std::move(file)),
+      key_(std::move(key)),
+      line_(line),
+      column_(column),
+      detail_(message) {}
+
+ResultFileError::ResultFileError(std::string file, std::string object, const std::string& message)
+    : Error(file + (object.empty() ? "" : ":" + object) + ": " + message),
+      file_(std::move(file)),
+      object_(std::move(object)) {}
+
+}  // namespace llmsweep

@@ -1,0 +1,258 @@
+#include "costmodel/evaluate.hpp"
+
+#include <algorithm>
+
+#include "costmodel/matmul.hpp"
+
+namespace llmsweep::costmodel {
+namespace {
+
+// Section 3. Bandwidth is pooled over the whole cluster; one-way is half the bidirectional.
+struct Link {
+  double bandwidth_Bps;
+  double latency_s;
+};
+
+double all_reduce_time(std::int64_t peers, double words, double s, double q, double w, double gpus,
+                       const Link& link) {
+  return 2 * static_cast<double>(peers - 1) * words * s * q * w / (gpus * link.bandwidth_Bps / 2);
+}
+
+double all_reduce_latency(std::int64_t peers, double s, const Link& link) {
+  return peers > 1 ? 2 * s * link.latency_s : 0.0;
+}
+
+double p2p_time(double words, double s, double q, double w, double gpus, const Link& link) {
+  return words * s * q * w / (gpus * link.bandwidth_Bps / 2);
+}
+
+// Product of a kind's degrees over the levels above `level`.
+std::int64_t above(const Plan& plan, Kind kind, int level) {
+  std::int64_t p = 1;
+  for (int j = level + 1; j < plan.levels; ++j) p *= plan.at(kind, j);
+  return p;
+}
+
+int top_level(const Plan& plan, Kind kind) {
+  for (int k = plan.levels - 1; k >= 0; --k)
+    if (plan.at(kind, k) > 1) return k;
+  return -1;
+}
+
+// Section 5: pipeline crossings and expert dispatch, summed once for bandwidth, once for latency.
+void pipeline_expert_traffic(const Machine& mc, const Model& model, const Plan& plan, double gpus,
+                             NetworkTimes& net) {
+  const std::int64_t layers = model.layers;
+  if (layers <= 1) return;
+  const int top_pp = top_level(plan, Kind::pp);
+  const int top_ep = top_level(plan, Kind::ep);
+  const std::int64_t pp = plan.total(Kind::pp);
+  const std::int64_t ep = plan.total(Kind::ep);
+  const std::int64_t v = plan.interleave;
+  const double words = static_cast<double>(model.d_model);
+  const double q = static_cast<double>(model.tokens_per_step());
+  const double w = mc.word_bytes;
+  for (int a = -1; a <= top_pp; ++a) {
+    std::int64_t n;
+    if (a == -1) {
+      n = layers - v * pp;
+    } else if (a == top_pp) {
+      n = v * plan.at(Kind::pp, a) - 1;
+    } else {
+      n = v * above(plan, Kind::pp, a) * (plan.at(Kind::pp, a) - 1);
+    }
+    const double fp = static_cast<double>(n) / static_cast<double>(layers - 1);
+    for (int e = -1; e <= top_ep; ++e) {
+      const int level = std::max(a, e);
+      if (level < 0) continue;
+      double fe_bw;
+      if (e == -1) {
+        fe_bw = 1.0 / static_cast<double>(ep);
+      } else {
+        fe_bw = 1.0 / static_cast<double>(above(plan, Kind::ep, e)) -
+                1.0 / static_cast<double>(above(plan, Kind::ep, e) * plan.at(Kind::ep, e));
+      }
+      const double fe_lat = e == top_ep ? 1.0 : 0.0;
+      const Link link{mc.hw.link_bandwidth_Bps[static_cast<std::size_t>(level)],
+                      mc.hw.link_latency_s[static_cast<std::size_t>(level)]};
+      const double s_bw = 2 * static_cast<double>(layers - 1) * (fp * fe_bw);
+      const double s_lat = 2 * static_cast<double>(layers - 1) * (fp * fe_lat);
+      net.pp_ep_comm_s += p2p_time(words, s_bw, q, w, gpus, link);
+      net.pp_ep_latency_s += s_lat * link.latency_s;
+    }
+  }
+}
+
+}  // namespace
+
+std::string check_plan(const Hardware& hw, const Model& model, const Plan& plan) {
+  if (plan.levels != hw.levels())
+    return "the plan has " + std::to_string(plan.levels) + " network levels but " + hw.name +
+           " has " + std::to_string(hw.levels());
+  for (int k = 0; k < kKinds; ++k)
+    for (int l = 0; l < plan.levels; ++l)
+      if (plan.at(static_cast<Kind>(k), l) < 1)
+        return std::string(kind_name(static_cast<Kind>(k))) + " degree at level " +
+               std::to_string(l) + " must be >= 1, got " +
+               std::to_string(plan.at(static_cast<Kind>(k), l));
+  // Each level below the top holds at most its size.
+  for (int l = 0; l + 1 < plan.levels; ++l) {
+    std::int64_t here = 1;
+    for (int k = 0; k < kKinds; ++k) here *= plan.at(static_cast<Kind>(k), l);
+    const std::int64_t size = hw.level_sizes[static_cast<std::size_t>(l)];
+    if (here > size)
+      return "the degrees at level " + std::to_string(l) + " multiply to " + std::to_string(here) +
+             ", more than its " + std::to_string(size) + " GPUs";
+  }
+  if (plan.microbatches < 1) return "microbatches must be >= 1, got " + std::to_string(plan.microbatches);
+  if (plan.interleave < 1) return "interleave must be >= 1, got " + std::to_string(plan.interleave);
+  const std::int64_t tpm = plan.total(Kind::tp_model);
+  const std::int64_t tpf = plan.total(Kind::tp_ff);
+  const std::int64_t pp = plan.total(Kind::pp);
+  const std::int64_t ep = plan.total(Kind::ep);
+  const std::int64_t dp = plan.total(Kind::dp);
+  if (model.d_model % tpm != 0)
+    return "tp_model degree " + std::to_string(tpm) + " does not divide d_model " +
+           std::to_string(model.d_model);
+  if (model.d_ff % tpf != 0)
+    return "tp_ff degree " + std::to_string(tpf) + " does not divide d_ff " + std::to_string(model.d_ff);
+  if (model.layers % pp != 0)
+    return "pp degree " + std::to_string(pp) + " does not divide layers " + std::to_string(model.layers);
+  if (model.experts % ep != 0)
+    return "ep degree " + std::to_string(ep) + " does not divide experts " +
+           std::to_string(model.experts);
+  if (plan.interleave * pp > model.layers)
+    return "interleave " + std::to_string(plan.interleave) + " times pp " + std::to_string(pp) +
+           " exceeds layers " + std::to_string(model.layers);
+  const std::int64_t tokens = model.tokens_per_step();
+  const unsigned __int128 split = static_cast<unsigned __int128>(dp) *
+                                  static_cast<unsigned __int128>(plan.microbatches) *
+                                  static_cast<unsigned __int128>(model.experts);
+  if (split > static_cast<unsigned __int128>(tokens) || tokens % static_cast<std::int64_t>(split) != 0)
+    return "dp " + std::to_string(dp) + " x microbatches " + std::to_string(plan.microbatches) +
+           " x experts " + std::to_string(model.experts) + " does not divide the " +
+           std::to_string(tokens) + " tokens of a batch";
+  return {};
+}
+
+bool memory_fits(const Machine& mc, const Model& model, std::int64_t dp_total, double gpus) {
+  const double p = model.params();
+  const double w = mc.word_bytes;
+  return p * w * static_cast<double>(dp_total) + 4 * p * w <= gpus * mc.hw.memory_bytes;
+}
+
+NetworkTimes network_times(const Machine& mc, const Model& model, const Plan& plan, double gpus) {
+  NetworkTimes net;
+  const double w = mc.word_bytes;
+  const double params = model.params();
+  const double tokens = static_cast<double>(model.tokens_per_step());
+  const double tp_s = 2 * static_cast<double>(model.layers);
+  for (int k = 0; k < plan.levels; ++k) {
+    const Link link{mc.hw.link_bandwidth_Bps[static_cast<std::size_t>(k)],
+                    mc.hw.link_latency_s[static_cast<std::size_t>(k)]};
+    const std::int64_t dp = plan.at(Kind::dp, k);
+    net.dp_latency_s += all_reduce_latency(dp, 1, link);
+    net.dp_comm_s = std::max(
+        net.dp_comm_s,
+        all_reduce_time(dp, params, 1, static_cast<double>(above(plan, Kind::dp, k)), w, gpus, link));
+    const std::int64_t tpm = plan.at(Kind::tp_model, k);
+    const std::int64_t tpf = plan.at(Kind::tp_ff, k);
+    net.tp_latency_s += all_reduce_latency(tpm, tp_s, link);
+    net.tp_latency_s += all_reduce_latency(tpf, tp_s, link);
+    const double tpm_time =
+        all_reduce_time(tpm, static_cast<double>(model.d_ff), tp_s,
+                        tokens * static_cast<double>(above(plan, Kind::tp_model, k)), w, gpus, link);
+    const double tpf_time =
+        all_reduce_time(tpf, static_cast<double>(model.d_model), tp_s,
+                        tokens * static_cast<double>(above(plan, Kind::tp_ff, k)), w, gpus, link);
+    net.tp_comm_s = std::max(net.tp_comm_s, tpm_time + tpf_time);
+  }
+  pipeline_expert_traffic(mc, model, plan, gpus, net);
+  return net;
+}
+
+Evaluation combine(const Machine& mc, const Model& model, const Plan& plan, double matmul_s,
+                   const NetworkTimes& net, const Options& options) {
+  Evaluation ev;
+  const double gpus = plan.gpus();
+  const std::int64_t pp = plan.total(Kind::pp);
+  const double m = static_cast<double>(plan.microbatches);
+  const double v = static_cast<double>(plan.interleave);
+  ev.gpus = gpus;
+  ev.steps = model.steps();
+  ev.ideal_step_s = 6 * model.active_params() * static_cast<double>(model.tokens_per_step()) /
+                    (mc.peak_flops * gpus);
+  ev.matmul_s = matmul_s;
+  ev.net = net;
+  const double op = plan.overlap_pp ? 1.0 : 0.0;
+  const double ot = plan.overlap_tp ? 1.0 : 0.0;
+  ev.overlapped_comm_s = op * net.pp_ep_comm_s + ot * net.tp_comm_s;
+  ev.exposed_comm_s = (1 - op) * net.pp_ep_comm_s + (1 - ot) * net.tp_comm_s;
+  const double pipe_latency = net.tp_latency_s + net.pp_ep_latency_s;
+  if (plan.zero_bubble) {
+    ev.bubble_fraction = 0;
+  } else {
+    const double z = (v - 1) * static_cast<double>(std::max<std::int64_t>(0, pp - plan.microbatches));
+    const double ppd = static_cast<double>(pp);
+    ev.bubble_fraction = (z + ppd - 1) / (z + ppd - 1 + v * m);
+  }
+  double busy = std::max(matmul_s, ev.overlapped_comm_s);
+  if (plan.zero_bubble && options.zb_latency == ZbLatency::max) busy = std::max(busy, pipe_latency);
+  ev.pipeline_s = (busy + ev.exposed_comm_s) / (1 - ev.bubble_fraction);
+  if (!plan.zero_bubble) ev.pipeline_s += pipe_latency;
+  ev.step_s = (plan.overlap_dp ? std::max(ev.pipeline_s, net.dp_comm_s) : ev.pipeline_s + net.dp_comm_s) +
+              net.dp_latency_s;
+  ev.run_s = ev.steps * ev.step_s;
+  ev.utilization = ev.ideal_step_s / ev.step_s;
+  ev.run_tp_comm_s = ev.steps * net.tp_comm_s;
+  ev.run_dp_comm_s = ev.steps * net.dp_comm_s;
+  ev.run_pp_ep_comm_s = ev.steps * net.pp_ep_comm_s;
+  ev.run_latency_s = ev.steps * (pipe_latency + net.dp_latency_s);
+  const double p = model.params();
+  ev.memory_used_bytes = p * mc.word_bytes * static_cast<double>(plan.total(Kind::dp)) + 4 * p * mc.word_bytes;
+  ev.memory_limit_bytes = gpus * mc.hw.memory_bytes;
+  ev.status = ev.memory_used_bytes <= ev.memory_limit_bytes ? Status::ok : Status::memory;
+  return ev;
+}
+
+double step_matmul_time(const Machine& mc, const Model& model, const Plan& plan) {
+  const std::int64_t fs = model.d_ff / plan.total(Kind::tp_ff);
+  const std::int64_t ds = model.d_model / plan.total(Kind::tp_model);
+  const std::int64_t bs =
+      model.tokens_per_step() / (plan.total(Kind::dp) * plan.microbatches * model.experts);
+  const double per_layer = layer_matmul_time(mc, fs, ds, bs);
+  return static_cast<double>(model.layers / plan.total(Kind::pp)) *
+         static_cast<double>(model.experts / plan.total(Kind::ep)) *
+         static_cast<double>(plan.microbatches) * per_layer;
+}
+
+Evaluation evaluate(const Machine& mc, const Model& model, const Plan& plan, const Options& options) {
+  return combine(mc, model, plan, step_matmul_time(mc, model, plan),
+                 network_times(mc, model, plan, plan.gpus()), options);
+}
+
+const char* kind_name(Kind k) {
+  switch (k) {
+    case Kind::dp: return "dp";
+    case Kind::tp_model: return "tp_model";
+    case Kind::tp_ff: return "tp_ff";
+    case Kind::pp: return "pp";
+    case Kind::ep: return "ep";
+  }
+  return "?";
+}
+
+std::string validate_model(const Model& model) {
+  const auto positive = [](const char* name, std::int64_t v) -> std::string {
+    return v > 0 ? std::string() : std::string(name) + " must be > 0, got " + std::to_string(v);
+  };
+  for (const auto& r : {positive("d_model", model.d_model), positive("d_ff", model.d_ff),
+                        positive("layers", model.layers), positive("experts", model.experts),
+                        positive("batch_seqs", model.batch_seqs), positive("seq_len", model.seq_len)})
+    if (!r.empty()) return r;
+  if (model.batch_seqs > (std::int64_t{1} << 62) / model.seq_len)
+    return "batch_seqs x seq_len is too large";
+  return {};
+}
+
+}  // namespace llmsweep::costmodel
