@@ -1,0 +1,93 @@
+// The best plan for a model on N GPUs (MODEL.md section 6), with its exact enumeration order,
+// flattened-profile pruning and tie-break.
+#pragma once
+
+#include <cstdint>
+#include <unordered_map>
+#include <vector>
+
+#include "costmodel/evaluate.hpp"
+#include "costmodel/hardware.hpp"
+#include "costmodel/model.hpp"
+#include "costmodel/options.hpp"
+#include "costmodel/plan.hpp"
+#include "search/divisors.hpp"
+
+namespace llmsweep::search {
+
+// Cluster sizes reach E * 2^59 in the cluster search, past 2^63.
+using GpuCount = __int128;
+
+struct SearchOptions {
+  costmodel::Options model;
+  bool allow_zero_bubble = true;
+  bool overlap_tp = true;
+  bool overlap_dp = false;
+  bool overlap_pp = true;
+  // Q2: the reference prunes with the flattened profile, which is not a strict lower bound.
+  bool prune_flattened = true;
+  // Q3: the reference tries the first 4 microbatch counts (1 with zero-bubble); 0 tries all.
+  int microbatch_candidates = 4;
+  bool operator==(const SearchOptions&) const = default;
+};
+
+struct SearchResult {
+  costmodel::Status status = costmodel::Status::no_plan;
+  costmodel::Plan plan;
+  costmodel::Evaluation evaluation;
+  bool found() const { return status == costmodel::Status::ok; }
+};
+
+// One search context per (hardware, model, options): memoises matmul times, divisor lists and
+// level factorisations across the cluster sizes it is asked about.
+class PlanSearch {
+ public:
+  PlanSearch(const costmodel::Machine& machine, const costmodel::Model& model,
+             const SearchOptions& options);
+
+  SearchResult best(GpuCount gpus);
+
+  // Plans evaluated so far (flattened and per-partition), for benchmarks.
+  std::uint64_t evaluations() const { return evaluations_; }
+
+ private:
+  struct Totals {
+    std::int64_t dp, tp_model, tp_ff, pp, ep, microbatches, interleave;
+    bool zero_bubble;
+  };
+  double step_matmul(const Totals& t);
+  void try_partitions(const Totals& t, GpuCount gpus, double matmul_s, SearchResult& best);
+  void partition_level(int level, const Totals& t, costmodel::Plan& plan, double matmul_s,
+                       SearchResult& best);
+  void consider(const costmodel::Plan& plan, double matmul_s, SearchResult& best);
+
+  const costmodel::Machine& machine_;
+  costmodel::Machine flat_;
+  costmodel::Model model_;
+  SearchOptions options_;
+  DivisorCache cache_;
+  struct ShardKey {
+    std::int64_t fs, ds, bs;
+    bool operator==(const ShardKey&) const = default;
+  };
+  struct ShardHash {
+    std::size_t operator()(const ShardKey& k) const;
+  };
+  std::unordered_map<ShardKey, double, ShardHash> layer_time_;  // matmul time per (fs, ds, bs)
+  std::vector<std::int64_t> adjusted_;
+  std::uint64_t evaluations_ = 0;
+};
+
+// Convenience for one-off searches.
+SearchResult best_plan(const costmodel::Machine& machine, const costmodel::Model& model,
+                       GpuCount gpus, const SearchOptions& options = {});
+
+// Level sizes adjusted to a cluster of `gpus` (section 6): full levels while they fit, the
+// remainder at the first level that reaches N, 1 above it.
+std::vector<std::int64_t> adjusted_level_sizes(const std::vector<std::int64_t>& level_sizes,
+                                               GpuCount gpus);
+
+// Whether N fills the network levels below the top (section 6 precondition).
+bool fits_levels(const std::vector<std::int64_t>& level_sizes, GpuCount gpus);
+
+}  // namespace llmsweep::search

@@ -1,0 +1,38 @@
+#include "search/frontier.hpp"
+
+namespace llmsweep::search {
+
+Thresholds thresholds_of(const std::vector<FrontierRow>& rows, double utilization_cap,
+                         std::optional<std::int64_t> first_infeasible) {
+  Thresholds t;
+  const double limit = kLinearScalingFraction * utilization_cap;
+  for (const FrontierRow& row : rows) {
+    if (!t.linear_scaling_ends_flop && row.result.evaluation.utilization <= limit)
+      t.linear_scaling_ends_flop = row.compute_flop;
+    if (!t.largest_feasible_flop || row.compute_flop > *t.largest_feasible_flop)
+      t.largest_feasible_flop = row.compute_flop;
+  }
+  t.first_infeasible_d_model = first_infeasible;
+  return t;
+}
+
+Frontier frontier(const costmodel::Machine& machine, const FrontierSpec& spec) {
+  Frontier out;
+  std::optional<std::int64_t> first_infeasible;
+  const double max_run_s = max_run_seconds(spec.run_months);
+  for (std::int64_t width : spec.widths) {
+    const costmodel::Model model = model_for_width(width, spec.policy);
+    ClusterResult r = smallest_cluster(machine, model, max_run_s, spec.search);
+    if (!r.found()) {
+      first_infeasible = width;
+      break;
+    }
+    const double utilization = r.evaluation.utilization;
+    out.rows.push_back({model, model.compute_flop(), std::move(r)});
+    if (utilization < kFrontierMinUtilization) break;
+  }
+  out.thresholds = thresholds_of(out.rows, machine.hw.utilization_cap, first_infeasible);
+  return out;
+}
+
+}  // namespace llmsweep::search

@@ -1,0 +1,48 @@
+// The frontier and its two thresholds (MODEL.md section 9).
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <vector>
+
+#include "search/cluster.hpp"
+#include "search/policy.hpp"
+
+namespace llmsweep::search {
+
+struct FrontierRow {
+  costmodel::Model model;
+  double compute_flop = 0;
+  ClusterResult result;  // always found for a row
+};
+
+struct Thresholds {
+  std::optional<double> linear_scaling_ends_flop;  // first C with utilization <= 0.8 * cap
+  std::optional<double> largest_feasible_flop;     // the latency wall
+  std::optional<std::int64_t> first_infeasible_d_model;
+};
+
+struct Frontier {
+  std::vector<FrontierRow> rows;
+  Thresholds thresholds;
+};
+
+struct FrontierSpec {
+  ScalingPolicy policy;
+  std::vector<std::int64_t> widths = paper_widths();
+  double run_months = kDefaultRunMonths;
+  SearchOptions search;
+};
+
+// Rows stop at the first infeasible width or after the first row under 0.001 utilization.
+Frontier frontier(const costmodel::Machine& machine, const FrontierSpec& spec);
+
+// The thresholds of any ascending list of rows (also what a results file is reduced with).
+// `first_infeasible` is the width that ended the walk, if one did.
+Thresholds thresholds_of(const std::vector<FrontierRow>& rows, double utilization_cap,
+                         std::optional<std::int64_t> first_infeasible);
+
+inline constexpr double kLinearScalingFraction = 0.8;
+inline constexpr double kFrontierMinUtilization = 0.001;
+
+}  // namespace llmsweep::search
