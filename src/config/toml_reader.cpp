@@ -1,0 +1,223 @@
+#include "config/toml_reader.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <fstream>
+#include <sstream>
+
+#include "common/error.hpp"
+
+namespace llmsweep::config::detail {
+
+void Problems::add(const std::string& key, const toml::source_region& where, const std::string& message) {
+  lines_.push_back({key, static_cast<int>(where.begin.line), static_cast<int>(where.begin.column), message});
+}
+
+void Problems::add(const std::string& key, const std::string& message) {
+  lines_.push_back({key, 0, 0, message});
+}
+
+void Problems::throw_if_any() const {
+  if (lines_.empty()) return;
+  std::string all;
+  for (std::size_t i = 0; i < lines_.size(); ++i) {
+    const Line& l = lines_[i];
+    if (i > 0) all += "\n";
+    all += ConfigError(file_, l.key, l.line, l.column, l.message).what();
+  }
+  const Line& first = lines_.front();
+  // The first problem locates the error; the message carries them all.
+  throw ConfigError(file_, first.key, first.line, first.column,
+                    lines_.size() == 1 ? first.message
+                                       : first.message + all.substr(all.find('\n')));
+}
+
+toml::table parse_text(const std::string& text, const std::string& name) {
+  try {
+    return toml::parse(text, name);
+  } catch (const toml::parse_error& e) {
+    const auto& where = e.source().begin;
+    throw ConfigError(name, "", static_cast<int>(where.line), static_cast<int>(where.column),
+                      "TOML syntax error: " + std::string(e.description()));
+  }
+}
+
+toml::table parse_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw ConfigError(path, "", 0, 0, "cannot open file");
+  std::ostringstream text;
+  text << in.rdbuf();
+  return parse_text(text.str(), path);
+}
+
+TableReader::TableReader(const toml::table& table, std::string prefix, Problems& problems)
+    : table_(table), prefix_(std::move(prefix)), problems_(problems) {}
+
+std::string TableReader::path(std::string_view key) const {
+  return prefix_.empty() ? std::string(key) : prefix_ + "." + std::string(key);
+}
+
+void TableReader::error(std::string_view key, const std::string& message) {
+  const toml::node* n = table_.get(key);
+  if (n)
+    problems_.add(path(key), n->source(), message);
+  else
+    problems_.add(path(key), table_.source(), message);
+}
+
+const toml::node* TableReader::node(std::string_view key) {
+  known_.emplace(key);
+  return table_.get(key);
+}
+
+const toml::node* TableReader::fetch(std::string_view key, bool required, const char* what) {
+  const toml::node* n = node(key);
+  if (!n && required) problems_.add(path(key), table_.source(), std::string("missing required ") + what);
+  return n;
+}
+
+std::optional<std::string> TableReader::string(std::string_view key, bool required) {
+  const toml::node* n = fetch(key, required, "string");
+  if (!n) return std::nullopt;
+  if (auto v = n->value<std::string>(); v && n->is_string()) return *v;
+  error(key, "expected a string");
+  return std::nullopt;
+}
+
+std::optional<std::int64_t> TableReader::integer(std::string_view key, bool required) {
+  const toml::node* n = fetch(key, required, "integer");
+  if (!n) return std::nullopt;
+  if (n->is_integer()) return n->as_integer()->get();
+  error(key, "expected an integer");
+  return std::nullopt;
+}
+
+std::optional<double> TableReader::number(std::string_view key, bool required) {
+  const toml::node* n = fetch(key, required, "number");
+  if (!n) return std::nullopt;
+  if (n->is_integer()) return static_cast<double>(n->as_integer()->get());
+  if (n->is_floating_point()) return n->as_floating_point()->get();
+  error(key, "expected a number");
+  return std::nullopt;
+}
+
+std::optional<bool> TableReader::boolean(std::string_view key, bool required) {
+  const toml::node* n = fetch(key, required, "boolean");
+  if (!n) return std::nullopt;
+  if (n->is_boolean()) return n->as_boolean()->get();
+  error(key, "expected true or false");
+  return std::nullopt;
+}
+
+std::optional<std::vector<double>> TableReader::numbers(std::string_view key, bool required) {
+  const toml::node* n = fetch(key, required, "array of numbers");
+  if (!n) return std::nullopt;
+  const toml::array* a = n->as_array();
+  if (!a) {
+    error(key, "expected an array of numbers");
+    return std::nullopt;
+  }
+  std::vector<double> out;
+  for (const toml::node& e : *a) {
+    if (e.is_integer()) {
+      out.push_back(static_cast<double>(e.as_integer()->get()));
+    } else if (e.is_floating_point()) {
+      out.push_back(e.as_floating_point()->get());
+    } else {
+      problems_.add(path(key), e.source(), "expected a number in the array");
+      return std::nullopt;
+    }
+  }
+  return out;
+}
+
+std::optional<std::vector<std::int64_t>> TableReader::integers(std::string_view key, bool required) {
+  const toml::node* n = fetch(key, required, "array of integers");
+  if (!n) return std::nullopt;
+  const toml::array* a = n->as_array();
+  if (!a) {
+    error(key, "expected an array of integers");
+    return std::nullopt;
+  }
+  std::vector<std::int64_t> out;
+  for (const toml::node& e : *a) {
+    if (!e.is_integer()) {
+      problems_.add(path(key), e.source(), "expected an integer in the array");
+      return std::nullopt;
+    }
+    out.push_back(e.as_integer()->get());
+  }
+  return out;
+}
+
+std::optional<std::vector<std::string>> TableReader::strings(std::string_view key, bool required) {
+  const toml::node* n = fetch(key, required, "array of strings");
+  if (!n) return std::nullopt;
+  const toml::array* a = n->as_array();
+  if (!a) {
+    error(key, "expected an array of strings");
+    return std::nullopt;
+  }
+  std::vector<std::string> out;
+  for (const toml::node& e : *a) {
+    if (!e.is_string()) {
+      problems_.add(path(key), e.source(), "expected a string in the array");
+      return std::nullopt;
+    }
+    out.push_back(e.as_string()->get());
+  }
+  return out;
+}
+
+const toml::table* TableReader::table(std::string_view key, bool required) {
+  const toml::node* n = fetch(key, required, "table");
+  if (!n) return nullptr;
+  if (const toml::table* t = n->as_table()) return t;
+  error(key, "expected a table");
+  return nullptr;
+}
+
+void TableReader::finish() {
+  std::vector<std::string> known(known_.begin(), known_.end());
+  for (const auto& [k, v] : table_) {
+    if (known_.count(k.str())) continue;
+    std::string message = "unknown key";
+    if (auto hint = did_you_mean(k.str(), known)) message += " (did you mean '" + *hint + "'?)";
+    problems_.add(path(k.str()), k.source().begin.line ? k.source() : v.source(), message);
+  }
+}
+
+namespace {
+
+std::size_t edit_distance(std::string_view a, std::string_view b) {
+  std::vector<std::size_t> row(b.size() + 1);
+  for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
+  for (std::size_t i = 1; i <= a.size(); ++i) {
+    std::size_t diag = row[0];
+    row[0] = i;
+    for (std::size_t j = 1; j <= b.size(); ++j) {
+      const std::size_t up = row[j];
+      const auto lower = [](char c) { return static_cast<char>(std::tolower(static_cast<unsigned char>(c))); };
+      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diag + (lower(a[i - 1]) == lower(b[j - 1]) ? 0 : 1)});
+      diag = up;
+    }
+  }
+  return row[b.size()];
+}
+
+}  // namespace
+
+std::optional<std::string> did_you_mean(std::string_view word, const std::vector<std::string>& candidates) {
+  std::optional<std::string> best;
+  std::size_t best_distance = std::max<std::size_t>(3, word.size() / 3) + 1;
+  for (const std::string& c : candidates) {
+    const std::size_t d = edit_distance(word, c);
+    if (d < best_distance) {
+      best_distance = d;
+      best = c;
+    }
+  }
+  return best;
+}
+
+}  // namespace llmsweep::config::detail
