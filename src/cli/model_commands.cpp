@@ -1,0 +1,406 @@
+// eval, plan, frontier, verify and profiles: the cost model on the command line.
+#include <iostream>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <CLI/CLI.hpp>
+#include <nlohmann/json.hpp>
+
+#include "cli/commands.hpp"
+#include "cli/format.hpp"
+#include "cli/run.hpp"
+#include "common/error.hpp"
+#include "config/hardware_config.hpp"
+#include "config/vectors.hpp"
+#include "costmodel/evaluate.hpp"
+#include "search/best_plan.hpp"
+#include "search/cluster.hpp"
+#include "search/frontier.hpp"
+#include "search/policy.hpp"
+
+namespace llmsweep::cli {
+namespace {
+
+using costmodel::Kind;
+using nlohmann::json;
+
+// Options that pick the hardware and describe one model; unset sizes follow the paper's laws.
+struct ModelArgs {
+  std::string hardware;
+  std::int64_t d_model = 0;
+  std::int64_t d_ff = 0;
+  std::int64_t layers = 0;
+  std::int64_t experts = 1;
+  std::int64_t batch_seqs = 0;
+  std::int64_t seq_len = 2048;
+  std::string batch = "default";
+  std::string zb_latency = "hidden";
+  bool json = false;
+};
+
+void add_model_options(CLI::App* sub, ModelArgs& a) {
+  sub->add_option("--hardware", a.hardware, "Profile: file stem (h100-sxm), display name (\"H100 SXM\") or path")
+      ->required();
+  sub->add_option("--d-model", a.d_model, "Model width d")->required();
+  sub->add_option("--d-ff", a.d_ff, "MLP width f (default 4 x d_model)");
+  sub->add_option("--layers", a.layers, "Layers L (default: the paper's depth law)");
+  sub->add_option("--experts", a.experts, "Experts E (1 = dense)")->capture_default_str();
+  sub->add_option("--batch-seqs", a.batch_seqs, "Batch in sequences (default: from --batch)");
+  sub->add_option("--seq-len", a.seq_len, "Tokens per sequence")->capture_default_str();
+  sub->add_option("--batch", a.batch, "Batch law when --batch-seqs is not given: default, deepseek, none")
+      ->capture_default_str();
+  sub->add_option("--zb-latency", a.zb_latency,
+                  "Zero-bubble pipeline latency: hidden (reference, quirk Q1) or max (corrected)")
+      ->capture_default_str();
+  sub->add_flag("--json", a.json, "Print JSON instead of tables");
+}
+
+void require_positive(const char* option, std::int64_t v) {
+  if (v <= 0) throw UsageError(std::string(option) + " must be a positive integer, got " + std::to_string(v));
+}
+
+costmodel::Options model_options(const ModelArgs& a) {
+  costmodel::Options o;
+  if (a.zb_latency == "hidden") o.zb_latency = costmodel::ZbLatency::hidden;
+  else if (a.zb_latency == "max") o.zb_latency = costmodel::ZbLatency::max;
+  else throw UsageError("--zb-latency must be hidden or max, got '" + a.zb_latency + "'");
+  return o;
+}
+
+search::BatchLaw batch_law(const std::string& name, const char* option) {
+  auto p = search::batch_policy_from_name(name);
+  if (!p || *p == search::BatchPolicy::power)
+    throw UsageError(std::string(option) + " must be default, deepseek or none, got '" + name + "'");
+  search::BatchLaw law;
+  law.policy = *p;
+  return law;
+}
+
+costmodel::Model build_model(const CLI::App* sub, const ModelArgs& a) {
+  costmodel::Model m;
+  require_positive("--d-model", a.d_model);
+  m.d_model = a.d_model;
+  if (sub->count("--d-ff")) require_positive("--d-ff", a.d_ff);
+  m.d_ff = sub->count("--d-ff") ? a.d_ff : 4 * a.d_model;
+  if (sub->count("--layers")) require_positive("--layers", a.layers);
+  m.layers = sub->count("--layers") ? a.layers : search::depth_for(m.d_model, m.d_ff);
+  require_positive("--experts", a.experts);
+  m.experts = a.experts;
+  require_positive("--seq-len", a.seq_len);
+  m.seq_len = a.seq_len;
+  const search::BatchLaw law = batch_law(a.batch, "--batch");
+  if (sub->count("--batch-seqs")) {
+    require_positive("--batch-seqs", a.batch_seqs);
+    m.batch_seqs = a.batch_seqs;
+  } else {
+    m.batch_seqs = search::batch_for(m.compute_flop(), m.experts, m.seq_len, law);
+  }
+  if (std::string why = costmodel::validate_model(m); !why.empty()) throw UsageError(why);
+  return m;
+}
+
+void print_json(const json& j) { std::cout << j.dump(2) << "\n"; }
+
+// ---- eval ----------------------------------------------------------------------------
+struct EvalArgs {
+  ModelArgs model;
+  std::vector<std::int64_t> degrees[costmodel::kKinds];
+  std::int64_t microbatches = 1;
+  std::int64_t interleave = 1;
+  std::int64_t gpus = 0;
+  bool zero_bubble = false;
+  int overlap_tp = 1;
+  int overlap_dp = 0;
+  int overlap_pp = 1;
+};
+
+int run_eval(const CLI::App* sub, const EvalArgs& a) {
+  const costmodel::Model model = build_model(sub, a.model);
+  const config::Profile profile = config::resolve_profile(a.model.hardware);
+  const costmodel::Machine mc = costmodel::make_machine(profile.hardware);
+  costmodel::Plan plan;
+  plan.levels = mc.hw.levels();
+  for (int k = 0; k < costmodel::kKinds; ++k) {
+    const auto kind = static_cast<Kind>(k);
+    const std::vector<std::int64_t>& given = a.degrees[k];
+    if (given.empty()) continue;
+    if (static_cast<int>(given.size()) != plan.levels)
+      throw UsageError("--" + std::string(kind_name(kind)) + " has " + std::to_string(given.size()) +
+                       " degrees but " + mc.hw.name + " has " + std::to_string(plan.levels) +
+                       " network levels: give one per level, inside a node first");
+    for (int l = 0; l < plan.levels; ++l) {
+      if (given[static_cast<std::size_t>(l)] <= 0)
+        throw UsageError("--" + std::string(kind_name(kind)) + " degrees must be positive, got " +
+                         std::to_string(given[static_cast<std::size_t>(l)]));
+      plan.at(kind, l) = given[static_cast<std::size_t>(l)];
+    }
+  }
+  require_positive("--microbatches", a.microbatches);
+  require_positive("--interleave", a.interleave);
+  plan.microbatches = a.microbatches;
+  plan.interleave = a.interleave;
+  plan.zero_bubble = a.zero_bubble;
+  for (auto [name, v] : {std::pair{"--overlap-tp", a.overlap_tp}, {"--overlap-dp", a.overlap_dp}, {"--overlap-pp", a.overlap_pp}})
+    if (v != 0 && v != 1) throw UsageError(std::string(name) + " must be 0 or 1, got " + std::to_string(v));
+  plan.overlap_tp = a.overlap_tp == 1;
+  plan.overlap_dp = a.overlap_dp == 1;
+  plan.overlap_pp = a.overlap_pp == 1;
+  if (std::string why = costmodel::check_plan(mc.hw, model, plan); !why.empty())
+    throw UsageError("impossible plan: " + why);
+  if (sub->count("--gpus")) {
+    require_positive("--gpus", a.gpus);
+    if (plan.gpus() != static_cast<double>(a.gpus))
+      throw UsageError("the degrees multiply to " + count(plan.gpus()) + " GPUs, not --gpus " + std::to_string(a.gpus));
+  }
+  const costmodel::Evaluation ev = costmodel::evaluate(mc, model, plan, model_options(a.model));
+  if (a.model.json) {
+    print_json({{"hardware", mc.hw.name}, {"model", model_json(model)}, {"plan", plan_json(plan)},
+                {"evaluation", evaluation_json(ev)}});
+  } else {
+    std::cout << "llmsweep eval on " << mc.hw.name << "\n\n";
+    print_model(std::cout, model);
+    print_plan(std::cout, plan);
+    print_evaluation(std::cout, ev);
+  }
+  return kExitOk;
+}
+
+// ---- plan ----------------------------------------------------------------------------
+struct PlanArgs {
+  ModelArgs model;
+  std::int64_t gpus = 0;
+  bool no_zero_bubble = false;
+  int overlap_tp = 1;
+  int overlap_dp = 0;
+  int overlap_pp = 1;
+};
+
+search::SearchOptions search_options(const ModelArgs& m, bool no_zero_bubble, int otp, int odp, int opp) {
+  search::SearchOptions o;
+  o.model = model_options(m);
+  o.allow_zero_bubble = !no_zero_bubble;
+  for (auto [name, v] : {std::pair{"--overlap-tp", otp}, {"--overlap-dp", odp}, {"--overlap-pp", opp}})
+    if (v != 0 && v != 1) throw UsageError(std::string(name) + " must be 0 or 1, got " + std::to_string(v));
+  o.overlap_tp = otp == 1;
+  o.overlap_dp = odp == 1;
+  o.overlap_pp = opp == 1;
+  return o;
+}
+
+int run_plan(const CLI::App* sub, const PlanArgs& a) {
+  const costmodel::Model model = build_model(sub, a.model);
+  require_positive("--gpus", a.gpus);
+  const config::Profile profile = config::resolve_profile(a.model.hardware);
+  const costmodel::Machine mc = costmodel::make_machine(profile.hardware);
+  if (!search::fits_levels(mc.hw.level_sizes, a.gpus)) {
+    std::string sizes;
+    std::int64_t below = 1;
+    for (std::int64_t s : mc.hw.level_sizes) sizes += (sizes.empty() ? "" : ", ") + std::to_string(below *= s);
+    throw UsageError("--gpus " + std::to_string(a.gpus) + " does not fill " + mc.hw.name +
+                     "'s network levels: above each level's size (" + sizes + ") it must be a multiple of it");
+  }
+  const search::SearchOptions options = search_options(a.model, a.no_zero_bubble, a.overlap_tp, a.overlap_dp, a.overlap_pp);
+  const search::SearchResult r = search::best_plan(mc, model, a.gpus, options);
+  if (!r.found()) {
+    std::cerr << "llmsweep: no plan for this model on " << a.gpus << " GPUs of " << mc.hw.name << ": "
+              << costmodel::status_description(r.status) << "\n";
+    if (a.model.json)
+      print_json({{"hardware", mc.hw.name}, {"model", model_json(model)}, {"gpus", a.gpus},
+                  {"status", std::string(costmodel::status_name(r.status))}});
+    return kExitFailed;
+  }
+  if (a.model.json) {
+    print_json({{"hardware", mc.hw.name}, {"model", model_json(model)}, {"plan", plan_json(r.plan)},
+                {"evaluation", evaluation_json(r.evaluation)}});
+  } else {
+    std::cout << "llmsweep plan: the best plan on " << a.gpus << " GPUs of " << mc.hw.name << "\n\n";
+    print_model(std::cout, model);
+    print_plan(std::cout, r.plan);
+    print_evaluation(std::cout, r.evaluation);
+  }
+  return kExitOk;
+}
+
+// ---- frontier ------------------------------------------------------------------------
+struct FrontierArgs {
+  std::string hardware;
+  std::string experts = "dense";
+  std::string batch = "default";
+  std::string zb_latency = "hidden";
+  bool no_zero_bubble = false;
+  double months = search::kDefaultRunMonths;
+  bool json = false;
+};
+
+json frontier_json(const costmodel::Hardware& hw, const FrontierArgs& a, const search::Frontier& f) {
+  json rows = json::array();
+  for (const search::FrontierRow& row : f.rows) {
+    const costmodel::Plan& p = row.result.plan;
+    const costmodel::Evaluation& ev = row.result.evaluation;
+    json j = {{"d_model", row.model.d_model},   {"d_ff", row.model.d_ff},
+              {"layers", row.model.layers},     {"experts", row.model.experts},
+              {"batch_seqs", row.model.batch_seqs}, {"compute_flop", row.compute_flop},
+              {"gpus", row.result.gpus},        {"utilization", ev.utilization},
+              {"years", ev.run_s / search::kSecondsPerYear}};
+    const json pj = plan_json(p);
+    for (const char* k : {"dp", "tp_model", "tp_ff", "pp", "ep", "microbatches", "interleave", "dp_levels",
+                          "tp_model_levels", "tp_ff_levels", "pp_levels", "ep_levels", "zero_bubble"})
+      j[k] = pj[k];
+    j["tp_comm_s"] = ev.run_tp_comm_s;
+    j["dp_comm_s"] = ev.run_dp_comm_s;
+    j["pp_ep_comm_s"] = ev.run_pp_ep_comm_s;
+    j["latency_s"] = ev.run_latency_s;
+    j["run_s"] = ev.run_s;
+    j["matmul_s"] = ev.steps * ev.matmul_s;
+    j["bubble_fraction"] = ev.bubble_fraction;
+    rows.push_back(std::move(j));
+  }
+  const auto opt = [](const auto& o) { return o ? json(*o) : json(nullptr); };
+  return {{"hardware", hw.name},
+          {"experts", a.experts},
+          {"batch", a.batch},
+          {"zero_bubble", !a.no_zero_bubble},
+          {"run_months", a.months},
+          {"zb_latency", a.zb_latency},
+          {"rows", rows},
+          {"linear_scaling_ends_flop", opt(f.thresholds.linear_scaling_ends_flop)},
+          {"largest_feasible_flop", opt(f.thresholds.largest_feasible_flop)},
+          {"first_infeasible_d_model", opt(f.thresholds.first_infeasible_d_model)}};
+}
+
+void print_frontier(const costmodel::Hardware& hw, const FrontierArgs& a, const search::Frontier& f) {
+  std::cout << "Frontier: " << hw.name << ", " << a.experts << ", " << a.batch << " batch, "
+            << (a.no_zero_bubble ? "no zero-bubble" : "zero-bubble allowed") << ", "
+            << a.months << "-month runs\n\n";
+  Table t({"d_model", "layers", "experts", "batch", "compute FLOP", "GPUs", "util", "years", "DP", "TPm", "TPf",
+           "PP", "EP", "m", "v", "zb", "TP comm s", "DP comm s", "PP/EP comm s", "latency s"});
+  for (const search::FrontierRow& row : f.rows) {
+    const costmodel::Plan& p = row.result.plan;
+    const costmodel::Evaluation& ev = row.result.evaluation;
+    t.add({std::to_string(row.model.d_model), std::to_string(row.model.layers), std::to_string(row.model.experts),
+           std::to_string(row.model.batch_seqs), sci(row.compute_flop), count(row.result.gpus),
+           fixed(ev.utilization, 4), fixed(ev.run_s / search::kSecondsPerYear, 3),
+           std::to_string(p.total(Kind::dp)), std::to_string(p.total(Kind::tp_model)),
+           std::to_string(p.total(Kind::tp_ff)), std::to_string(p.total(Kind::pp)), std::to_string(p.total(Kind::ep)),
+           std::to_string(p.microbatches), std::to_string(p.interleave), p.zero_bubble ? "y" : "n",
+           sci(ev.run_tp_comm_s, 3), sci(ev.run_dp_comm_s, 3), sci(ev.run_pp_ep_comm_s, 3), sci(ev.run_latency_s, 3)});
+  }
+  t.print(std::cout);
+  const auto& th = f.thresholds;
+  std::cout << "\n";
+  print_block(std::cout, "Thresholds",
+              {{"linear scaling ends", th.linear_scaling_ends_flop ? sci(*th.linear_scaling_ends_flop) + " FLOP (utilization <= 0.8 x cap)" : "not reached"},
+               {"largest feasible run", th.largest_feasible_flop ? sci(*th.largest_feasible_flop) + " FLOP (the latency wall)" : "none"},
+               {"first infeasible d_model", th.first_infeasible_d_model ? std::to_string(*th.first_infeasible_d_model) : "none (widths exhausted or utilization < 0.001)"}});
+}
+
+int run_frontier(const FrontierArgs& a) {
+  const config::Profile profile = config::resolve_profile(a.hardware);
+  const costmodel::Machine mc = costmodel::make_machine(profile.hardware);
+  search::FrontierSpec spec;
+  auto experts = search::experts_policy_from_name(a.experts);
+  if (!experts) throw UsageError("--experts must be dense or sparse, got '" + a.experts + "'");
+  spec.policy.experts = *experts;
+  spec.policy.batch = batch_law(a.batch, "--batch");
+  if (!(a.months > 0)) throw UsageError("--months must be > 0, got " + std::to_string(a.months));
+  spec.run_months = a.months;
+  ModelArgs m;
+  m.zb_latency = a.zb_latency;
+  spec.search = search_options(m, a.no_zero_bubble, 1, 0, 1);
+  const search::Frontier f = search::frontier(mc, spec);
+  if (a.json) print_json(frontier_json(mc.hw, a, f));
+  else print_frontier(mc.hw, a, f);
+  return kExitOk;
+}
+
+}  // namespace
+
+void add_eval_command(CLI::App& app, Action& action) {
+  auto args = std::make_shared<EvalArgs>();
+  CLI::App* sub = app.add_subcommand("eval", "Evaluate one training run on one plan, with its whole breakdown");
+  add_model_options(sub, args->model);
+  const char* names[] = {"--dp", "--tp-model", "--tp-ff", "--pp", "--ep"};
+  for (int k = 0; k < costmodel::kKinds; ++k)
+    sub->add_option(names[k], args->degrees[k], "Degrees per network level, inside a node first (e.g. 1,8); default all 1")
+        ->delimiter(',');
+  sub->add_option("--microbatches", args->microbatches, "Microbatches m")->capture_default_str();
+  sub->add_option("--interleave", args->interleave, "Interleaved pipeline stages per GPU v")->capture_default_str();
+  sub->add_option("--gpus", args->gpus, "Check that the degrees multiply to this cluster size");
+  sub->add_flag("--zero-bubble", args->zero_bubble, "Zero-bubble pipeline schedule");
+  sub->add_option("--overlap-tp", args->overlap_tp, "Overlap TP comm with compute (0/1)")->capture_default_str();
+  sub->add_option("--overlap-dp", args->overlap_dp, "Overlap DP comm with compute (0/1)")->capture_default_str();
+  sub->add_option("--overlap-pp", args->overlap_pp, "Overlap PP/EP comm with compute (0/1)")->capture_default_str();
+  sub->callback([sub, args, &action] { action = [sub, args] { return run_eval(sub, *args); }; });
+}
+
+void add_plan_command(CLI::App& app, Action& action) {
+  auto args = std::make_shared<PlanArgs>();
+  CLI::App* sub = app.add_subcommand("plan", "Find the best plan for a model on N GPUs (MODEL.md section 6)");
+  add_model_options(sub, args->model);
+  sub->add_option("--gpus", args->gpus, "Cluster size N")->required();
+  sub->add_flag("--no-zero-bubble", args->no_zero_bubble, "Do not consider zero-bubble schedules");
+  sub->add_option("--overlap-tp", args->overlap_tp, "Overlap TP comm with compute (0/1)")->capture_default_str();
+  sub->add_option("--overlap-dp", args->overlap_dp, "Overlap DP comm with compute (0/1)")->capture_default_str();
+  sub->add_option("--overlap-pp", args->overlap_pp, "Overlap PP/EP comm with compute (0/1)")->capture_default_str();
+  sub->callback([sub, args, &action] { action = [sub, args] { return run_plan(sub, *args); }; });
+}
+
+void add_frontier_command(CLI::App& app, Action& action) {
+  auto args = std::make_shared<FrontierArgs>();
+  CLI::App* sub = app.add_subcommand(
+      "frontier", "For each of the paper's widths, the smallest cluster that trains it in time (MODEL.md section 9)");
+  sub->add_option("--hardware", args->hardware, "Profile: file stem, display name or path")->required();
+  sub->add_option("--experts", args->experts, "dense or sparse (width-scaled experts)")->capture_default_str();
+  sub->add_option("--batch", args->batch, "Batch law: default, deepseek or none")->capture_default_str();
+  sub->add_flag("--no-zero-bubble", args->no_zero_bubble, "Do not consider zero-bubble schedules");
+  sub->add_option("--months", args->months, "Run duration limit in months")->capture_default_str();
+  sub->add_option("--zb-latency", args->zb_latency, "hidden (reference, quirk Q1) or max (corrected)")
+      ->capture_default_str();
+  sub->add_flag("--json", args->json, "Print JSON: rows and the two thresholds");
+  sub->callback([args, &action] { action = [args] { return run_frontier(*args); }; });
+}
+
+void add_verify_command(CLI::App& app, Action& action) {
+  auto file = std::make_shared<std::string>();
+  CLI::App* sub = app.add_subcommand("verify", "Check the model against a file of golden vectors");
+  sub->add_option("FILE", *file, "Vectors in the format of shared/golden/reference-vectors.json")->required();
+  sub->callback([file, &action] {
+    action = [file] {
+      const config::VectorReport r = config::verify_vectors_file(*file);
+      for (const std::string& m : r.mismatches) std::cout << "MISMATCH " << m << "\n";
+      std::cout << r.passed << " passed, " << r.failed << " failed\n";
+      return r.failed == 0 ? kExitOk : kExitFailed;
+    };
+  });
+}
+
+void add_profiles_command(CLI::App& app, Action& action) {
+  auto as_json = std::make_shared<bool>(false);
+  CLI::App* sub = app.add_subcommand("profiles", "List the hardware profiles");
+  sub->add_flag("--json", *as_json, "Print JSON");
+  sub->callback([as_json, &action] {
+    action = [as_json] {
+      const std::vector<config::Profile> all = config::list_profiles();
+      if (*as_json) {
+        json j = json::array();
+        for (const auto& p : all) j.push_back({{"stem", p.stem}, {"name", p.hardware.name}, {"path", p.path}});
+        print_json(j);
+        return kExitOk;
+      }
+      Table t({"stem", "name", "peak TFLOP/s", "HBM TB/s", "levels", "link GB/s"}, {false, false, true, true, true, true});
+      for (const auto& p : all) {
+        const costmodel::Machine mc = costmodel::make_machine(p.hardware);
+        std::string lv = "(";
+        for (std::size_t i = 0; i < p.hardware.level_sizes.size(); ++i) lv += (i ? ", " : "") + std::to_string(p.hardware.level_sizes[i]);
+        std::string bw;
+        for (std::size_t i = 0; i < p.hardware.link_bandwidth_Bps.size(); ++i) bw += (i ? ", " : "") + sci(p.hardware.link_bandwidth_Bps[i] / 1e9, 3);
+        t.add({p.stem, p.hardware.name, fixed(mc.peak_flops / 1e12, 1), fixed(p.hardware.hbm_bandwidth_Bps / 1e12, 2), lv + ")", bw});
+      }
+      t.print(std::cout);
+      return kExitOk;
+    };
+  });
+}
+
+}  // namespace llmsweep::cli
