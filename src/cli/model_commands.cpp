@@ -1,4 +1,5 @@
 // eval, plan, frontier, verify and profiles: the cost model on the command line.
+#include <algorithm>
 #include <iostream>
 #include <memory>
 #include <string>
@@ -230,6 +231,7 @@ struct FrontierArgs {
   std::string zb_latency = "hidden";
   bool no_zero_bubble = false;
   double months = search::kDefaultRunMonths;
+  std::vector<std::int64_t> widths;
   bool json = false;
 };
 
@@ -305,6 +307,11 @@ int run_frontier(const FrontierArgs& a) {
   spec.policy.batch = batch_law(a.batch, "--batch");
   if (!(a.months > 0)) throw UsageError("--months must be > 0, got " + std::to_string(a.months));
   spec.run_months = a.months;
+  if (!a.widths.empty()) {
+    for (std::int64_t w : a.widths) require_positive("--widths", w);
+    spec.widths = a.widths;
+    std::sort(spec.widths.begin(), spec.widths.end());
+  }
   ModelArgs m;
   m.zb_latency = a.zb_latency;
   spec.search = search_options(m, a.no_zero_bubble, 1, 0, 1);
@@ -357,6 +364,8 @@ void add_frontier_command(CLI::App& app, Action& action) {
   sub->add_option("--months", args->months, "Run duration limit in months")->capture_default_str();
   sub->add_option("--zb-latency", args->zb_latency, "hidden (reference, quirk Q1) or max (corrected)")
       ->capture_default_str();
+  sub->add_option("--widths", args->widths, "Widths to walk instead of the paper's set (comma-separated)")
+      ->delimiter(',');
   sub->add_flag("--json", args->json, "Print JSON: rows and the two thresholds");
   sub->callback([args, &action] { action = [args] { return run_frontier(*args); }; });
 }
