@@ -1,0 +1,337 @@
+// Unit tests of hardware profile loading (TOML -> costmodel::Hardware in SI units) and of
+// profile lookup. Expected values come from the tables of MODEL.md section 1; bad files are
+// written to a fresh mkdtemp folder that is removed after each test.
+#include <gtest/gtest.h>
+
+#include <stdlib.h>
+
+#include <algorithm>
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <limits>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "common/error.hpp"
+#include "config/hardware_config.hpp"
+
+namespace llmsweep::config {
+namespace {
+
+namespace fs = std::filesystem;
+
+const std::string kProfileDir = LLMSWEEP_PROFILE_DIR_FOR_TESTS;
+
+std::string read(const std::string& path) {
+  std::ifstream in(path);
+  std::ostringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+// MODEL.md section 1, in SI units.
+struct Expected {
+  std::string stem;
+  std::string name;
+  double flop_per_clock_per_thread;
+  std::int64_t sms;
+  double l2_bandwidth_Bps;
+  double l2_bytes;
+  double hbm_bandwidth_Bps;
+  double max_clock_hz;
+  double utilization_cap;
+  bool dsmem;
+  double memory_bytes;
+  double kernel_latency_s;
+  std::vector<std::int64_t> level_sizes;
+  std::vector<double> link_bandwidth_Bps;
+  std::vector<double> link_latency_s;
+};
+
+constexpr double kMiB = 1048576;
+constexpr double kInf = std::numeric_limits<double>::infinity();
+
+// The four GPUs of the first table and the six H100 SXM variants of the second.
+std::vector<Expected> expected_profiles() {
+  const Expected h100{"h100-sxm", "H100 SXM", 32, 132, 6441e9, 50 * kMiB, 3352e9, 1830e6, 0.70, true, 8e10,
+                      4.5e-6, {8}, {9e11, 1e11}, {1.125e-6, 1.125e-6}};
+  std::vector<Expected> out{
+      {"v100-sxm", "V100 SXM", 8, 80, 2155e9, 6 * kMiB, 900e9, 1533e6, 0.90, false, 3.2e10, 4.5e-6, {8},
+       {3e11, 1.25e10}, {1.125e-6, 1.125e-6}},
+      {"a100-sxm", "A100 SXM", 16, 108, 5603e9, 40 * kMiB, 1555e9, 1410e6, 0.85, false, 4e10, 4.5e-6, {8},
+       {6e11, 5e10}, {1.125e-6, 1.125e-6}},
+      {"h100-pcie", "H100 PCIe", 32, 114, 5563e9, 50 * kMiB, 2039e9, 1620e6, 0.55, true, 8e10, 4.5e-6, {8},
+       {9e11, 1e11}, {1.125e-6, 1.125e-6}},
+      h100};
+  Expected v = h100;
+  v.stem = "h100-sxm-superpod";
+  v.name = "H100 SXM Superpod";
+  v.level_sizes = {8, 32};
+  v.link_bandwidth_Bps = {9e11, 4.5e11, 1e11};
+  v.link_latency_s = {1.125e-6, 1.125e-6, 1.125e-6};
+  out.push_back(v);
+  v = h100;
+  v.stem = "h100-sxm-low-latency";
+  v.name = "H100 SXM Low Latency";
+  v.kernel_latency_s = 4.5e-7;  // / 10
+  v.link_latency_s = {1.125e-7, 1.125e-7};
+  out.push_back(v);
+  v = h100;
+  v.stem = "h100-sxm-global-nvlink";
+  v.name = "H100 SXM Global NVLink";
+  v.level_sizes = {};
+  v.link_bandwidth_Bps = {9e11};
+  v.link_latency_s = {1.125e-6};
+  out.push_back(v);
+  v.stem = "h100-sxm-global-nvlink-low-latency";
+  v.name = "H100 SXM Global NVLink and LL";
+  v.kernel_latency_s = 4.5e-7;
+  v.link_latency_s = {1.125e-7};
+  out.push_back(v);
+  v.stem = "h100-sxm-infinite-network-low-latency";
+  v.name = "H100 SXM Infinite Network and LL";
+  v.link_bandwidth_Bps = {kInf};
+  out.push_back(v);
+  v = h100;
+  v.stem = "h100-sxm-scaled";
+  v.name = "H100 SXM Scaled";
+  v.l2_bandwidth_Bps = 64410e9;   // x 10
+  v.hbm_bandwidth_Bps = 33520e9;  // x 10
+  v.link_bandwidth_Bps = {9e12, 1e12};
+  v.kernel_latency_s = 4.5e-7;
+  v.link_latency_s = {5e-7, 5e-7};
+  out.push_back(v);
+  return out;
+}
+
+void expect_doubles(const std::vector<double>& got, const std::vector<double>& want, const char* what) {
+  ASSERT_EQ(got.size(), want.size()) << what;
+  for (std::size_t i = 0; i < want.size(); ++i) EXPECT_DOUBLE_EQ(got[i], want[i]) << what << "[" << i << "]";
+}
+
+TEST(Profiles, ShippedProfilesHaveTheModelValuesInSi) {
+  for (const Expected& e : expected_profiles()) {
+    SCOPED_TRACE(e.stem);
+    const Profile p = load_profile(kProfileDir + "/" + e.stem + ".toml");
+    const costmodel::Hardware& hw = p.hardware;
+    EXPECT_EQ(p.stem, e.stem);
+    EXPECT_EQ(hw.name, e.name);
+    EXPECT_EQ(hw.bits, 16);                                // all four: 16-bit training
+    EXPECT_DOUBLE_EQ(hw.register_bytes_per_block, 65536);  // all four: 64 KiB per block
+    EXPECT_DOUBLE_EQ(hw.flop_per_clock_per_thread, e.flop_per_clock_per_thread);
+    EXPECT_EQ(hw.sms, e.sms);
+    EXPECT_DOUBLE_EQ(hw.l2_bandwidth_Bps, e.l2_bandwidth_Bps);
+    EXPECT_DOUBLE_EQ(hw.l2_bytes, e.l2_bytes);
+    EXPECT_DOUBLE_EQ(hw.hbm_bandwidth_Bps, e.hbm_bandwidth_Bps);
+    EXPECT_DOUBLE_EQ(hw.max_clock_hz, e.max_clock_hz);
+    EXPECT_DOUBLE_EQ(hw.utilization_cap, e.utilization_cap);
+    EXPECT_EQ(hw.dsmem, e.dsmem);
+    EXPECT_DOUBLE_EQ(hw.memory_bytes, e.memory_bytes);
+    EXPECT_DOUBLE_EQ(hw.kernel_latency_s, e.kernel_latency_s);
+    EXPECT_EQ(hw.level_sizes, e.level_sizes);
+    expect_doubles(hw.link_bandwidth_Bps, e.link_bandwidth_Bps, "link_bandwidth_Bps");
+    expect_doubles(hw.link_latency_s, e.link_latency_s, "link_latency_s");
+    EXPECT_FALSE(p.text.empty());
+  }
+}
+
+TEST(Profiles, EveryFileInTheFolderLoadsAndIsValid) {
+  // Including profiles added after MODEL.md: each must load and pass validate_hardware.
+  std::vector<std::string> stems;
+  for (const auto& entry : fs::directory_iterator(kProfileDir)) {
+    if (entry.path().extension() != ".toml") continue;
+    SCOPED_TRACE(entry.path().string());
+    const Profile p = load_profile(entry.path().string());
+    EXPECT_EQ(costmodel::validate_hardware(p.hardware), "");
+    stems.push_back(p.stem);
+  }
+  for (const Expected& e : expected_profiles())
+    EXPECT_NE(std::find(stems.begin(), stems.end(), e.stem), stems.end()) << e.stem << " is not shipped";
+  const std::vector<Profile> listed = list_profiles(kProfileDir);
+  EXPECT_EQ(listed.size(), stems.size());
+  EXPECT_TRUE(std::is_sorted(listed.begin(), listed.end(),
+                             [](const Profile& a, const Profile& b) { return a.stem < b.stem; }));
+}
+
+TEST(Resolve, ByStemDisplayNameAndPath) {
+  EXPECT_EQ(resolve_profile("h100-sxm", kProfileDir).hardware.name, "H100 SXM");
+  EXPECT_EQ(resolve_profile("H100 SXM Superpod", kProfileDir).stem, "h100-sxm-superpod");
+  EXPECT_EQ(resolve_profile("h100 sxm superpod", kProfileDir).stem, "h100-sxm-superpod");  // any case
+  EXPECT_EQ(resolve_profile("V100 sxm", kProfileDir).stem, "v100-sxm");
+  const std::string path = kProfileDir + "/a100-sxm.toml";
+  const Profile by_path = resolve_profile(path, kProfileDir);
+  EXPECT_EQ(by_path.hardware.name, "A100 SXM");
+  EXPECT_EQ(by_path.path, path);
+}
+
+TEST(Resolve, UnknownNameSuggestsTheNearest) {
+  try {
+    resolve_profile("h100-sxmm", kProfileDir);
+    FAIL() << "no error for an unknown profile";
+  } catch (const UsageError& e) {
+    const std::string what = e.what();
+    EXPECT_NE(what.find("'h100-sxmm'"), std::string::npos) << what;
+    EXPECT_NE(what.find("did you mean 'h100-sxm'"), std::string::npos) << what;
+  }
+  EXPECT_THROW(resolve_profile("", kProfileDir), UsageError);
+}
+
+// Profile files written for one test into a fresh temporary folder.
+class BadProfile : public testing::Test {
+ protected:
+  void SetUp() override {
+    std::string templ = (fs::temp_directory_path() / "llmsweep-config-test-XXXXXX").string();
+    ASSERT_NE(mkdtemp(templ.data()), nullptr);
+    dir_ = templ;
+    good_ = read(kProfileDir + "/h100-sxm.toml");
+    ASSERT_FALSE(good_.empty());
+  }
+  void TearDown() override { fs::remove_all(dir_); }
+
+  std::string write(const std::string& name, const std::string& text) {
+    const std::string path = (fs::path(dir_) / name).string();
+    std::ofstream(path) << text;
+    return path;
+  }
+  // The good profile with the line starting with `prefix` replaced by `line`; `line_no` gets
+  // its 1-based line number.
+  std::string with_line(const std::string& prefix, const std::string& line, int* line_no = nullptr) {
+    std::istringstream in(good_);
+    std::string out, l;
+    int n = 0;
+    bool found = false;
+    while (std::getline(in, l)) {
+      ++n;
+      if (!found && l.rfind(prefix, 0) == 0) {
+        found = true;
+        if (line_no) *line_no = n;
+        out += line + "\n";
+      } else {
+        out += l + "\n";
+      }
+    }
+    EXPECT_TRUE(found) << prefix;
+    return out;
+  }
+  // Loads and expects a ConfigError; returns it for more checks.
+  ConfigError load_error(const std::string& path) {
+    try {
+      load_profile(path);
+    } catch (const ConfigError& e) {
+      EXPECT_EQ(e.file(), path);
+      EXPECT_NE(std::string(e.what()).find(path), std::string::npos) << e.what();
+      return e;
+    }
+    ADD_FAILURE() << "no ConfigError for " << path;
+    return ConfigError(path, "", 0, 0, "none");
+  }
+
+  std::string dir_;
+  std::string good_;
+};
+
+TEST_F(BadProfile, TheUnchangedTemplateLoads) {
+  EXPECT_EQ(load_profile(write("copy.toml", good_)).hardware.name, "H100 SXM");
+}
+
+TEST_F(BadProfile, UnknownKeyWithDidYouMean) {
+  // A misspelled extra key next to the right one: exactly one problem, located.
+  int line = 0;
+  const std::string text = with_line("hbm_bandwidth_GBps", "hbm_bandwidth_GBps = 3352\nhbm_bandwith_GBps = 3352", &line);
+  const ConfigError e = load_error(write("typo.toml", text));
+  EXPECT_EQ(e.key(), "hbm_bandwith_GBps");
+  EXPECT_EQ(e.line(), line + 1);  // the inserted line follows the original one
+  EXPECT_NE(e.detail().find("unknown key"), std::string::npos) << e.what();
+  EXPECT_NE(e.detail().find("did you mean 'hbm_bandwidth_GBps'"), std::string::npos) << e.what();
+}
+
+TEST_F(BadProfile, MisspelledKeyReportsBothProblems) {
+  // "smss" for "sms": the required key is missing and the unknown one is reported with a hint.
+  int line = 0;
+  const ConfigError e = load_error(write("smss.toml", with_line("sms ", "smss = 132", &line)));
+  const std::string what = e.what();
+  EXPECT_NE(what.find("'sms'"), std::string::npos) << what;
+  EXPECT_NE(what.find("missing"), std::string::npos) << what;
+  EXPECT_NE(what.find(":" + std::to_string(line) + ":1: key 'smss': unknown key (did you mean 'sms'?)"),
+            std::string::npos)
+      << what;
+}
+
+TEST_F(BadProfile, UnknownKeyInTheNetworkTable) {
+  int line = 0;
+  const std::string text =
+      with_line("link_latency_us", "link_latency_us = [1.125, 1.125]\nlink_latncy_us = [1.0, 1.0]", &line);
+  const ConfigError e = load_error(write("net.toml", text));
+  EXPECT_EQ(e.key(), "network.link_latncy_us");
+  EXPECT_EQ(e.line(), line + 1);
+  EXPECT_NE(e.detail().find("did you mean 'link_latency_us'"), std::string::npos) << e.what();
+}
+
+TEST_F(BadProfile, MissingKey) {
+  const ConfigError e = load_error(write("missing.toml", with_line("memory_GB", "")));
+  EXPECT_EQ(e.key(), "memory_GB");
+  EXPECT_NE(e.detail().find("missing"), std::string::npos) << e.what();
+}
+
+TEST_F(BadProfile, WrongType) {
+  int line = 0;
+  const ConfigError e = load_error(write("type.toml", with_line("sms ", "sms = \"many\"", &line)));
+  EXPECT_EQ(e.key(), "sms");
+  EXPECT_EQ(e.line(), line);
+  EXPECT_NE(e.detail().find("integer"), std::string::npos) << e.what();
+  // A float where an integer is required is wrong too.
+  const ConfigError f = load_error(write("float.toml", with_line("sms ", "sms = 132.5")));
+  EXPECT_EQ(f.key(), "sms");
+  // An array where a number is required.
+  const ConfigError g = load_error(write("array.toml", with_line("memory_GB", "memory_GB = [80]")));
+  EXPECT_EQ(g.key(), "memory_GB");
+}
+
+TEST_F(BadProfile, TomlSyntaxError) {
+  int line = 0;
+  const ConfigError e = load_error(write("syntax.toml", with_line("sms ", "sms = = 132", &line)));
+  EXPECT_EQ(e.line(), line);
+  EXPECT_NE(e.detail().find("TOML syntax error"), std::string::npos) << e.what();
+}
+
+TEST_F(BadProfile, MissingFile) {
+  const std::string path = (fs::path(dir_) / "absent.toml").string();
+  const ConfigError e = load_error(path);
+  EXPECT_NE(e.detail().find("cannot open"), std::string::npos) << e.what();
+  // Through resolve_profile, a path-like reference that does not exist is a ConfigError too.
+  try {
+    resolve_profile(path, kProfileDir);
+    FAIL() << "no error for a missing profile path";
+  } catch (const ConfigError& r) {
+    EXPECT_EQ(r.file(), path);
+  }
+}
+
+TEST_F(BadProfile, WrongNumberOfLinkBandwidths) {
+  // level_sizes (8) means 2 levels; one bandwidth entry is too few (MODEL.md section 1: K + 1).
+  const ConfigError e = load_error(write("links.toml", with_line("link_bandwidth_GBps", "link_bandwidth_GBps = [900]")));
+  EXPECT_NE(e.detail().find("link bandwidth"), std::string::npos) << e.what();
+  EXPECT_NE(e.detail().find("got 1"), std::string::npos) << e.what();
+}
+
+TEST_F(BadProfile, InvalidValue) {
+  // utilization_cap must be in (0, 1].
+  const ConfigError e = load_error(write("cap.toml", with_line("utilization_cap", "utilization_cap = 1.5")));
+  EXPECT_NE(e.detail().find("utilization_cap"), std::string::npos) << e.what();
+}
+
+TEST_F(BadProfile, ProfileDirectoryFromTheEnvironment) {
+  // $LLMSWEEP_PROFILE_DIR overrides the compiled-in folder (hardware_config.hpp).
+  write("custom.toml", with_line("name", "name = \"Custom GPU\""));
+  ASSERT_EQ(setenv("LLMSWEEP_PROFILE_DIR", dir_.c_str(), 1), 0);
+  EXPECT_EQ(default_profile_dir(), dir_);
+  EXPECT_EQ(resolve_profile("custom").hardware.name, "Custom GPU");
+  EXPECT_EQ(resolve_profile("custom gpu").stem, "custom");
+  unsetenv("LLMSWEEP_PROFILE_DIR");
+  EXPECT_NE(default_profile_dir(), dir_);
+}
+
+}  // namespace
+}  // namespace llmsweep::config

@@ -1,0 +1,48 @@
+// Built from src/costmodel/*.cpp alone with no libraries (see CMakeLists.txt): evaluates one plan
+// and exits 0 when the result is sane, so the test also fails if the model stops working.
+#include <cmath>
+#include <cstdio>
+
+#include "costmodel/evaluate.hpp"
+#include "costmodel/hardware.hpp"
+#include "costmodel/matmul.hpp"
+
+int main() {
+  using namespace llmsweep::costmodel;
+  // H100 SXM, MODEL.md section 1.
+  Hardware hw;
+  hw.name = "H100 SXM";
+  hw.flop_per_clock_per_thread = 32;
+  hw.register_bytes_per_block = 65536;
+  hw.sms = 132;
+  hw.l2_bandwidth_Bps = 6441e9;
+  hw.l2_bytes = 50 * 1048576.0;
+  hw.hbm_bandwidth_Bps = 3352e9;
+  hw.max_clock_hz = 1830e6;
+  hw.utilization_cap = 0.70;
+  hw.dsmem = true;
+  hw.memory_bytes = 8e10;
+  hw.kernel_latency_s = 4.5e-6;
+  hw.level_sizes = {8};
+  hw.link_bandwidth_Bps = {9e11, 1e11};
+  hw.link_latency_s = {1.125e-6, 1.125e-6};
+  if (!validate_hardware(hw).empty()) return 1;
+  const Machine mc = make_machine(hw);
+  // 8 x 8 x 8 on H100 SXM: 4.5 us + 512 B / 6441e9 B/s (worked in tests/unit/costmodel_test.cpp).
+  if (std::fabs(matmul_time(mc, 8, 8, 8, false) - (4.5e-6 + 512 / 6441e9)) > 1e-18) return 2;
+  Model m;
+  m.d_model = 1024;
+  m.d_ff = 4096;
+  m.layers = 4;
+  m.batch_seqs = 8;
+  m.seq_len = 2048;
+  Plan p;
+  p.levels = 2;
+  p.at(Kind::dp, 1) = 2;
+  p.at(Kind::tp_model, 0) = 2;
+  if (!check_plan(hw, m, p).empty()) return 3;
+  const Evaluation ev = evaluate(mc, m, p);
+  if (!(ev.status == Status::ok && ev.utilization > 0 && ev.utilization <= hw.utilization_cap)) return 4;
+  std::printf("costmodel alone: utilization %.4f\n", ev.utilization);
+  return 0;
+}
