@@ -2,7 +2,6 @@
 // profile lookup. Expected values come from the tables of MODEL.md section 1; bad files are
 // written to a fresh mkdtemp folder that is removed after each test.
 #include <gtest/gtest.h>
-
 #include <stdlib.h>
 
 #include <algorithm>
@@ -55,6 +54,9 @@ constexpr double kInf = std::numeric_limits<double>::infinity();
 
 // The four GPUs of the first table and the six H100 SXM variants of the second.
 std::vector<Expected> expected_profiles() {
+  // clang-format off
+  // stem, name, FLOP/clk/thr, SMs, L2 B/s, L2 bytes, HBM B/s, clock Hz, cap, DSMEM, memory B,
+  // kernel latency s, level sizes, link bandwidth B/s (bidirectional), link latency s.
   const Expected h100{"h100-sxm", "H100 SXM", 32, 132, 6441e9, 50 * kMiB, 3352e9, 1830e6, 0.70, true, 8e10,
                       4.5e-6, {8}, {9e11, 1e11}, {1.125e-6, 1.125e-6}};
   std::vector<Expected> out{
@@ -65,6 +67,7 @@ std::vector<Expected> expected_profiles() {
       {"h100-pcie", "H100 PCIe", 32, 114, 5563e9, 50 * kMiB, 2039e9, 1620e6, 0.55, true, 8e10, 4.5e-6, {8},
        {9e11, 1e11}, {1.125e-6, 1.125e-6}},
       h100};
+  // clang-format on
   Expected v = h100;
   v.stem = "h100-sxm-superpod";
   v.name = "H100 SXM Superpod";
@@ -239,7 +242,8 @@ TEST_F(BadProfile, TheUnchangedTemplateLoads) {
 TEST_F(BadProfile, UnknownKeyWithDidYouMean) {
   // A misspelled extra key next to the right one: exactly one problem, located.
   int line = 0;
-  const std::string text = with_line("hbm_bandwidth_GBps", "hbm_bandwidth_GBps = 3352\nhbm_bandwith_GBps = 3352", &line);
+  const std::string text =
+      with_line("hbm_bandwidth_GBps", "hbm_bandwidth_GBps = 3352\nhbm_bandwith_GBps = 3352", &line);
   const ConfigError e = load_error(write("typo.toml", text));
   EXPECT_EQ(e.key(), "hbm_bandwith_GBps");
   EXPECT_EQ(e.line(), line + 1);  // the inserted line follows the original one
@@ -311,7 +315,8 @@ TEST_F(BadProfile, MissingFile) {
 
 TEST_F(BadProfile, WrongNumberOfLinkBandwidths) {
   // level_sizes (8) means 2 levels; one bandwidth entry is too few (MODEL.md section 1: K + 1).
-  const ConfigError e = load_error(write("links.toml", with_line("link_bandwidth_GBps", "link_bandwidth_GBps = [900]")));
+  const ConfigError e =
+      load_error(write("links.toml", with_line("link_bandwidth_GBps", "link_bandwidth_GBps = [900]")));
   EXPECT_NE(e.detail().find("link bandwidth"), std::string::npos) << e.what();
   EXPECT_NE(e.detail().find("got 1"), std::string::npos) << e.what();
 }

@@ -115,19 +115,21 @@ Plan plan2(LevelDegrees dp, LevelDegrees tpm, LevelDegrees tpf, LevelDegrees pp,
   return p;
 }
 
-LevelDegrees lv(std::int64_t l0, std::int64_t l1) { return {l0, l1, 1, 1, 1, 1}; }
+LevelDegrees lv(std::int64_t l0, std::int64_t l1) {
+  return {l0, l1, 1, 1, 1, 1};
+}
 
 // ---- section 1: derived quantities --------------------------------------------------
 
 TEST(Machine, DerivedQuantitiesOfH100Sxm) {
   const Machine mc = make_machine(h100_sxm());
-  EXPECT_DOUBLE_EQ(mc.word_bytes, 2.0);                // w = 16 / 8
-  EXPECT_DOUBLE_EQ(mc.reg_bytes, 49152.0);             // R = 0.75 * 65536
-  EXPECT_DOUBLE_EQ(mc.l2_cap_bytes, 39321600.0);       // L2 = 0.75 * 50 * 2^20
-  EXPECT_DOUBLE_EQ(mc.clock_hz, 1.281e9);              // 1830e6 * 0.70
-  EXPECT_DOUBLE_EQ(mc.smem_Bps, 2.1643776e13);         // 128 * 132 * 1.281e9
-  EXPECT_DOUBLE_EQ(mc.flops, 6.92600832e14);           // 32 * 128 * 132 * 1.281e9
-  EXPECT_DOUBLE_EQ(mc.peak_flops, 9.8942976e14);       // 32 * 128 * 132 * 1.83e9
+  EXPECT_DOUBLE_EQ(mc.word_bytes, 2.0);           // w = 16 / 8
+  EXPECT_DOUBLE_EQ(mc.reg_bytes, 49152.0);        // R = 0.75 * 65536
+  EXPECT_DOUBLE_EQ(mc.l2_cap_bytes, 39321600.0);  // L2 = 0.75 * 50 * 2^20
+  EXPECT_DOUBLE_EQ(mc.clock_hz, 1.281e9);         // 1830e6 * 0.70
+  EXPECT_DOUBLE_EQ(mc.smem_Bps, 2.1643776e13);    // 128 * 132 * 1.281e9
+  EXPECT_DOUBLE_EQ(mc.flops, 6.92600832e14);      // 32 * 128 * 132 * 1.281e9
+  EXPECT_DOUBLE_EQ(mc.peak_flops, 9.8942976e14);  // 32 * 128 * 132 * 1.83e9
 }
 
 TEST(Machine, FlattenSumsBandwidthAndTakesSmallestLatency) {
@@ -299,12 +301,12 @@ TEST(MatmulTime, FlopIsPaddedTo8x8x8Chunks) {
   const Machine mc = make_machine(compute_bound());
   const double f = 1.28e8;  // F of compute_bound(): 1e-3 * 128 * 1 * 1e9
   // flop = 2 * ceil(d1/8) * ceil(d2/8) * ceil(b/8) * 512.
-  EXPECT_DOUBLE_EQ(matmul_time(mc, 1, 1, 1, false), 1024 / f);       // one chunk
-  EXPECT_DOUBLE_EQ(matmul_time(mc, 8, 8, 8, false), 1024 / f);       // one chunk, exactly full
-  EXPECT_DOUBLE_EQ(matmul_time(mc, 9, 8, 8, false), 2048 / f);       // 2 x 1 x 1 chunks
-  EXPECT_DOUBLE_EQ(matmul_time(mc, 8, 9, 8, true), 2048 / f);        // 1 x 2 x 1
-  EXPECT_DOUBLE_EQ(matmul_time(mc, 17, 9, 1, false), 6144 / f);      // 3 x 2 x 1
-  EXPECT_DOUBLE_EQ(matmul_time(mc, 16, 16, 16, false), 8192 / f);    // 2 x 2 x 2
+  EXPECT_DOUBLE_EQ(matmul_time(mc, 1, 1, 1, false), 1024 / f);     // one chunk
+  EXPECT_DOUBLE_EQ(matmul_time(mc, 8, 8, 8, false), 1024 / f);     // one chunk, exactly full
+  EXPECT_DOUBLE_EQ(matmul_time(mc, 9, 8, 8, false), 2048 / f);     // 2 x 1 x 1 chunks
+  EXPECT_DOUBLE_EQ(matmul_time(mc, 8, 9, 8, true), 2048 / f);      // 1 x 2 x 1
+  EXPECT_DOUBLE_EQ(matmul_time(mc, 17, 9, 1, false), 6144 / f);    // 3 x 2 x 1
+  EXPECT_DOUBLE_EQ(matmul_time(mc, 16, 16, 16, false), 8192 / f);  // 2 x 2 x 2
 }
 
 TEST(MatmulTime, KernelLatencyIsAFloorAndFlopAnotherOne) {
@@ -360,9 +362,10 @@ class HandPlan : public testing::Test {
 
   // Section 3: all-reduce 2 (p-1) words s q w / (N beta/2); N beta0 / 2 = 7.2e12, N beta1 / 2 = 8e11.
   static constexpr double kDpComm = 2.0 * 1 * 33554432 * 1 * 1 * 2 / 8e11;  // level 1, 2 peers of P words
-  static constexpr double kDpLatency = 2 * 1.125e-6;                       // 2 s lambda, s = 1
+  static constexpr double kDpLatency = 2 * 1.125e-6;                        // 2 s lambda, s = 1
   // Level 0: TPm 2 peers of f words and TPf 2 peers of d words, s = 2L = 8, q = 16384.
-  static constexpr double kTpComm = (2.0 * 1 * 4096 * 8 * 16384 * 2 + 2.0 * 1 * 1024 * 8 * 16384 * 2) / 7.2e12;
+  static constexpr double kTpComm =
+      (2.0 * 1 * 4096 * 8 * 16384 * 2 + 2.0 * 1 * 1024 * 8 * 16384 * 2) / 7.2e12;
   static constexpr double kTpLatency = 2 * (2 * 8 * 1.125e-6);  // two all-reduces, 2 s lambda each
   // Section 5: top_pp = 0, top_ep = -1. Pair (a = 0, e = -1): n = v PP_0 - 1 = 1, fp = 1/3,
   // fe = 1 both passes; s = 2 (L - 1) fp fe = 2 at level 0, q = 16384.
@@ -370,7 +373,9 @@ class HandPlan : public testing::Test {
   static constexpr double kPpLatency = 2 * 1.125e-6;
 };
 
-TEST_F(HandPlan, IsAValidPlan) { EXPECT_EQ(check_plan(mc.hw, mdl, plan), ""); }
+TEST_F(HandPlan, IsAValidPlan) {
+  EXPECT_EQ(check_plan(mc.hw, mdl, plan), "");
+}
 
 TEST_F(HandPlan, NetworkTermsByHand) {
   const NetworkTimes net = network_times(mc, mdl, plan, 16);
@@ -456,11 +461,11 @@ TEST_F(Combine, BubbleFormula) {
     double phi;
   };
   const Case cases[] = {
-      {1, 4, 1, 0.0},             // PP = 1: no bubble
-      {4, 2, 1, 3.0 / 5},         // z = 0: 3 / (3 + 2)
-      {4, 2, 2, 5.0 / 9},         // z = 1 * 2 = 2: 5 / (5 + 4)
-      {4, 8, 2, 3.0 / 19},        // m >= PP, z = 0: 3 / (3 + 16)
-      {8, 2, 4, 25.0 / 33},       // z = 3 * 6 = 18: 25 / (25 + 8)
+      {1, 4, 1, 0.0},        // PP = 1: no bubble
+      {4, 2, 1, 3.0 / 5},    // z = 0: 3 / (3 + 2)
+      {4, 2, 2, 5.0 / 9},    // z = 1 * 2 = 2: 5 / (5 + 4)
+      {4, 8, 2, 3.0 / 19},   // m >= PP, z = 0: 3 / (3 + 16)
+      {8, 2, 4, 25.0 / 33},  // z = 3 * 6 = 18: 25 / (25 + 8)
   };
   for (const Case& c : cases) {
     SCOPED_TRACE(testing::Message() << "pp=" << c.pp << " m=" << c.m << " v=" << c.v);
@@ -475,8 +480,8 @@ TEST_F(Combine, BubbleFormula) {
 
 TEST_F(Combine, ZeroBubbleDropsLatencyQuirkQ1) {
   NetworkTimes net;
-  net.tp_comm_s = 0.25;        // overlapped
-  net.tp_latency_s = 3;        // Lambda = 3 + 0.5 = 3.5 > max(X, O) = 1
+  net.tp_comm_s = 0.25;  // overlapped
+  net.tp_latency_s = 3;  // Lambda = 3 + 0.5 = 3.5 > max(X, O) = 1
   net.pp_ep_latency_s = 0.5;
   net.dp_comm_s = 0.125;
   net.dp_latency_s = 0.0625;
@@ -512,12 +517,12 @@ TEST_F(Combine, OverlapFlags) {
     double overlapped, exposed, step;
   };
   const Case cases[] = {
-      {true, false, true, 0.75, 0.0, 1.75},    // max(1, 0.75) + 0 + BDP
-      {false, false, true, 0.25, 0.5, 2.25},   // max(1, 0.25) + 0.5 + 0.75
-      {true, false, false, 0.5, 0.25, 2.0},    // max(1, 0.5) + 0.25 + 0.75
-      {false, false, false, 0.0, 0.75, 2.5},   // 1 + 0.75 + 0.75
-      {true, true, true, 0.75, 0.0, 1.0},      // max(Tpipe = 1, BDP = 0.75)
-      {false, true, false, 0.0, 0.75, 1.75},   // max(1.75, 0.75)
+      {true, false, true, 0.75, 0.0, 1.75},   // max(1, 0.75) + 0 + BDP
+      {false, false, true, 0.25, 0.5, 2.25},  // max(1, 0.25) + 0.5 + 0.75
+      {true, false, false, 0.5, 0.25, 2.0},   // max(1, 0.5) + 0.25 + 0.75
+      {false, false, false, 0.0, 0.75, 2.5},  // 1 + 0.75 + 0.75
+      {true, true, true, 0.75, 0.0, 1.0},     // max(Tpipe = 1, BDP = 0.75)
+      {false, true, false, 0.0, 0.75, 1.75},  // max(1.75, 0.75)
   };
   for (const Case& c : cases) {
     SCOPED_TRACE(testing::Message() << "oTP=" << c.otp << " oDP=" << c.odp << " oPP=" << c.opp);
@@ -608,7 +613,9 @@ class CheckPlan : public testing::Test {
   }
 };
 
-TEST_F(CheckPlan, AcceptsAValidPlan) { EXPECT_EQ(check_plan(hw, mdl, ok), ""); }
+TEST_F(CheckPlan, AcceptsAValidPlan) {
+  EXPECT_EQ(check_plan(hw, mdl, ok), "");
+}
 
 TEST_F(CheckPlan, RejectsWrongLevelCount) {
   Plan p = ok;

@@ -75,9 +75,10 @@ costmodel::Model golden_optimal0_model() {
 TEST(Divisors, SmallAndSpecialValues) {
   EXPECT_EQ(divisors(1), (std::vector<std::int64_t>{1}));
   EXPECT_EQ(divisors(12), (std::vector<std::int64_t>{1, 2, 3, 4, 6, 12}));
-  EXPECT_EQ(divisors(97), (std::vector<std::int64_t>{1, 97}));            // prime
-  EXPECT_EQ(divisors(1000003), (std::vector<std::int64_t>{1, 1000003}));  // prime above the trial loop's start
-  EXPECT_EQ(divisors(49), (std::vector<std::int64_t>{1, 7, 49}));         // square of a prime
+  EXPECT_EQ(divisors(97), (std::vector<std::int64_t>{1, 97}));  // prime
+  EXPECT_EQ(divisors(1000003),
+            (std::vector<std::int64_t>{1, 1000003}));              // prime above the trial loop's start
+  EXPECT_EQ(divisors(49), (std::vector<std::int64_t>{1, 7, 49}));  // square of a prime
 }
 
 TEST(Divisors, CountsAndOrderOfSmoothNumbers) {
@@ -121,9 +122,8 @@ TEST(OrderedFactorizations, EightIntoFiveFactors) {
   // its divisors ascending (slowest), then the rest recursively.
   const std::vector<Factorization> f = ordered_factorizations(8);
   ASSERT_EQ(f.size(), 35u);
-  const std::vector<Factorization> first{
-      {1, 1, 1, 1, 8}, {1, 1, 1, 2, 4}, {1, 1, 1, 4, 2}, {1, 1, 1, 8, 1},
-      {1, 1, 2, 1, 4}, {1, 1, 2, 2, 2}, {1, 1, 2, 4, 1}, {1, 1, 4, 1, 2}};
+  const std::vector<Factorization> first{{1, 1, 1, 1, 8}, {1, 1, 1, 2, 4}, {1, 1, 1, 4, 2}, {1, 1, 1, 8, 1},
+                                         {1, 1, 2, 1, 4}, {1, 1, 2, 2, 2}, {1, 1, 2, 4, 1}, {1, 1, 4, 1, 2}};
   EXPECT_EQ(std::vector<Factorization>(f.begin(), f.begin() + 8), first);
   EXPECT_EQ(f.back(), (Factorization{8, 1, 1, 1, 1}));
   EXPECT_EQ(f[f.size() - 2], (Factorization{4, 2, 1, 1, 1}));
@@ -135,10 +135,10 @@ TEST(OrderedFactorizations, EightIntoFiveFactors) {
 
 TEST(OrderedFactorizations, CountsAreProductsOfCompositions) {
   // n = prod p^e: prod over primes of C(e + 4, 4).
-  EXPECT_EQ(ordered_factorizations(1).size(), 1u);      // only 1 x 1 x 1 x 1 x 1
-  EXPECT_EQ(ordered_factorizations(12).size(), 75u);    // 2^2 * 3: C(6,4) * C(5,4) = 15 * 5
+  EXPECT_EQ(ordered_factorizations(1).size(), 1u);        // only 1 x 1 x 1 x 1 x 1
+  EXPECT_EQ(ordered_factorizations(12).size(), 75u);      // 2^2 * 3: C(6,4) * C(5,4) = 15 * 5
   EXPECT_EQ(ordered_factorizations(1024).size(), 1001u);  // 2^10: C(14, 4)
-  EXPECT_EQ(ordered_factorizations(32).size(), 126u);   // 2^5: C(9, 4)
+  EXPECT_EQ(ordered_factorizations(32).size(), 126u);     // 2^5: C(9, 4)
 }
 
 TEST(DivisorCache, SameListsAsTheFreeFunctions) {
@@ -160,7 +160,7 @@ TEST(AdjustedLevelSizes, WalkUpTheLevels) {
   const std::vector<std::int64_t> two{8, 32};
   EXPECT_EQ(adjusted_level_sizes(two, 4), (std::vector<std::int64_t>{4, 1}));
   EXPECT_EQ(adjusted_level_sizes(two, 8), (std::vector<std::int64_t>{8, 1}));
-  EXPECT_EQ(adjusted_level_sizes(two, 16), (std::vector<std::int64_t>{8, 2}));   // 8 * 32 >= 16: 16 // 8
+  EXPECT_EQ(adjusted_level_sizes(two, 16), (std::vector<std::int64_t>{8, 2}));  // 8 * 32 >= 16: 16 // 8
   EXPECT_EQ(adjusted_level_sizes(two, 256), (std::vector<std::int64_t>{8, 32}));
   EXPECT_EQ(adjusted_level_sizes(two, 4096), (std::vector<std::int64_t>{8, 32}));
   EXPECT_TRUE(adjusted_level_sizes({}, 64).empty());
@@ -172,16 +172,16 @@ TEST(FitsLevels, SectionSixPrecondition) {
   // For each i = 1..K: if N > prod_{j<i} s_j then N is a multiple of it.
   const std::vector<std::int64_t> one{8};
   EXPECT_TRUE(fits_levels(one, 1));
-  EXPECT_TRUE(fits_levels(one, 4));   // inside one node
+  EXPECT_TRUE(fits_levels(one, 4));  // inside one node
   EXPECT_TRUE(fits_levels(one, 8));
   EXPECT_FALSE(fits_levels(one, 12));  // 12 > 8, not a multiple of 8
   EXPECT_TRUE(fits_levels(one, 16));
   const std::vector<std::int64_t> two{8, 32};
-  EXPECT_TRUE(fits_levels(two, 24));    // multiple of 8, below 256
+  EXPECT_TRUE(fits_levels(two, 24));  // multiple of 8, below 256
   EXPECT_FALSE(fits_levels(two, 12));
   EXPECT_FALSE(fits_levels(two, 264));  // 264 > 256 and not a multiple of 256
   EXPECT_TRUE(fits_levels(two, 512));
-  EXPECT_TRUE(fits_levels({}, 7));      // one level: anything goes
+  EXPECT_TRUE(fits_levels({}, 7));  // one level: anything goes
 }
 
 // ---- section 6: best plan -------------------------------------------------------------
@@ -330,7 +330,7 @@ TEST(Closest, NearestElementOfQ) {
   EXPECT_EQ(closest(6.9), 7);
   EXPECT_EQ(closest(10.9), 10);
   EXPECT_EQ(closest(11.1), 12);
-  EXPECT_EQ(closest(197.78), 192);  // 3 * 64; neighbours 160 and 224
+  EXPECT_EQ(closest(197.78), 192);                  // 3 * 64; neighbours 160 and 224
   EXPECT_EQ(closest(1e30), std::int64_t{9} << 59);  // the largest element
 }
 
@@ -343,10 +343,10 @@ TEST(Closest, TiesGoToTheSmaller) {
 
 TEST(Policy, DepthForGoldenWidths) {
   // L = closest(0.10056 (d f)^0.3751), f = 4d; the golden file's optimal vectors use these depths.
-  EXPECT_EQ(depth_for(12288, 49152), 192);  // optimal[0]: 197.8 -> 192
-  EXPECT_EQ(depth_for(16384, 65536), 256);  // optimal[4]
-  EXPECT_EQ(depth_for(20480, 81920), 288);  // optimal[3]
-  EXPECT_EQ(depth_for(49152, 196608), 576); // optimal[1]
+  EXPECT_EQ(depth_for(12288, 49152), 192);   // optimal[0]: 197.8 -> 192
+  EXPECT_EQ(depth_for(16384, 65536), 256);   // optimal[4]
+  EXPECT_EQ(depth_for(20480, 81920), 288);   // optimal[3]
+  EXPECT_EQ(depth_for(49152, 196608), 576);  // optimal[1]
 }
 
 TEST(Policy, ExpertsFor) {
@@ -393,9 +393,9 @@ TEST(Policy, PaperWidths) {
   // Section 8: {f 2^i : f odd in 1..15, 11 <= i <= 21} within [12288, 128 * 12288]: 55 widths.
   const std::vector<std::int64_t> w = paper_widths();
   ASSERT_EQ(w.size(), 55u);
-  EXPECT_EQ(w.front(), 12288);    // 3 * 2^12
-  EXPECT_EQ(w[1], 14336);         // 7 * 2^11
-  EXPECT_EQ(w.back(), 1572864);   // 3 * 2^19 = 128 * 12288
+  EXPECT_EQ(w.front(), 12288);   // 3 * 2^12
+  EXPECT_EQ(w[1], 14336);        // 7 * 2^11
+  EXPECT_EQ(w.back(), 1572864);  // 3 * 2^19 = 128 * 12288
   EXPECT_TRUE(std::is_sorted(w.begin(), w.end()));
   EXPECT_EQ(std::adjacent_find(w.begin(), w.end()), w.end());
   // The headline widths of section 9 are in the set.
@@ -426,8 +426,8 @@ TEST(Thresholds, LinearScalingEndsAtFirstUtilizationAtOrBelowEightyPercentOfCap)
   // Section 9: the first C with utilization <= 0.8 * cap; the limit itself counts (computed as
   // the code must, 0.8 * 0.7 in doubles), the next double above it does not.
   const double limit = 0.8 * 0.7;
-  const std::vector<FrontierRow> rows{row(1e24, 0.69), row(1e25, std::nextafter(limit, 1.0)), row(1e26, limit),
-                                      row(1e27, 0.3)};
+  const std::vector<FrontierRow> rows{row(1e24, 0.69), row(1e25, std::nextafter(limit, 1.0)),
+                                      row(1e26, limit), row(1e27, 0.3)};
   const Thresholds t = thresholds_of(rows, 0.7, 212992);
   ASSERT_TRUE(t.linear_scaling_ends_flop);
   EXPECT_EQ(*t.linear_scaling_ends_flop, 1e26);

@@ -42,8 +42,10 @@ std::vector<Include> includes_of(const std::string& text, const std::string& fil
 std::string forbidden(const Include& inc, const std::vector<std::string>& own) {
   // The library is the first name of the path: "mpi.h" -> mpi, "toml++/toml.h" -> toml++.
   std::string lib = inc.header.substr(0, inc.header.find_first_of("/."));
-  std::transform(lib.begin(), lib.end(), lib.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  static const std::vector<std::string> libs{"mpi", "mpicxx", "hdf5", "toml", "toml++", "cli", "cli11", "boost", "nlohmann"};
+  std::transform(lib.begin(), lib.end(), lib.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  static const std::vector<std::string> libs{"mpi", "mpicxx", "hdf5",  "toml",    "toml++",
+                                             "cli", "cli11",  "boost", "nlohmann"};
   if (std::find(libs.begin(), libs.end(), lib) != libs.end() || lib.rfind("h5", 0) == 0)
     return "names a forbidden library (" + lib + ")";
   if (inc.angle) {
@@ -131,9 +133,9 @@ TEST(Purity, LibrariesLinkOnlyDownward) {
     std::istringstream list(line.substr(eq + 1));
     for (std::string lib; std::getline(list, lib, ';');)
       if (!lib.empty()) libs.push_back(lib);
-    const std::vector<std::string> allowed = target == "llmsweep_costmodel"
-                                                 ? std::vector<std::string>{"llmsweep_options"}
-                                                 : std::vector<std::string>{"llmsweep_options", "llmsweep_costmodel"};
+    const std::vector<std::string> allowed =
+        target == "llmsweep_costmodel" ? std::vector<std::string>{"llmsweep_options"}
+                                       : std::vector<std::string>{"llmsweep_options", "llmsweep_costmodel"};
     for (const std::string& lib : libs)
       EXPECT_NE(std::find(allowed.begin(), allowed.end(), lib), allowed.end()) << target << " links " << lib;
     ++checked;
