@@ -198,10 +198,15 @@ Evaluation combine(const Machine& mc, const Model& model, const Plan& plan, doub
   }
   double busy = std::max(matmul_s, ev.overlapped_comm_s);
   if (plan.zero_bubble && options.zb_latency == ZbLatency::max) busy = std::max(busy, pipe_latency);
-  ev.pipeline_s = (busy + ev.exposed_comm_s) / (1 - ev.bubble_fraction);
+  const double core = busy + ev.exposed_comm_s;
+  ev.pipeline_s = core / (1 - ev.bubble_fraction);
+  ev.busy_s = busy;
+  ev.bubble_s = ev.pipeline_s - core;
   if (!plan.zero_bubble) ev.pipeline_s += pipe_latency;
-  ev.step_s = (plan.overlap_dp ? std::max(ev.pipeline_s, net.dp_comm_s) : ev.pipeline_s + net.dp_comm_s) +
-              net.dp_latency_s;
+  const double with_dp = plan.overlap_dp ? std::max(ev.pipeline_s, net.dp_comm_s) : ev.pipeline_s + net.dp_comm_s;
+  ev.step_s = with_dp + net.dp_latency_s;
+  ev.exposed_net_s = ev.exposed_comm_s + (with_dp - ev.pipeline_s);
+  ev.exposed_latency_s = (plan.zero_bubble ? 0.0 : pipe_latency) + net.dp_latency_s;
   ev.run_s = ev.steps * ev.step_s;
   ev.utilization = ev.ideal_step_s / ev.step_s;
   ev.run_tp_comm_s = ev.steps * net.tp_comm_s;

@@ -33,6 +33,11 @@ struct Evaluation {
   double bubble_fraction = 0;    // phi
   double pipeline_s = 0;         // Tpipe
   double step_s = 0;             // Tstep
+  // Tstep split into parts that add up to it (up to rounding), for breakdowns:
+  double busy_s = 0;             // max(X, O): compute, or overlapped comm where it dominates
+  double bubble_s = 0;           // pipeline bubble
+  double exposed_net_s = 0;      // U plus the DP comm not hidden behind the pipeline
+  double exposed_latency_s = 0;  // latency that lengthens the step
   double run_s = 0;              // steps * Tstep
   double utilization = 0;        // T0 / Tstep
   double memory_used_bytes = 0;  // parameters over DP plus optimizer state, whole cluster

@@ -3,6 +3,7 @@
 #include <limits>
 
 #include "costmodel/matmul.hpp"
+#include "search/partitions.hpp"
 
 namespace llmsweep::search {
 
@@ -97,37 +98,11 @@ void PlanSearch::consider(const Plan& plan, double matmul_s, SearchResult& best)
   }
 }
 
-void PlanSearch::partition_level(int level, const Totals& t, Plan& plan, double matmul_s,
-                                 SearchResult& best) {
-  const std::array<std::int64_t, costmodel::kKinds> totals{t.dp, t.tp_model, t.tp_ff, t.pp, t.ep};
-  const int top = plan.levels - 1;
-  if (level == top) {
-    for (int k = 0; k < costmodel::kKinds; ++k) {
-      std::int64_t below = 1;
-      for (int l = 0; l < top; ++l) below *= plan.at(static_cast<Kind>(k), l);
-      plan.at(static_cast<Kind>(k), top) = totals[static_cast<std::size_t>(k)] / below;
-    }
-    consider(plan, matmul_s, best);
-    return;
-  }
-  for (const Factorization& f : cache_.factorizations_of(adjusted_[static_cast<std::size_t>(level)])) {
-    bool divides = true;
-    for (int k = 0; k < costmodel::kKinds && divides; ++k) {
-      std::int64_t below = f[static_cast<std::size_t>(k)];
-      for (int l = 0; l < level; ++l) below *= plan.at(static_cast<Kind>(k), l);
-      divides = totals[static_cast<std::size_t>(k)] % below == 0;
-    }
-    if (!divides) continue;
-    for (int k = 0; k < costmodel::kKinds; ++k)
-      plan.at(static_cast<Kind>(k), level) = f[static_cast<std::size_t>(k)];
-    partition_level(level + 1, t, plan, matmul_s, best);
-  }
-}
-
 void PlanSearch::try_partitions(const Totals& t, GpuCount gpus, double matmul_s, SearchResult& best) {
   adjusted_ = adjusted_level_sizes(machine_.hw.level_sizes, gpus);
   Plan plan = plan_skeleton(machine_.hw.levels(), t.zero_bubble, t.microbatches, t.interleave, options_);
-  partition_level(0, t, plan, matmul_s, best);
+  const KindTotals totals{t.dp, t.tp_model, t.tp_ff, t.pp, t.ep};
+  for_each_partition(cache_, adjusted_, totals, plan, [&](const Plan& p) { consider(p, matmul_s, best); });
 }
 
 SearchResult PlanSearch::best(GpuCount gpus) {

@@ -57,8 +57,6 @@ class PlanSearch {
   };
   double step_matmul(const Totals& t);
   void try_partitions(const Totals& t, GpuCount gpus, double matmul_s, SearchResult& best);
-  void partition_level(int level, const Totals& t, costmodel::Plan& plan, double matmul_s,
-                       SearchResult& best);
   void consider(const costmodel::Plan& plan, double matmul_s, SearchResult& best);
 
   const costmodel::Machine& machine_;
