@@ -1,0 +1,32 @@
+// Sweep specs: TOML files in sweep/ describing a grid, read strictly (every problem reported
+// with file:line:column and key) and resolved to grid axes before anything is written.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "config/hardware_config.hpp"
+#include "grid/axes.hpp"
+
+namespace llmsweep::config {
+
+struct SweepSpec {
+  std::string path;
+  std::string text;  // the file as read, stored in results files
+  std::string name;
+  std::string description;
+  grid::Axes axes;
+  std::vector<Profile> profiles;  // one per hardware axis value, same order
+  // A normalised description of everything that decides the grid's rows (axis values and the
+  // profiles' numbers, not comments or paths) and its SHA-256: what --resume compares.
+  std::string canonical;
+  std::string hash;
+  int max_levels = 1;  // most network levels among the profiles
+};
+
+SweepSpec load_spec(const std::string& path, const std::string& profile_dir = default_profile_dir());
+SweepSpec parse_spec(const std::string& text, const std::string& path,
+                     const std::string& profile_dir = default_profile_dir());
+
+}  // namespace llmsweep::config

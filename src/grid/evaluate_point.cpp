@@ -1,0 +1,318 @@
+#include "grid/evaluate_point.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+#include "search/cluster.hpp"
+#include "search/partitions.hpp"
+
+namespace llmsweep::grid {
+
+using costmodel::Kind;
+using costmodel::Status;
+
+namespace {
+
+constexpr std::size_t kCachedSearches = 4;
+
+std::uint32_t digit(const Digits& d, Axis a) { return d[static_cast<std::size_t>(a)]; }
+
+search::ScalingPolicy policy_for(double ff_ratio, const DepthValue& depth, const ExpertsValue& experts) {
+  search::ScalingPolicy p;
+  p.ff_ratio = ff_ratio;
+  p.depth = depth.law;
+  p.experts = experts.rule == ExpertsRule::width_scaled ? search::ExpertsPolicy::width_scaled
+                                                        : search::ExpertsPolicy::dense;
+  return p;
+}
+
+std::int64_t experts_of(const ExpertsValue& e, std::int64_t d_model, std::int64_t d_ff) {
+  switch (e.rule) {
+    case ExpertsRule::dense: return 1;
+    case ExpertsRule::width_scaled: return search::experts_for(d_model, d_ff, search::ExpertsPolicy::width_scaled);
+    case ExpertsRule::count: return e.count;
+  }
+  return 1;
+}
+
+// The model without its batch; the batch law needs the compute, which does not depend on it.
+costmodel::Model shape_for(std::int64_t d_model, double ff_ratio, const DepthValue& depth, const ExpertsValue& experts) {
+  costmodel::Model m;
+  m.d_model = d_model;
+  m.d_ff = search::ff_for(d_model, ff_ratio);
+  m.layers = depth.layers > 0 ? depth.layers : search::depth_for(m.d_model, m.d_ff, depth.law);
+  m.experts = experts_of(experts, m.d_model, m.d_ff);
+  return m;
+}
+
+const DegreeValue& pick(const std::vector<DegreeValue>& v, std::uint32_t i) {
+  static const DegreeValue one;
+  return v.empty() ? one : v[i];
+}
+
+template <class T>
+T pick(const std::vector<T>& v, std::uint32_t i, T fallback) {
+  return v.empty() ? fallback : v[i];
+}
+
+bool better(const costmodel::Evaluation& a, const costmodel::Evaluation& best, bool have) {
+  if (!have) return true;
+  if (a.run_s < best.run_s) return true;
+  return a.run_s == best.run_s && a.comm_sum_s() < best.comm_sum_s();
+}
+
+}  // namespace
+
+std::int64_t width_for_compute(double target_flop, const search::ScalingPolicy& policy) {
+  static const std::vector<std::int64_t> candidates = [] {
+    std::vector<std::int64_t> c;
+    for (std::int64_t f = 1; f <= 15; f += 2)
+      for (int i = 4; i <= 40; ++i) c.push_back(f << i);
+    std::sort(c.begin(), c.end());
+    c.erase(std::unique(c.begin(), c.end()), c.end());
+    return c;
+  }();
+  const double goal = std::log(target_flop);
+  std::int64_t best = candidates.front();
+  double best_gap = std::numeric_limits<double>::infinity();
+  for (std::int64_t d : candidates) {
+    costmodel::Model m;
+    m.d_model = d;
+    m.d_ff = search::ff_for(d, policy.ff_ratio);
+    m.layers = search::depth_for(m.d_model, m.d_ff, policy.depth);
+    m.experts = search::experts_for(m.d_model, m.d_ff, policy.experts);
+    const double gap = std::fabs(std::log(m.compute_flop()) - goal);
+    if (gap < best_gap) {
+      best_gap = gap;
+      best = d;
+    }
+  }
+  return best;
+}
+
+void fill_result(Row& row, const costmodel::Plan& plan, const costmodel::Evaluation& ev) {
+  const double steps = ev.steps;
+  row.gpus = static_cast<std::int64_t>(ev.gpus);
+  row.levels = plan.levels;
+  for (int k = 0; k < costmodel::kKinds; ++k) {
+    const auto kind = static_cast<Kind>(k);
+    row.total[static_cast<std::size_t>(k)] = plan.total(kind);
+    for (int l = 0; l < costmodel::kMaxLevels; ++l)
+      row.level[static_cast<std::size_t>(k)][static_cast<std::size_t>(l)] = l < plan.levels ? plan.at(kind, l) : 1;
+  }
+  row.microbatches = plan.microbatches;
+  row.interleave = plan.interleave;
+  row.zero_bubble = plan.zero_bubble ? 1 : 0;
+  row.utilization = ev.utilization;
+  row.run_s = ev.run_s;
+  row.years = ev.run_s / search::kSecondsPerYear;
+  row.step_s = ev.step_s;
+  row.matmul_s = steps * ev.matmul_s;
+  row.busy_s = steps * ev.busy_s;
+  row.bubble_s = steps * ev.bubble_s;
+  row.exposed_comm_s = steps * ev.exposed_net_s;
+  row.exposed_latency_s = steps * ev.exposed_latency_s;
+  row.bubble_fraction = ev.bubble_fraction;
+  row.tp_comm_s = ev.run_tp_comm_s;
+  row.dp_comm_s = ev.run_dp_comm_s;
+  row.pp_ep_comm_s = ev.run_pp_ep_comm_s;
+  row.tp_latency_s = steps * ev.net.tp_latency_s;
+  row.dp_latency_s = steps * ev.net.dp_latency_s;
+  row.pp_ep_latency_s = steps * ev.net.pp_ep_latency_s;
+  row.latency_s = ev.run_latency_s;
+  row.memory_used_bytes = ev.memory_used_bytes;
+  row.memory_limit_bytes = ev.memory_limit_bytes;
+}
+
+PointEvaluator::PointEvaluator(const Grid& grid) : grid_(grid) {}
+
+search::PlanSearch& PointEvaluator::search_for(std::uint32_t hardware, const costmodel::Model& model,
+                                               const search::SearchOptions& options) {
+  for (auto it = searches_.begin(); it != searches_.end(); ++it) {
+    const costmodel::Model& m = it->model;
+    if (it->hardware == hardware && it->options == options && m.d_model == model.d_model && m.d_ff == model.d_ff &&
+        m.layers == model.layers && m.experts == model.experts && m.batch_seqs == model.batch_seqs &&
+        m.seq_len == model.seq_len) {
+      std::rotate(it, it + 1, searches_.end());
+      return *searches_.back().search;
+    }
+  }
+  if (searches_.size() == kCachedSearches) searches_.erase(searches_.begin());
+  searches_.push_back({hardware, model, options,
+                       std::make_unique<search::PlanSearch>(grid_.axes().hardware[hardware].machine, model, options)});
+  return *searches_.back().search;
+}
+
+void PointEvaluator::evaluate_explicit(const Digits& d, const costmodel::Machine& mc, const costmodel::Model& model,
+                                       const search::SearchOptions& options, Row& row) {
+  const ExplicitParallelism& p = *grid_.axes().parallelism;
+  const std::array<const DegreeValue*, costmodel::kKinds> values{
+      &pick(p.dp, digit(d, Axis::dp)), &pick(p.tp_model, digit(d, Axis::tp_model)),
+      &pick(p.tp_ff, digit(d, Axis::tp_ff)), &pick(p.pp, digit(d, Axis::pp)), &pick(p.ep, digit(d, Axis::ep))};
+  costmodel::Plan plan;
+  plan.levels = mc.hw.levels();
+  plan.zero_bubble = pick(p.zero_bubble, digit(d, Axis::zero_bubble), false);
+  plan.microbatches = pick<std::int64_t>(p.microbatches, digit(d, Axis::microbatches), 1);
+  plan.overlap_tp = options.overlap_tp;
+  plan.overlap_dp = options.overlap_dp;
+  plan.overlap_pp = options.overlap_pp;
+  search::KindTotals totals{};
+  bool all_fixed = true;
+  unsigned __int128 gpus = 1;
+  for (int k = 0; k < costmodel::kKinds; ++k) {
+    const DegreeValue& v = *values[static_cast<std::size_t>(k)];
+    totals[static_cast<std::size_t>(k)] = v.total;
+    gpus *= static_cast<unsigned __int128>(v.total);
+    all_fixed = all_fixed && !v.per_level.empty();
+  }
+  const std::int64_t pp = totals[static_cast<std::size_t>(Kind::pp)];
+  const std::int64_t interleave = pick<std::int64_t>(p.interleave, digit(d, Axis::interleave), 0);
+  if (interleave == 0)
+    plan.interleave = (!plan.zero_bubble && pp > 1 && model.layers % pp == 0) ? model.layers / pp : 1;
+  else
+    plan.interleave = interleave;
+  row.status = static_cast<std::uint8_t>(Status::invalid_plan);
+  if (gpus > static_cast<unsigned __int128>(std::numeric_limits<std::int64_t>::max())) return;
+  const auto n = static_cast<search::GpuCount>(gpus);
+  if (!search::fits_levels(mc.hw.level_sizes, n)) {
+    row.status = static_cast<std::uint8_t>(Status::cluster_levels);
+    return;
+  }
+  // Check divisibility on the totals (all at the top level) before looking at splits.
+  costmodel::Plan flat = plan;
+  for (int k = 0; k < costmodel::kKinds; ++k) flat.at(static_cast<Kind>(k), plan.levels - 1) = totals[static_cast<std::size_t>(k)];
+  if (!costmodel::check_plan(mc.hw, model, flat).empty()) return;
+  const double matmul_s = costmodel::step_matmul_time(mc, model, flat);
+  costmodel::Evaluation best;
+  costmodel::Plan best_plan;
+  bool have = false;
+  const auto consider = [&](const costmodel::Plan& candidate) {
+    for (int k = 0; k < costmodel::kKinds; ++k) {
+      const DegreeValue& v = *values[static_cast<std::size_t>(k)];
+      if (v.per_level.empty()) continue;
+      for (int l = 0; l < candidate.levels; ++l)
+        if (candidate.at(static_cast<Kind>(k), l) != v.per_level[static_cast<std::size_t>(l)]) return;
+    }
+    if (!costmodel::check_plan(mc.hw, model, candidate).empty()) return;
+    const costmodel::Evaluation ev = costmodel::combine(
+        mc, model, candidate, matmul_s, costmodel::network_times(mc, model, candidate, candidate.gpus()), options.model);
+    if (better(ev, best, have)) {
+      best = ev;
+      best_plan = candidate;
+      have = true;
+    }
+  };
+  if (all_fixed) {
+    for (int k = 0; k < costmodel::kKinds; ++k)
+      for (int l = 0; l < plan.levels; ++l)
+        plan.at(static_cast<Kind>(k), l) = values[static_cast<std::size_t>(k)]->per_level[static_cast<std::size_t>(l)];
+    consider(plan);
+  } else {
+    search::for_each_partition(divisors_, search::adjusted_level_sizes(mc.hw.level_sizes, n), totals, plan, consider);
+  }
+  if (!have) return;
+  fill_result(row, best_plan, best);
+  row.status = static_cast<std::uint8_t>(best.status);
+  row.meets_deadline = best.run_s < search::max_run_seconds(row.run_months) ? 1 : 0;
+}
+
+Row PointEvaluator::evaluate(std::uint64_t index) {
+  const Axes& ax = grid_.axes();
+  const Digits d = grid_.digits_at(index);
+  Row row;
+  row.index = index;
+  const std::uint32_t hw = digit(d, Axis::hardware);
+  const costmodel::Machine& mc = ax.hardware[hw].machine;
+  row.hardware = static_cast<std::uint16_t>(hw);
+  const WidthValue& width = ax.width[digit(d, Axis::width)];
+  const double ff_ratio = ax.ff_ratio[digit(d, Axis::ff_ratio)];
+  const DepthValue& depth = ax.depth[digit(d, Axis::depth)];
+  const ExpertsValue& experts = ax.experts[digit(d, Axis::experts)];
+  const BatchValue& batch = ax.batch[digit(d, Axis::batch)];
+  const double multiplier = ax.batch_multiplier[digit(d, Axis::batch_multiplier)];
+  const SearchVariant& variant = ax.search[digit(d, Axis::search)];
+  row.seq_len = ax.seq_len[digit(d, Axis::seq_len)];
+  row.run_months = ax.run_months[digit(d, Axis::run_months)];
+  row.zero_bubble_allowed = ax.zero_bubble_allowed[digit(d, Axis::zero_bubble_allowed)] ? 1 : 0;
+  const costmodel::ZbLatency zb_latency = ax.zb_latency[digit(d, Axis::zb_latency)];
+  row.zb_latency = static_cast<std::uint8_t>(zb_latency);
+  row.prune_flattened = variant.prune_flattened ? 1 : 0;
+  row.microbatch_candidates = variant.microbatch_candidates;
+  row.d_ff_ratio = ff_ratio;
+  row.experts_rule = static_cast<std::uint8_t>(experts.rule);
+  if (depth.layers == 0) {
+    row.depth_multiplier = depth.law.multiplier;
+    row.depth_exponent = depth.law.exponent ? *depth.law.exponent : kNaN;
+  }
+  row.requested_gpus = ax.gpus.empty() ? 0 : ax.gpus[digit(d, Axis::gpus)];
+
+  std::int64_t d_model = width.d_model;
+  if (d_model == 0) {
+    row.target_flop = width.target_flop;
+    const auto key = std::make_tuple(width.target_flop, digit(d, Axis::ff_ratio), digit(d, Axis::depth),
+                                     digit(d, Axis::experts));
+    auto it = widths_.find(key);
+    if (it == widths_.end())
+      it = widths_.emplace(key, width_for_compute(width.target_flop, policy_for(ff_ratio, depth, experts))).first;
+    d_model = it->second;
+  }
+  costmodel::Model model = shape_for(d_model, ff_ratio, depth, experts);
+  model.seq_len = row.seq_len;
+  if (batch.tokens > 0) {
+    row.batch_rule = static_cast<std::uint8_t>(BatchRule::tokens);
+    model.batch_seqs = batch.tokens / model.seq_len;
+  } else {
+    search::BatchLaw law = batch.law;
+    law.multiplier = multiplier;
+    row.batch_rule = static_cast<std::uint8_t>(law.policy);
+    row.batch_multiplier = multiplier;
+    if (law.policy == search::BatchPolicy::power) row.batch_exponent = law.exponent;
+    model.batch_seqs = search::batch_for(model.compute_flop(), model.experts, model.seq_len, law);
+  }
+  row.d_model = model.d_model;
+  row.d_ff = model.d_ff;
+  row.layers = model.layers;
+  row.experts = model.experts;
+  row.batch_seqs = model.batch_seqs;
+  row.batch_tokens = model.batch_seqs * model.seq_len;
+  row.compute_flop = model.compute_flop();
+  if (!costmodel::validate_model(model).empty()) {
+    row.status = static_cast<std::uint8_t>(Status::invalid_plan);
+    return row;
+  }
+
+  search::SearchOptions options;
+  options.model.zb_latency = zb_latency;
+  options.allow_zero_bubble = row.zero_bubble_allowed != 0;
+  options.overlap_tp = ax.overlap_tp;
+  options.overlap_dp = ax.overlap_dp;
+  options.overlap_pp = ax.overlap_pp;
+  options.prune_flattened = variant.prune_flattened;
+  options.microbatch_candidates = variant.microbatch_candidates;
+  const double max_run_s = search::max_run_seconds(row.run_months);
+
+  if (ax.parallelism) {
+    evaluate_explicit(d, mc, model, options, row);
+    return row;
+  }
+  search::PlanSearch& search = search_for(hw, model, options);
+  if (ax.gpus.empty()) {
+    const search::ClusterResult r = search::smallest_cluster(search, mc, model, max_run_s);
+    row.status = static_cast<std::uint8_t>(r.status);
+    if (r.found()) {
+      fill_result(row, r.plan, r.evaluation);
+      row.meets_deadline = 1;
+    }
+    return row;
+  }
+  const search::SearchResult r = search.best(row.requested_gpus);
+  row.status = static_cast<std::uint8_t>(r.status);
+  if (r.found()) {
+    fill_result(row, r.plan, r.evaluation);
+    row.meets_deadline = r.evaluation.run_s < max_run_s ? 1 : 0;
+  }
+  return row;
+}
+
+}  // namespace llmsweep::grid

@@ -1,0 +1,50 @@
+// Evaluates grid points: resolves the model the axes describe, then finds the smallest
+// cluster, the best plan on a given cluster, or evaluates an explicit plan.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <tuple>
+#include <vector>
+
+#include "grid/grid.hpp"
+#include "grid/row.hpp"
+#include "search/best_plan.hpp"
+
+namespace llmsweep::grid {
+
+// The width whose training compute under the policies is nearest (in log) to `target_flop`,
+// among {f * 2^i : f odd in 1..15, i >= 4}; ties go to the smaller width.
+std::int64_t width_for_compute(double target_flop, const search::ScalingPolicy& policy);
+
+class PointEvaluator {
+ public:
+  explicit PointEvaluator(const Grid& grid);
+  PointEvaluator(const PointEvaluator&) = delete;
+  PointEvaluator& operator=(const PointEvaluator&) = delete;
+
+  Row evaluate(std::uint64_t index);
+
+ private:
+  search::PlanSearch& search_for(std::uint32_t hardware, const costmodel::Model& model,
+                                 const search::SearchOptions& options);
+  void evaluate_explicit(const Digits& d, const costmodel::Machine& mc, const costmodel::Model& model,
+                         const search::SearchOptions& options, Row& row);
+
+  struct CachedSearch {
+    std::uint32_t hardware;
+    costmodel::Model model;
+    search::SearchOptions options;
+    std::unique_ptr<search::PlanSearch> search;
+  };
+  const Grid& grid_;
+  std::vector<CachedSearch> searches_;  // most recent last
+  search::DivisorCache divisors_;
+  std::map<std::tuple<double, std::uint32_t, std::uint32_t, std::uint32_t>, std::int64_t> widths_;
+};
+
+// Copies an evaluated plan into a row's result columns.
+void fill_result(Row& row, const costmodel::Plan& plan, const costmodel::Evaluation& ev);
+
+}  // namespace llmsweep::grid

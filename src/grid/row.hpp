@@ -1,0 +1,83 @@
+// One grid point's row of results: the axis values it was evaluated at and what came out.
+// A plain standard-layout struct, so the schema can describe every column by its offset.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <limits>
+
+#include "costmodel/hardware.hpp"
+#include "costmodel/plan.hpp"
+
+namespace llmsweep::grid {
+
+inline constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+
+// Status of a row that has not been computed yet (only in interrupted files).
+inline constexpr std::uint8_t kStatusPending = 255;
+
+// Codes of the categorical input columns.
+enum class BatchRule : std::uint8_t { default_law = 0, deepseek = 1, none = 2, power = 3, tokens = 4 };
+
+struct Row {
+  std::uint64_t index = 0;
+
+  // --- inputs -------------------------------------------------------------------------
+  std::uint16_t hardware = 0;        // code into the hardware labels
+  std::uint8_t experts_rule = 0;     // ExpertsRule
+  std::uint8_t batch_rule = 0;       // BatchRule
+  std::uint8_t zero_bubble_allowed = 0;
+  std::uint8_t zb_latency = 0;       // costmodel::ZbLatency
+  std::uint8_t prune_flattened = 1;  // search variant (Q2)
+  std::uint8_t pad0 = 0;
+  std::int64_t microbatch_candidates = 4;  // search variant (Q3); 0 = all
+  std::int64_t d_model = 0;
+  std::int64_t d_ff = 0;
+  std::int64_t layers = 0;
+  std::int64_t experts = 0;
+  std::int64_t batch_seqs = 0;
+  std::int64_t seq_len = 0;
+  std::int64_t batch_tokens = 0;    // B * S
+  std::int64_t requested_gpus = 0;  // 0 = smallest cluster meeting the deadline
+  double target_flop = kNaN;        // compute target the width was chosen for, if any
+  double d_ff_ratio = kNaN;
+  double depth_multiplier = kNaN;   // NaN with explicit layers
+  double depth_exponent = kNaN;     // NaN: the paper's fit
+  double batch_multiplier = kNaN;
+  double batch_exponent = kNaN;     // power law only
+  double run_months = kNaN;
+
+  // --- results ------------------------------------------------------------------------
+  std::uint8_t status = kStatusPending;  // costmodel::Status
+  std::uint8_t meets_deadline = 0;
+  std::uint8_t zero_bubble = 0;
+  std::uint8_t pad1 = 0;
+  std::int32_t levels = 0;  // network levels of the hardware
+  std::int64_t gpus = 0;
+  std::int64_t microbatches = 0;
+  std::int64_t interleave = 0;
+  std::array<std::int64_t, costmodel::kKinds> total{};
+  std::array<std::array<std::int64_t, costmodel::kMaxLevels>, costmodel::kKinds> level{};
+  double compute_flop = kNaN;
+  double utilization = kNaN;
+  double years = kNaN;
+  double run_s = kNaN;
+  double step_s = kNaN;
+  double matmul_s = kNaN;           // per run
+  double busy_s = kNaN;             // per run; these four add up to run_s
+  double bubble_s = kNaN;
+  double exposed_comm_s = kNaN;
+  double exposed_latency_s = kNaN;
+  double bubble_fraction = kNaN;
+  double tp_comm_s = kNaN;          // per run, as in the golden vectors
+  double dp_comm_s = kNaN;
+  double pp_ep_comm_s = kNaN;
+  double tp_latency_s = kNaN;
+  double dp_latency_s = kNaN;
+  double pp_ep_latency_s = kNaN;
+  double latency_s = kNaN;          // steps * (pipeline latency + DP latency)
+  double memory_used_bytes = kNaN;
+  double memory_limit_bytes = kNaN;
+};
+
+}  // namespace llmsweep::grid

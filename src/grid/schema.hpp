@@ -1,0 +1,39 @@
+// The columns of /points: name, type, units, description, and where each lives in a Row.
+// The HDF5 sink, the reader and the journal all follow this one table.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "grid/row.hpp"
+
+namespace llmsweep::grid {
+
+// Bumped whenever a column is added, removed or changes meaning.
+inline constexpr int kSchemaVersion = 1;
+
+enum class ColumnType : std::uint8_t { u8, u16, i64, f64 };
+
+struct Column {
+  std::string name;
+  ColumnType type;
+  std::size_t offset;  // into Row
+  std::string units;
+  std::string description;
+  std::vector<std::string> labels;  // categorical columns: the meaning of each code
+  bool input = false;               // an axis value rather than a result
+};
+
+// Columns for a sweep whose profiles have at most `levels` network levels: the per-level
+// degrees get one column per level (dp_level0 = inside a node).
+std::vector<Column> columns(int levels, const std::vector<std::string>& hardware_labels);
+
+// Reads/writes a column's value in a row as double or integer, whatever its type.
+std::int64_t get_integer(const Row& row, const Column& c);
+double get_real(const Row& row, const Column& c);
+void set_integer(Row& row, const Column& c, std::int64_t v);
+void set_real(Row& row, const Column& c, double v);
+
+}  // namespace llmsweep::grid
