@@ -1,0 +1,139 @@
+#include "io/hdf5_util.hpp"
+
+#include <mutex>
+
+#include "common/error.hpp"
+
+namespace llmsweep::io::h5 {
+
+void quiet() {
+  static std::once_flag once;
+  std::call_once(once, [] { H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr); });
+}
+
+hid_t check(hid_t id, const std::string& file, const std::string& object, const std::string& what) {
+  if (id < 0) throw ResultFileError(file, object, what);
+  return id;
+}
+
+void check(herr_t status, const std::string& file, const std::string& object, const std::string& what) {
+  if (status < 0) throw ResultFileError(file, object, what);
+}
+
+namespace {
+
+Handle string_type() {
+  Handle t(H5Tcopy(H5T_C_S1), H5Tclose);
+  H5Tset_size(t.get(), H5T_VARIABLE);
+  H5Tset_cset(t.get(), H5T_CSET_UTF8);
+  return t;
+}
+
+void replace(hid_t obj, const std::string& name) {
+  if (H5Aexists(obj, name.c_str()) > 0) H5Adelete(obj, name.c_str());
+}
+
+void write_attribute(hid_t obj, const std::string& name, hid_t type, hid_t space, const void* data,
+                     const std::string& file) {
+  replace(obj, name);
+  Handle a(check(H5Acreate2(obj, name.c_str(), type, space, H5P_DEFAULT, H5P_DEFAULT), file, name,
+                 "cannot create attribute"),
+           H5Aclose);
+  check(H5Awrite(a.get(), type, data), file, name, "cannot write attribute");
+}
+
+Handle open_attribute(hid_t obj, const std::string& name, const std::string& file) {
+  if (H5Aexists(obj, name.c_str()) <= 0) throw ResultFileError(file, name, "missing attribute");
+  return Handle(check(H5Aopen(obj, name.c_str(), H5P_DEFAULT), file, name, "cannot open attribute"), H5Aclose);
+}
+
+}  // namespace
+
+void write_string_attribute(hid_t obj, const std::string& name, const std::string& value, const std::string& file) {
+  Handle t = string_type();
+  Handle s(H5Screate(H5S_SCALAR), H5Sclose);
+  const char* p = value.c_str();
+  write_attribute(obj, name, t.get(), s.get(), &p, file);
+}
+
+void write_strings_attribute(hid_t obj, const std::string& name, const std::vector<std::string>& values,
+                             const std::string& file) {
+  Handle t = string_type();
+  const hsize_t n = values.size();
+  Handle s(H5Screate_simple(1, &n, nullptr), H5Sclose);
+  std::vector<const char*> p;
+  for (const auto& v : values) p.push_back(v.c_str());
+  write_attribute(obj, name, t.get(), s.get(), p.data(), file);
+}
+
+void write_int_attribute(hid_t obj, const std::string& name, std::int64_t value, const std::string& file) {
+  Handle s(H5Screate(H5S_SCALAR), H5Sclose);
+  write_attribute(obj, name, H5T_NATIVE_INT64, s.get(), &value, file);
+}
+
+void write_ints_attribute(hid_t obj, const std::string& name, const std::vector<std::int64_t>& values,
+                          const std::string& file) {
+  const hsize_t n = values.size();
+  Handle s(H5Screate_simple(1, &n, nullptr), H5Sclose);
+  write_attribute(obj, name, H5T_NATIVE_INT64, s.get(), values.data(), file);
+}
+
+void write_doubles_attribute(hid_t obj, const std::string& name, const std::vector<double>& values,
+                             const std::string& file) {
+  const hsize_t n = values.size();
+  Handle s(H5Screate_simple(1, &n, nullptr), H5Sclose);
+  write_attribute(obj, name, H5T_NATIVE_DOUBLE, s.get(), values.data(), file);
+}
+
+bool has_attribute(hid_t obj, const std::string& name) { return H5Aexists(obj, name.c_str()) > 0; }
+
+std::string read_string_attribute(hid_t obj, const std::string& name, const std::string& file) {
+  const std::vector<std::string> v = read_strings_attribute(obj, name, file);
+  if (v.size() != 1) throw ResultFileError(file, name, "expected one string");
+  return v.front();
+}
+
+std::vector<std::string> read_strings_attribute(hid_t obj, const std::string& name, const std::string& file) {
+  Handle a = open_attribute(obj, name, file);
+  Handle ftype(H5Aget_type(a.get()), H5Tclose);
+  if (H5Tget_class(ftype.get()) != H5T_STRING) throw ResultFileError(file, name, "attribute is not a string");
+  Handle space(H5Aget_space(a.get()), H5Sclose);
+  const hssize_t n = H5Sget_simple_extent_npoints(space.get());
+  std::vector<std::string> out;
+  if (H5Tis_variable_str(ftype.get()) > 0) {
+    Handle t = string_type();
+    std::vector<char*> p(static_cast<std::size_t>(n), nullptr);
+    check(H5Aread(a.get(), t.get(), p.data()), file, name, "cannot read attribute");
+    for (char* c : p) out.emplace_back(c ? c : "");
+    H5Dvlen_reclaim(t.get(), space.get(), H5P_DEFAULT, p.data());
+  } else {
+    const std::size_t size = H5Tget_size(ftype.get());
+    std::vector<char> buf(size * static_cast<std::size_t>(n) + 1, '\0');
+    check(H5Aread(a.get(), ftype.get(), buf.data()), file, name, "cannot read attribute");
+    for (hssize_t i = 0; i < n; ++i) {
+      std::string s(buf.data() + static_cast<std::size_t>(i) * size, size);
+      s.erase(s.find_last_not_of('\0') + 1);
+      out.push_back(s);
+    }
+  }
+  return out;
+}
+
+std::int64_t read_int_attribute(hid_t obj, const std::string& name, const std::string& file) {
+  Handle a = open_attribute(obj, name, file);
+  Handle space(H5Aget_space(a.get()), H5Sclose);
+  if (H5Sget_simple_extent_npoints(space.get()) != 1) throw ResultFileError(file, name, "expected one integer");
+  std::int64_t v = 0;
+  check(H5Aread(a.get(), H5T_NATIVE_INT64, &v), file, name, "cannot read attribute as an integer");
+  return v;
+}
+
+std::vector<double> read_doubles_attribute(hid_t obj, const std::string& name, const std::string& file) {
+  Handle a = open_attribute(obj, name, file);
+  Handle space(H5Aget_space(a.get()), H5Sclose);
+  std::vector<double> v(static_cast<std::size_t>(H5Sget_simple_extent_npoints(space.get())));
+  check(H5Aread(a.get(), H5T_NATIVE_DOUBLE, v.data()), file, name, "cannot read attribute as numbers");
+  return v;
+}
+
+}  // namespace llmsweep::io::h5

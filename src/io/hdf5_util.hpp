@@ -1,0 +1,65 @@
+// Small RAII handles and attribute helpers over the HDF5 C API (internal to io/: hid_t never
+// leaves this folder). Every failure becomes a ResultFileError naming the file and object.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include <hdf5.h>
+
+namespace llmsweep::io::h5 {
+
+class Handle {
+ public:
+  using Closer = herr_t (*)(hid_t);
+  Handle() = default;
+  Handle(hid_t id, Closer closer) : id_(id), closer_(closer) {}
+  Handle(const Handle&) = delete;
+  Handle& operator=(const Handle&) = delete;
+  Handle(Handle&& o) noexcept : id_(o.id_), closer_(o.closer_) { o.id_ = H5I_INVALID_HID; }
+  Handle& operator=(Handle&& o) noexcept {
+    if (this != &o) {
+      reset();
+      id_ = o.id_;
+      closer_ = o.closer_;
+      o.id_ = H5I_INVALID_HID;
+    }
+    return *this;
+  }
+  ~Handle() { reset(); }
+  hid_t get() const { return id_; }
+  bool valid() const { return id_ >= 0; }
+  void reset() {
+    if (id_ >= 0 && closer_) closer_(id_);
+    id_ = H5I_INVALID_HID;
+  }
+
+ private:
+  hid_t id_ = H5I_INVALID_HID;
+  Closer closer_ = nullptr;
+};
+
+// Silences HDF5's own error printing once per process; we report errors ourselves.
+void quiet();
+
+// Throws ResultFileError(file, object, message) when id < 0.
+hid_t check(hid_t id, const std::string& file, const std::string& object, const std::string& what);
+void check(herr_t status, const std::string& file, const std::string& object, const std::string& what);
+
+void write_string_attribute(hid_t obj, const std::string& name, const std::string& value, const std::string& file);
+void write_strings_attribute(hid_t obj, const std::string& name, const std::vector<std::string>& values,
+                             const std::string& file);
+void write_int_attribute(hid_t obj, const std::string& name, std::int64_t value, const std::string& file);
+void write_ints_attribute(hid_t obj, const std::string& name, const std::vector<std::int64_t>& values,
+                          const std::string& file);
+void write_doubles_attribute(hid_t obj, const std::string& name, const std::vector<double>& values,
+                             const std::string& file);
+
+bool has_attribute(hid_t obj, const std::string& name);
+std::string read_string_attribute(hid_t obj, const std::string& name, const std::string& file);
+std::vector<std::string> read_strings_attribute(hid_t obj, const std::string& name, const std::string& file);
+std::int64_t read_int_attribute(hid_t obj, const std::string& name, const std::string& file);
+std::vector<double> read_doubles_attribute(hid_t obj, const std::string& name, const std::string& file);
+
+}  // namespace llmsweep::io::h5
