@@ -16,5 +16,7 @@ void add_plan_command(CLI::App& app, Action& action);
 void add_frontier_command(CLI::App& app, Action& action);
 void add_verify_command(CLI::App& app, Action& action);
 void add_profiles_command(CLI::App& app, Action& action);
+void add_sweep_command(CLI::App& app, Action& action);
+void add_summarize_command(CLI::App& app, Action& action);
 
 }  // namespace llmsweep::cli

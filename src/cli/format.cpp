@@ -51,7 +51,10 @@ std::string duration(double s) {
 
 std::string levels(const costmodel::Plan& plan, Kind kind) {
   std::string out;
-  for (int l = 0; l < plan.levels; ++l) out += (l ? "x" : "") + std::to_string(plan.at(kind, l));
+  for (int l = 0; l < plan.levels; ++l) {
+    if (l) out += 'x';
+    out += std::to_string(plan.at(kind, l));
+  }
   return out;
 }
 

@@ -33,6 +33,8 @@ int run(int argc, char** argv) {
   add_frontier_command(app, action);
   add_verify_command(app, action);
   add_profiles_command(app, action);
+  add_sweep_command(app, action);
+  add_summarize_command(app, action);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
