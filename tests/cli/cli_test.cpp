@@ -1,0 +1,423 @@
+// The real llmsweep binary (LLMSWEEP_BINARY) on good and bad input. Each bad-input case checks
+// the exit code (2, kExitBadInput in src/cli/run.hpp) and that stderr is exactly one line that
+// names the offending option, file, key or value. Temporary files live in a fresh mkdtemp folder
+// per test, removed afterwards.
+#include <fcntl.h>
+#include <gtest/gtest.h>
+#include <stdlib.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <initializer_list>
+#include <nlohmann/json.hpp>
+#include <sstream>
+#include <string>
+#include <vector>
+
+namespace {
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+constexpr int kExitOk = 0;
+constexpr int kExitFailed = 1;    // a check failed (src/cli/run.hpp)
+constexpr int kExitBadInput = 2;  // bad command line, config or vectors file (src/cli/run.hpp)
+
+std::string read(const std::string& path) {
+  std::ifstream in(path);
+  std::ostringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+struct Result {
+  int exit_code = -1;
+  std::string out;
+  std::string err;
+};
+
+std::string command_line(const std::vector<std::string>& args) {
+  std::string s = "llmsweep";
+  for (const auto& a : args) s += " '" + a + "'";
+  return s;
+}
+
+class Cli : public testing::Test {
+ protected:
+  void SetUp() override {
+    std::string templ = (fs::temp_directory_path() / "llmsweep-cli-test-XXXXXX").string();
+    ASSERT_NE(mkdtemp(templ.data()), nullptr);
+    dir_ = templ;
+    // Profiles by name come from the source tree, whatever the environment says.
+    ASSERT_EQ(setenv("LLMSWEEP_PROFILE_DIR", LLMSWEEP_PROFILE_DIR_FOR_TESTS, 1), 0);
+  }
+  void TearDown() override { fs::remove_all(dir_); }
+
+  std::string path(const std::string& name) const { return (fs::path(dir_) / name).string(); }
+  std::string write(const std::string& name, const std::string& text) const {
+    std::ofstream(path(name)) << text;
+    return path(name);
+  }
+
+  // Runs the binary with stdout and stderr captured to files in the temporary folder.
+  Result run(const std::vector<std::string>& args) {
+    const std::string out = path("stdout.txt"), err = path("stderr.txt");
+    std::vector<std::string> argv_s{LLMSWEEP_BINARY};
+    argv_s.insert(argv_s.end(), args.begin(), args.end());
+    std::vector<char*> argv;
+    for (auto& a : argv_s) argv.push_back(a.data());
+    argv.push_back(nullptr);
+    const pid_t pid = fork();
+    if (pid == 0) {
+      const int fo = open(out.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+      const int fe = open(err.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+      if (fo < 0 || fe < 0 || dup2(fo, 1) < 0 || dup2(fe, 2) < 0) _exit(126);
+      execv(argv[0], argv.data());
+      _exit(127);
+    }
+    Result r;
+    int status = 0;
+    if (pid < 0 || waitpid(pid, &status, 0) != pid) {
+      ADD_FAILURE() << "cannot run " << LLMSWEEP_BINARY;
+      return r;
+    }
+    r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+    r.out = read(out);
+    r.err = read(err);
+    return r;
+  }
+
+  // Expects exit code 2, nothing on stdout, and one stderr line holding every word of `names`.
+  void expect_bad_input(const std::vector<std::string>& args, std::initializer_list<std::string> names) {
+    SCOPED_TRACE(command_line(args));
+    const Result r = run(args);
+    EXPECT_EQ(r.exit_code, kExitBadInput) << r.err;
+    EXPECT_EQ(r.out, "");
+    EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << "stderr is not one line:\n" << r.err;
+    EXPECT_TRUE(!r.err.empty() && r.err.back() == '\n') << r.err;
+    EXPECT_EQ(r.err.rfind("llmsweep: error: ", 0), 0u) << r.err;
+    for (const std::string& n : names)
+      EXPECT_NE(r.err.find(n), std::string::npos) << "'" << n << "' not in: " << r.err;
+  }
+
+  // The golden file, parsed.
+  static json golden() { return json::parse(read(LLMSWEEP_GOLDEN_FILE)); }
+
+  std::string dir_;
+};
+
+const std::string kProfiles = LLMSWEEP_PROFILE_DIR_FOR_TESTS;
+
+// ---- profiles -----------------------------------------------------------------------------
+
+TEST_F(Cli, UnknownProfileName) {
+  expect_bad_input({"plan", "--hardware", "h100-sxmm", "--d-model", "12288", "--gpus", "2048"},
+                   {"'h100-sxmm'", "did you mean 'h100-sxm'"});
+}
+
+TEST_F(Cli, MisspelledExtraProfileKey) {
+  // A misspelled copy of a key next to the real one: one problem, named with file, line and hint.
+  std::string text = read(kProfiles + "/h100-sxm.toml");
+  const std::string key = "\nhbm_bandwidth_GBps";
+  ASSERT_NE(text.find(key), std::string::npos);
+  text.insert(text.find(key), "\nhbm_bandwith_GBps = 3352");
+  const std::string file = write("typo.toml", text);
+  expect_bad_input({"eval", "--hardware", file, "--d-model", "1024"},
+                   {file, "'hbm_bandwith_GBps'", "did you mean 'hbm_bandwidth_GBps'"});
+}
+
+// DISABLED: fails today. Renaming a required key gives two problems (the missing key and the
+// unknown one) and cli::run prints the ConfigError's multi-line message as is, so stderr has two
+// lines (see the report on src/cli/run.cpp fail() and src/config/toml_reader.cpp
+// Problems::throw_if_any). Enable once every error prints as one line.
+TEST_F(Cli, DISABLED_MisspelledProfileKey) {
+  std::string text = read(kProfiles + "/h100-sxm.toml");
+  const std::string key = "\nsms = ";
+  ASSERT_NE(text.find(key), std::string::npos);
+  text.replace(text.find(key), key.size(), "\nsmss = ");
+  const std::string file = write("smss.toml", text);
+  expect_bad_input({"eval", "--hardware", file, "--d-model", "1024"}, {file, "'smss'", "did you mean 'sms'"});
+}
+
+TEST_F(Cli, MissingProfileFile) {
+  const std::string file = path("absent.toml");
+  expect_bad_input({"eval", "--hardware", file, "--d-model", "1024"}, {file, "not found"});
+}
+
+// ---- sizes ---------------------------------------------------------------------------------
+
+TEST_F(Cli, ZeroAndNegativeSizes) {
+  // plan needs --hardware, --d-model and --gpus; each size in turn is zero or negative.
+  for (const std::string v : {"0", "-8"}) {
+    expect_bad_input({"plan", "--hardware", "h100-sxm", "--d-model", v, "--gpus", "2048"}, {"--d-model", v});
+    expect_bad_input({"plan", "--hardware", "h100-sxm", "--d-model", "12288", "--gpus", v}, {"--gpus", v});
+    expect_bad_input(
+        {"plan", "--hardware", "h100-sxm", "--d-model", "12288", "--gpus", "2048", "--layers", v},
+        {"--layers", v});
+    expect_bad_input(
+        {"plan", "--hardware", "h100-sxm", "--d-model", "12288", "--gpus", "2048", "--batch-seqs", v},
+        {"--batch-seqs", v});
+    expect_bad_input({"eval", "--hardware", "h100-sxm", "--d-model", "1024", "--gpus", v}, {"--gpus", v});
+    expect_bad_input({"eval", "--hardware", "h100-sxm", "--d-model", v}, {"--d-model", v});
+  }
+}
+
+TEST_F(Cli, NotANumber) {
+  expect_bad_input({"plan", "--hardware", "h100-sxm", "--d-model", "wide", "--gpus", "8"},
+                   {"--d-model", "wide"});
+}
+
+// ---- degrees -------------------------------------------------------------------------------
+
+const std::vector<std::string> kSmallModel{"--hardware", "h100-sxm", "--d-model",    "1024",
+                                           "--layers",   "4",        "--batch-seqs", "8"};
+
+std::vector<std::string> eval_with(std::initializer_list<std::string> extra) {
+  std::vector<std::string> args{"eval"};
+  args.insert(args.end(), kSmallModel.begin(), kSmallModel.end());
+  args.insert(args.end(), extra);
+  return args;
+}
+
+TEST_F(Cli, DegreesThatDoNotMultiplyToGpus) {
+  // DP (2, 2) is 4 GPUs, not 8.
+  expect_bad_input(eval_with({"--dp", "2,2", "--gpus", "8"}), {"--gpus", "8", "4"});
+}
+
+TEST_F(Cli, TensorParallelDegreeThatDoesNotDivideTheWidth) {
+  expect_bad_input(eval_with({"--tp-model", "3,1"}), {"tp_model", "3", "d_model", "1024"});
+}
+
+TEST_F(Cli, PipelineDegreeThatDoesNotDivideTheLayers) {
+  expect_bad_input(eval_with({"--pp", "1,3"}), {"pp", "3", "layers", "4"});
+}
+
+TEST_F(Cli, WrongNumberOfPerLevelDegrees) {
+  // H100 SXM has 2 network levels (MODEL.md section 1: level_sizes (8)).
+  expect_bad_input(eval_with({"--pp", "1,2,2"}), {"--pp", "3", "2"});
+  expect_bad_input(eval_with({"--dp", "2"}), {"--dp", "1", "2"});
+}
+
+TEST_F(Cli, ClusterThatDoesNotFillTheLevels) {
+  // 12 GPUs on 8-GPU nodes (MODEL.md section 6 precondition).
+  expect_bad_input({"plan", "--hardware", "h100-sxm", "--d-model", "12288", "--gpus", "12"},
+                   {"--gpus", "12"});
+}
+
+// ---- verify ----------------------------------------------------------------------------------
+
+TEST_F(Cli, VerifyMalformedJson) {
+  const std::string file = write("bad.json", "{\"matmul\": [");
+  expect_bad_input({"verify", file}, {file, "malformed JSON"});
+}
+
+TEST_F(Cli, VerifyMissingKey) {
+  json doc{{"matmul", json::array({golden()["matmul"][0]})}};
+  doc["matmul"][0].erase("seconds");
+  const std::string file = write("missing.json", doc.dump());
+  expect_bad_input({"verify", file}, {file, "matmul[0].seconds", "missing"});
+}
+
+TEST_F(Cli, VerifyUnknownKey) {
+  json doc{{"matmul", json::array({golden()["matmul"][0]})}};
+  doc["matmul"][0]["colour"] = "blue";
+  const std::string file = write("unknown.json", doc.dump());
+  expect_bad_input({"verify", file}, {file, "matmul[0].colour", "unknown key"});
+}
+
+TEST_F(Cli, VerifyMissingFile) {
+  const std::string file = path("absent.json");
+  expect_bad_input({"verify", file}, {file});
+}
+
+TEST_F(Cli, VerifyReportsAnAlteredVector) {
+  // The golden file with training[3]'s run time 1% off: 544 of its 545 vectors still pass.
+  json doc = golden();
+  doc["training"][3]["total_seconds"] = doc["training"][3]["total_seconds"].get<double>() * 1.01;
+  const std::string file = write("altered.json", doc.dump());
+  const Result r = run({"verify", file});
+  EXPECT_EQ(r.exit_code, kExitFailed) << r.err;
+  EXPECT_NE(r.out.find("MISMATCH training[3]"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("total_seconds expected"), std::string::npos) << r.out;
+  EXPECT_EQ(std::count(r.out.begin(), r.out.end(), '\n'), 2) << r.out;  // one mismatch, one summary
+  EXPECT_NE(r.out.find("544 passed, 1 failed\n"), std::string::npos) << r.out;
+}
+
+TEST_F(Cli, VerifyTheGoldenFile) {
+  // 240 matmul + 300 training + 5 optimal vectors.
+  const Result r = run({"verify", LLMSWEEP_GOLDEN_FILE});
+  EXPECT_EQ(r.exit_code, kExitOk) << r.err;
+  EXPECT_EQ(r.out, "545 passed, 0 failed\n");
+  EXPECT_EQ(r.err, "");
+}
+
+// ---- help ------------------------------------------------------------------------------------
+
+TEST_F(Cli, HelpForEverySubcommand) {
+  const std::vector<std::pair<std::string, std::string>> subs{{"eval", "--tp-model"},
+                                                              {"plan", "--gpus"},
+                                                              {"frontier", "--widths"},
+                                                              {"verify", "FILE"},
+                                                              {"profiles", "--json"}};
+  for (const auto& [sub, option] : subs) {
+    SCOPED_TRACE(sub);
+    const Result r = run({sub, "--help"});
+    EXPECT_EQ(r.exit_code, kExitOk);
+    EXPECT_EQ(r.err, "");
+    EXPECT_NE(r.out.find("Usage: llmsweep " + sub), std::string::npos) << r.out;
+    EXPECT_NE(r.out.find(option), std::string::npos) << r.out;
+  }
+  const Result top = run({"--help"});
+  EXPECT_EQ(top.exit_code, kExitOk);
+  for (const auto& [sub, option] : subs) EXPECT_NE(top.out.find(sub), std::string::npos) << sub;
+}
+
+TEST_F(Cli, NoSubcommandIsBadInput) {
+  expect_bad_input({}, {"subcommand"});
+}
+
+// ---- JSON outputs ----------------------------------------------------------------------------
+
+void expect_keys(const json& j, std::initializer_list<const char*> keys, const std::string& where) {
+  for (const char* k : keys) EXPECT_TRUE(j.contains(k)) << where << " has no '" << k << "'";
+}
+
+double rel(double got, double want) {
+  return std::abs(got / want - 1);
+}
+
+TEST_F(Cli, EvalJsonHasTheBreakdownOfGoldenTraining0) {
+  // Golden file training[0], given on the command line; its per-run outputs must come back.
+  const json v = golden()["training"][0];
+  const auto levels = [&](const char* k) {
+    std::string s;
+    for (const auto& x : v[k]) {
+      if (!s.empty()) s += ',';  // appended piecewise: GCC 12 warns falsely (-Wrestrict) otherwise
+      s += std::to_string(x.get<long long>());
+    }
+    return s;
+  };
+  const auto num = [&](const char* k) { return std::to_string(v[k].get<long long>()); };
+  const Result r = run({"eval",         "--json",          "--hardware",     v["gpu"].get<std::string>(),
+                        "--d-model",    num("d_model"),    "--d-ff",         num("d_ff"),
+                        "--layers",     num("layers"),     "--experts",      num("experts"),
+                        "--batch-seqs", num("batch_seqs"), "--seq-len",      num("seq_len"),
+                        "--dp",         levels("dp"),      "--tp-model",     levels("tp_model"),
+                        "--tp-ff",      levels("tp_ff"),   "--pp",           levels("pp"),
+                        "--ep",         levels("ep"),      "--microbatches", num("microbatches"),
+                        "--interleave", num("interleave"), "--overlap-tp",   num("overlap_tp"),
+                        "--overlap-dp", num("overlap_dp"), "--overlap-pp",   num("overlap_pp")});
+  ASSERT_EQ(r.exit_code, kExitOk) << r.err;
+  ASSERT_FALSE(v["zero_bubble"].get<bool>());  // no --zero-bubble flag was needed
+  const json j = json::parse(r.out);
+  expect_keys(j, {"hardware", "model", "plan", "evaluation"}, "eval");
+  const json& ev = j["evaluation"];
+  expect_keys(ev,
+              {"status",
+               "utilization",
+               "run_s",
+               "step_s",
+               "matmul_s",
+               "bubble_fraction",
+               "overlapped_comm_s",
+               "exposed_comm_s",
+               "tp_comm_s",
+               "dp_comm_s",
+               "pp_ep_comm_s",
+               "latency_s",
+               "step_tp_comm_s",
+               "step_dp_comm_s",
+               "step_pp_ep_comm_s",
+               "step_tp_latency_s",
+               "step_dp_latency_s",
+               "step_pp_ep_latency_s",
+               "memory_used_bytes",
+               "memory_limit_bytes"},
+              "evaluation");
+  EXPECT_LT(rel(ev["run_s"].get<double>(), v["total_seconds"].get<double>()), 1e-9);
+  EXPECT_LT(rel(ev["utilization"].get<double>(), v["utilization"].get<double>()), 1e-9);
+  EXPECT_LT(rel(ev["tp_comm_s"].get<double>(), v["tp_comm_seconds"].get<double>()), 1e-9);
+  EXPECT_LT(rel(ev["dp_comm_s"].get<double>(), v["dp_comm_seconds"].get<double>()), 1e-9);
+  EXPECT_LT(rel(ev["pp_ep_comm_s"].get<double>(), v["pp_ep_comm_seconds"].get<double>()), 1e-9);
+  EXPECT_LT(rel(ev["latency_s"].get<double>(), v["latency_seconds"].get<double>()), 1e-9);
+  EXPECT_EQ(j["plan"]["tp_model_levels"], v["tp_model"]);
+  EXPECT_EQ(j["hardware"], v["gpu"]);
+}
+
+TEST_F(Cli, PlanJsonFindsGoldenOptimal0) {
+  // Golden file optimal[0]: H100 SXM, d = 12288 (f, L and B follow the default laws), 2048 GPUs.
+  const json v = golden()["optimal"][0];
+  const Result r = run({"plan", "--json", "--hardware", "h100-sxm", "--d-model", "12288", "--gpus", "2048"});
+  ASSERT_EQ(r.exit_code, kExitOk) << r.err;
+  const json j = json::parse(r.out);
+  EXPECT_EQ(j["model"]["layers"], v["layers"]);
+  EXPECT_EQ(j["model"]["batch_seqs"], v["batch_seqs"]);
+  for (const char* k : {"dp", "tp_model", "tp_ff", "pp", "ep", "microbatches", "interleave"})
+    EXPECT_EQ(j["plan"][k], v[k]) << k;
+  expect_keys(j["plan"],
+              {"dp_levels", "tp_model_levels", "tp_ff_levels", "pp_levels", "ep_levels", "zero_bubble"},
+              "plan");
+  const json& ev = j["evaluation"];
+  expect_keys(ev, {"tp_comm_s", "dp_comm_s", "pp_ep_comm_s", "latency_s", "matmul_s", "step_s"},
+              "evaluation");
+  EXPECT_LT(rel(ev["utilization"].get<double>(), v["utilization"].get<double>()), 1e-9);
+  EXPECT_LT(rel(ev["years"].get<double>(), v["years"].get<double>()), 1e-9);
+}
+
+TEST_F(Cli, FrontierJsonHasTheDocumentedKeys) {
+  const Result r = run({"frontier", "--json", "--hardware", "h100-sxm"});
+  ASSERT_EQ(r.exit_code, kExitOk) << r.err;
+  EXPECT_EQ(r.err, "");
+  const json j = json::parse(r.out);
+  expect_keys(j, {"rows", "linear_scaling_ends_flop", "largest_feasible_flop", "first_infeasible_d_model"},
+              "frontier");
+  ASSERT_TRUE(j["rows"].is_array());
+  ASSERT_FALSE(j["rows"].empty());
+  for (std::size_t i = 0; i < j["rows"].size(); ++i) {
+    const json& row = j["rows"][i];
+    expect_keys(row,
+                {"d_model",      "d_ff",        "layers",       "experts",    "batch_seqs", "compute_flop",
+                 "gpus",         "utilization", "years",        "dp",         "tp_model",   "tp_ff",
+                 "pp",           "ep",          "microbatches", "interleave", "dp_levels",  "tp_model_levels",
+                 "tp_ff_levels", "pp_levels",   "ep_levels",    "tp_comm_s",  "dp_comm_s",  "pp_ep_comm_s",
+                 "latency_s"},
+                "rows[" + std::to_string(i) + "]");
+    EXPECT_EQ(row["pp_levels"].size(), 2u);  // H100 SXM: 2 network levels
+  }
+  // MODEL.md section 9, public reference numbers (H100 SXM, dense, default batch).
+  EXPECT_LT(rel(j["linear_scaling_ends_flop"].get<double>(), 2.048e28), 5e-4);
+  EXPECT_LT(rel(j["largest_feasible_flop"].get<double>(), 2.707e31), 5e-4);
+  EXPECT_EQ(j["first_infeasible_d_model"], 212992);
+  EXPECT_EQ(j["rows"].back()["d_model"], 196608);
+  EXPECT_EQ(j["rows"][0]["d_model"], 12288);  // the paper's smallest width (section 8)
+}
+
+TEST_F(Cli, FrontierJsonNullThresholds) {
+  // One width, feasible at utilization 0.699 > 0.8 * 0.7 (golden optimal[0]): neither the end of
+  // linear scaling nor an infeasible width is reached.
+  const Result r = run({"frontier", "--json", "--hardware", "h100-sxm", "--widths", "12288"});
+  ASSERT_EQ(r.exit_code, kExitOk) << r.err;
+  const json j = json::parse(r.out);
+  ASSERT_EQ(j["rows"].size(), 1u);
+  EXPECT_EQ(j["rows"][0]["gpus"], 2048);
+  EXPECT_TRUE(j["linear_scaling_ends_flop"].is_null());
+  EXPECT_TRUE(j["first_infeasible_d_model"].is_null());
+  EXPECT_EQ(j["largest_feasible_flop"], j["rows"][0]["compute_flop"]);
+}
+
+TEST_F(Cli, ProfilesListsTheShippedProfiles) {
+  const Result r = run({"profiles", "--json"});
+  ASSERT_EQ(r.exit_code, kExitOk) << r.err;
+  const json j = json::parse(r.out);
+  std::vector<std::string> stems;
+  for (const json& p : j) stems.push_back(p["stem"].get<std::string>());
+  for (const char* s :
+       {"v100-sxm", "a100-sxm", "h100-pcie", "h100-sxm", "h100-sxm-superpod"})  // MODEL.md section 1
+    EXPECT_NE(std::find(stems.begin(), stems.end(), s), stems.end()) << s;
+}
+
+}  // namespace
