@@ -199,7 +199,10 @@ void read_width(TableReader& r, Ctx& ctx, grid::Axes& axes) {
     return;
   }
   if (r.has("d_model")) {
-    for (std::int64_t d : positive_integers(r, ctx, "d_model", {})) axes.width.push_back({d, 0});
+    // Ascending, so that the width axis walks a frontier in order.
+    std::vector<std::int64_t> widths = positive_integers(r, ctx, "d_model", {});
+    std::sort(widths.begin(), widths.end());
+    for (std::int64_t d : widths) axes.width.push_back({d, 0});
     return;
   }
   if (r.has("widths")) {
@@ -224,7 +227,9 @@ void read_width(TableReader& r, Ctx& ctx, grid::Axes& axes) {
       axes.width.push_back({0, std::pow(10.0, lo + static_cast<double>(i) / range.per_decade)});
     return;
   }
-  for (double c : positive_numbers(r, ctx, "compute_flop", {})) axes.width.push_back({0, c});
+  std::vector<double> targets = positive_numbers(r, ctx, "compute_flop", {});
+  std::sort(targets.begin(), targets.end());
+  for (double c : targets) axes.width.push_back({0, c});
 }
 
 void read_model(TableReader& top, Ctx& ctx, grid::Axes& axes) {

@@ -222,6 +222,8 @@ Row PointEvaluator::evaluate(std::uint64_t index) {
   const Digits d = grid_.digits_at(index);
   Row row;
   row.index = index;
+  row.scenario = static_cast<std::int64_t>(grid_.scenario_of(d));
+  row.width_index = digit(d, Axis::width);
   const std::uint32_t hw = digit(d, Axis::hardware);
   const costmodel::Machine& mc = ax.hardware[hw].machine;
   row.hardware = static_cast<std::uint16_t>(hw);

@@ -100,6 +100,15 @@ std::uint64_t Grid::index_of(const Digits& d) const {
   return index;
 }
 
+std::uint64_t Grid::scenario_of(const Digits& d) const {
+  std::uint64_t index = 0;
+  for (int a = 0; a < kAxisCount; ++a) {
+    if (static_cast<Axis>(a) == Axis::width) continue;
+    index = index * sizes_[static_cast<std::size_t>(a)] + d[static_cast<std::size_t>(a)];
+  }
+  return index;
+}
+
 std::vector<std::string> Grid::axis_labels(Axis a) const {
   std::vector<std::string> out;
   const ExplicitParallelism empty;

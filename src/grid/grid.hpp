@@ -54,6 +54,8 @@ class Grid {
 
   Digits digits_at(std::uint64_t index) const;
   std::uint64_t index_of(const Digits& d) const;
+  // The index over every axis but the width: points that differ only in width share it.
+  std::uint64_t scenario_of(const Digits& d) const;
 
   // Largest grid a spec may describe without --force.
   static constexpr std::uint64_t kDefaultMaxPoints = 10'000'000;

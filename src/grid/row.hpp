@@ -31,6 +31,8 @@ struct Row {
   std::uint8_t prune_flattened = 1;  // search variant (Q2)
   std::uint8_t pad0 = 0;
   std::int64_t microbatch_candidates = 4;  // search variant (Q3); 0 = all
+  std::int64_t scenario = 0;     // the point's index over every axis but the width
+  std::int64_t width_index = 0;  // its position on the width axis
   std::int64_t d_model = 0;
   std::int64_t d_ff = 0;
   std::int64_t layers = 0;

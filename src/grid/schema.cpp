@@ -27,6 +27,8 @@ std::vector<std::string> status_labels() {
 
 std::vector<Column> columns(int levels, const std::vector<std::string>& hardware_labels) {
   std::vector<Column> c = {
+      LLMSWEEP_COL(scenario, i64, "1", "scenario: the point's index over every axis but the width (rows of one scenario form a frontier)", true),
+      LLMSWEEP_COL(width_index, i64, "1", "position of the point on the width axis (widths and compute targets ascend along it)", true),
       LLMSWEEP_COL(hardware, u16, "code", "hardware profile (code; the labels attribute holds the profile stems)", true),
       LLMSWEEP_COL(d_model, i64, "1", "model width d", true),
       LLMSWEEP_COL(d_ff, i64, "1", "MLP width f", true),

@@ -23,7 +23,7 @@ struct Column {
   std::string units;
   std::string description;
   std::vector<std::string> labels;  // categorical columns: the meaning of each code
-  bool input = false;               // an axis value rather than a result
+  bool input = false;               // an axis value (or the model they give) rather than a result
 };
 
 // Columns for a sweep whose profiles have at most `levels` network levels: the per-level

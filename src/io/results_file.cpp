@@ -90,6 +90,7 @@ void create_column(hid_t group, const grid::Column& c, std::uint64_t points, con
             H5Dclose);
   h5::write_string_attribute(ds.get(), "units", c.units, file);
   h5::write_string_attribute(ds.get(), "description", c.description, file);
+  h5::write_string_attribute(ds.get(), "role", c.input ? "input" : "result", file);
   if (!c.labels.empty()) h5::write_strings_attribute(ds.get(), "labels", c.labels, file);
   if (c.name == "status") {
     std::vector<std::string> descriptions;

@@ -4,7 +4,6 @@
 #include <cmath>
 #include <cstdio>
 #include <map>
-#include <tuple>
 
 #include "costmodel/status.hpp"
 #include "grid/axes.hpp"
@@ -44,30 +43,18 @@ std::string key_of(const grid::Row& r, const std::vector<std::string>& labels) {
   return k;
 }
 
-double width_of(const grid::Row& r) {
-  return std::isnan(r.target_flop) ? static_cast<double>(r.d_model) : r.target_flop;
-}
-
 }  // namespace
 
 std::vector<Scenario> scenarios(const std::vector<grid::Row>& rows, const std::vector<std::string>& labels,
                                 const std::vector<double>& caps) {
-  std::map<std::string, std::vector<const grid::Row*>> groups;
-  std::vector<std::string> order;
-  for (const grid::Row& r : rows) {
-    const std::string k = key_of(r, labels);
-    auto [it, fresh] = groups.try_emplace(k);
-    if (fresh) order.push_back(k);
-    it->second.push_back(&r);
-  }
+  std::map<std::int64_t, std::vector<const grid::Row*>> groups;
+  for (const grid::Row& r : rows) groups[r.scenario].push_back(&r);
   std::vector<Scenario> out;
-  for (const std::string& k : order) {
-    std::vector<const grid::Row*>& g = groups[k];
-    std::stable_sort(g.begin(), g.end(), [](const grid::Row* a, const grid::Row* b) {
-      return std::make_tuple(width_of(*a), a->index) < std::make_tuple(width_of(*b), b->index);
-    });
+  for (auto& [id, g] : groups) {
+    std::stable_sort(g.begin(), g.end(),
+                     [](const grid::Row* a, const grid::Row* b) { return a->width_index < b->width_index; });
     Scenario s;
-    s.label = k;
+    s.label = key_of(*g.front(), labels);
     s.points = g.size();
     std::optional<std::int64_t> first_infeasible;
     std::vector<search::FrontierRow> walk;
