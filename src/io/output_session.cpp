@@ -16,10 +16,26 @@ namespace fs = std::filesystem;
 std::string journal_path(const std::string& results_path) { return results_path + ".journal"; }
 std::string lock_path(const std::string& results_path) { return results_path + ".lock"; }
 
+namespace {
+
+// A sweep killed while creating its file leaves PATH.tmp-PID behind; under the lock no other
+// sweep can be creating one, so they can go.
+void remove_stale_temporaries(const std::string& path) {
+  const fs::path p(path);
+  const fs::path folder = p.has_parent_path() ? p.parent_path() : fs::path(".");
+  const std::string prefix = p.filename().string() + ".tmp-";
+  std::error_code ec;
+  for (const auto& e : fs::directory_iterator(folder, ec))
+    if (e.path().filename().string().rfind(prefix, 0) == 0) fs::remove(e.path(), ec);
+}
+
+}  // namespace
+
 OutputSession::OutputSession(const std::string& path, const FileMeta& meta, OpenMode mode)
     : path_(path), meta_(meta) {
   lock();
   try {
+    remove_stale_temporaries(path_);
     if (mode == OpenMode::overwrite) {
       if (fs::exists(path_)) {
         read_info(path_);  // refuses to delete a file that is not an llmsweep result

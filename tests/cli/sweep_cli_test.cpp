@@ -1,0 +1,343 @@
+// The sweep command end to end, through the real binary: the same /points on 1, 2 and 3 ranks;
+// stops by SIGTERM, SIGINT and SIGUSR1 and kills by SIGKILL at several moments, each followed
+// by --resume, give a file identical to an uninterrupted run (checked with h5diff); a dead
+// worker leaves a resumable file; and the open modes and bad specs are refused before anything
+// is written.
+#include <dirent.h>
+#include <signal.h>
+
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <memory>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "grid/row.hpp"
+#include "subprocess.hpp"
+
+namespace llmsweep::test {
+namespace {
+
+namespace fs = std::filesystem;
+using Clock = std::chrono::steady_clock;
+
+constexpr int kExitOk = 0;
+constexpr int kExitBadInput = 2;     // src/cli/run.hpp
+constexpr int kExitResultFile = 3;   // src/cli/run.hpp
+constexpr int kExitInterrupted = 75; // src/cli/run.hpp, documented in the README
+constexpr std::uint64_t kResumePoints = 216;  // tests/data/resume.toml: 2 profiles x 27 widths x 2 x 2
+
+const std::string kResumeSpec = std::string(LLMSWEEP_TEST_DATA_DIR) + "/resume.toml";
+const std::string kSmokeSpec = std::string(LLMSWEEP_SOURCE_DIR) + "/sweep/smoke.toml";
+
+std::vector<std::string> with_profiles(std::vector<std::string> env) {
+  env.push_back(std::string("LLMSWEEP_PROFILE_DIR=") + LLMSWEEP_PROFILE_DIR_FOR_TESTS);
+  return env;
+}
+
+std::vector<std::string> serial(std::vector<std::string> args) {
+  args.insert(args.begin(), {LLMSWEEP_BINARY, "sweep"});
+  return args;
+}
+
+std::vector<std::string> mpirun(int ranks, std::vector<std::string> args) {
+  args.insert(args.begin(), {"mpirun", "-n", std::to_string(ranks), LLMSWEEP_BINARY, "sweep"});
+  return args;
+}
+
+std::uint64_t file_size(const std::string& p) {
+  std::error_code ec;
+  const auto n = fs::file_size(p, ec);
+  return ec ? 0 : n;
+}
+
+// Rows the journal holds, near enough to tell how far a run has got (record headers ignored).
+double journal_fraction(const std::string& out, std::uint64_t points) {
+  const std::uint64_t bytes = file_size(out + ".journal");
+  return bytes <= 88 ? 0.0 : static_cast<double>(bytes - 88) / static_cast<double>(points * sizeof(grid::Row));
+}
+
+// Every process below `root` (mpirun puts its ranks in process groups of their own, so the
+// process group alone does not reach them).
+std::vector<pid_t> descendants(pid_t root) {
+  std::vector<std::pair<pid_t, pid_t>> parent_of;  // (pid, ppid)
+  for (const auto& e : fs::directory_iterator("/proc")) {
+    const std::string name = e.path().filename().string();
+    if (name.find_first_not_of("0123456789") != std::string::npos) continue;
+    const std::string stat = read_file(e.path().string() + "/stat");
+    const std::size_t close = stat.rfind(')');
+    if (close == std::string::npos) continue;
+    int ppid = 0;
+    char state = 0;
+    if (std::sscanf(stat.c_str() + close + 1, " %c %d", &state, &ppid) != 2) continue;
+    parent_of.emplace_back(std::stoi(name), ppid);
+  }
+  std::vector<pid_t> out{root};
+  for (std::size_t i = 0; i < out.size(); ++i)
+    for (const auto& [pid, ppid] : parent_of)
+      if (ppid == out[i]) out.push_back(pid);
+  out.erase(out.begin());
+  return out;
+}
+
+// SIGKILL to a launcher and everything it started, as a node failure or the scheduler would.
+void kill_tree(Child& c) {
+  const std::vector<pid_t> below = descendants(c.pid());
+  c.signal_group(SIGKILL);
+  for (pid_t p : below) ::kill(p, SIGKILL);
+  c.wait(30);
+  // Orphans are reparented; wait until none of them is alive.
+  for (pid_t p : below)
+    for (int i = 0; i < 3000 && ::kill(p, 0) == 0; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+}
+
+// The pid of one MPI rank among a launcher's descendants.
+pid_t rank_pid(pid_t launcher, int rank) {
+  const std::string want = "OMPI_COMM_WORLD_RANK=" + std::to_string(rank);
+  for (pid_t pid : descendants(launcher)) {
+    const std::string env = read_file("/proc/" + std::to_string(pid) + "/environ");
+    if (read_file("/proc/" + std::to_string(pid) + "/cmdline").find("llmsweep") == std::string::npos) continue;
+    std::size_t at = 0;
+    while (at < env.size()) {
+      const std::size_t end = env.find('\0', at);
+      if (env.compare(at, end - at, want) == 0) return pid;
+      at = end == std::string::npos ? env.size() : end + 1;
+    }
+  }
+  return -1;
+}
+
+class SweepCli : public testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    shared_ = new TempDir;
+    reference_ = shared_->file("reference.h5");
+    const Result r = run(serial({kResumeSpec, "-o", reference_, "-q"}), shared_->path(), 300, with_profiles({}));
+    ASSERT_EQ(r.exit_code, kExitOk) << r.err;
+  }
+  static void TearDownTestSuite() {
+    delete shared_;
+    shared_ = nullptr;
+  }
+
+  Result sweep(const std::vector<std::string>& args, int ranks = 1) {
+    return run(ranks == 1 ? serial(args) : mpirun(ranks, args), dir_.path(), 300, with_profiles(mpi_env()));
+  }
+
+  std::unique_ptr<Child> start(const std::vector<std::string>& args, int ranks = 1) {
+    ++started_;
+    return std::make_unique<Child>(ranks == 1 ? serial(args) : mpirun(ranks, args),
+                                   dir_.file("child" + std::to_string(started_) + ".out"),
+                                   dir_.file("child" + std::to_string(started_) + ".err"), with_profiles(mpi_env()));
+  }
+  std::string child_err() const { return read_file(dir_.file("child" + std::to_string(started_) + ".err")); }
+
+  // Waits until the run has recorded about `fraction` of its points (or has ended).
+  static void wait_for_progress(Child& c, const std::string& out, double fraction) {
+    const auto until = Clock::now() + std::chrono::seconds(120);
+    while (c.running() && journal_fraction(out, kResumePoints) < fraction && Clock::now() < until)
+      std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+
+  void expect_same_points(const std::string& a, const std::string& b) {
+    const Result r = run({"h5diff", a, b, "/points", "/points"}, dir_.path(), 120);
+    EXPECT_EQ(r.exit_code, 0) << "h5diff " << a << " " << b << "\n" << r.out << r.err;
+  }
+
+  void expect_no_leftovers(const std::string& out) {
+    EXPECT_FALSE(fs::exists(out + ".journal"));
+    EXPECT_FALSE(fs::exists(out + ".lock"));
+    for (const auto& e : fs::directory_iterator(fs::path(out).parent_path()))
+      EXPECT_EQ(e.path().string().find(out + ".tmp-"), std::string::npos) << e.path();
+  }
+
+  static TempDir* shared_;
+  static std::string reference_;
+  TempDir dir_;
+  int started_ = 0;
+};
+
+TempDir* SweepCli::shared_ = nullptr;
+std::string SweepCli::reference_;
+
+TEST_F(SweepCli, SmokeGivesTheSamePointsOnOneTwoAndThreeRanks) {
+  const std::string one = dir_.file("one.h5"), two = dir_.file("two.h5"), three = dir_.file("three.h5");
+  Result r = sweep({kSmokeSpec, "-o", one, "-q"});
+  ASSERT_EQ(r.exit_code, kExitOk) << r.err;
+  r = sweep({kSmokeSpec, "-o", two, "-q"}, 2);
+  ASSERT_EQ(r.exit_code, kExitOk) << r.err;
+  r = sweep({kSmokeSpec, "-o", three, "-q"}, 3);
+  ASSERT_EQ(r.exit_code, kExitOk) << r.err;
+  expect_same_points(one, two);
+  expect_same_points(one, three);
+  expect_no_leftovers(three);
+}
+
+// SIGTERM, SIGINT and SIGUSR1 each stop the sweep cleanly (exit 75 within 10 s, a line saying
+// how to resume); resuming after each gives the uninterrupted result.
+TEST_F(SweepCli, StopSignalsThenResumeMatchesAnUninterruptedRun) {
+  const std::string out = dir_.file("stopped.h5");
+  struct Stop {
+    int signal;
+    double fraction;
+    int ranks;
+  };
+  const Stop stops[] = {{SIGTERM, 0.15, 1}, {SIGUSR1, 0.4, 2}, {SIGINT, 0.65, 1}};
+  bool first = true;
+  for (const Stop& s : stops) {
+    auto child = start({kResumeSpec, "-o", out, "--checkpoint", "0.2", first ? "--overwrite" : "--resume"}, s.ranks);
+    first = false;
+    wait_for_progress(*child, out, s.fraction);
+    ASSERT_TRUE(child->running()) << "the run ended before it could be stopped: " << child_err();
+    const auto sent = Clock::now();
+    child->signal(s.signal);
+    const int code = child->wait(60);
+    const double took = std::chrono::duration<double>(Clock::now() - sent).count();
+    EXPECT_EQ(code, kExitInterrupted) << "signal " << s.signal << ": " << child_err();
+    EXPECT_LT(took, 10.0) << "signal " << s.signal;
+    EXPECT_NE(child_err().find("--resume"), std::string::npos) << child_err();
+    EXPECT_TRUE(fs::exists(out + ".journal"));
+  }
+  const Result r = sweep({kResumeSpec, "-o", out, "--resume"});
+  ASSERT_EQ(r.exit_code, kExitOk) << r.err;
+  EXPECT_NE(r.err.find("already done"), std::string::npos) << r.err;
+  expect_same_points(reference_, out);
+  expect_no_leftovers(out);
+}
+
+// SIGKILL at several moments, serial and under mpirun, with frequent checkpoints so that some
+// kills land in the middle of a merge; every run resumes the same file.
+TEST_F(SweepCli, SigkillAtSeveralMomentsThenResumeMatchesAnUninterruptedRun) {
+  const std::string out = dir_.file("killed.h5");
+  const double fractions[] = {0.0, 0.1, 0.3, 0.55, 0.8};
+  int i = 0;
+  for (double f : fractions) {
+    const bool exists = fs::exists(out) || fs::exists(out + ".journal");
+    const int ranks = (i++ % 2 == 0) ? 1 : 2;
+    auto child = start({kResumeSpec, "-o", out, "-q", "--checkpoint", "0.05", exists ? "--resume" : "--overwrite"}, ranks);
+    if (f == 0.0) std::this_thread::sleep_for(std::chrono::milliseconds(300));
+    else wait_for_progress(*child, out, f);
+    ASSERT_TRUE(child->running()) << "the run ended before the kill: " << child_err();
+    kill_tree(*child);
+  }
+  const bool exists = fs::exists(out) || fs::exists(out + ".journal");
+  const Result r = sweep({kResumeSpec, "-o", out, exists ? "--resume" : "--overwrite"});
+  ASSERT_EQ(r.exit_code, kExitOk) << r.err;
+  expect_same_points(reference_, out);
+  expect_no_leftovers(out);
+}
+
+TEST_F(SweepCli, DeadWorkerStopsTheSweepWithAResumableFile) {
+  const std::string out = dir_.file("dead.h5");
+  auto child = start({kResumeSpec, "-o", out, "-q"}, 3);
+  wait_for_progress(*child, out, 0.2);
+  ASSERT_TRUE(child->running()) << child_err();
+  const pid_t victim = rank_pid(child->pid(), 2);
+  ASSERT_GT(victim, 0) << "rank 2 not found";
+  ::kill(victim, SIGKILL);
+  const int code = child->wait(120);
+  EXPECT_NE(code, kExitOk);
+  EXPECT_NE(code, -1) << "the sweep hung after a worker died";
+  const Result r = sweep({kResumeSpec, "-o", out, "--resume", "-q"}, 2);
+  ASSERT_EQ(r.exit_code, kExitOk) << r.err;
+  expect_same_points(reference_, out);
+}
+
+TEST_F(SweepCli, OpenModes) {
+  const std::string out = dir_.file("modes.h5");
+  const std::string spec = dir_.write("tiny.toml", "[hardware]\nprofiles = [\"h100-sxm\"]\n[model]\nd_model = [12288, 16384]\n");
+  Result r = sweep({spec, "-o", out, "-q"});
+  ASSERT_EQ(r.exit_code, kExitOk) << r.err;
+  const std::string before = read_file(out);
+  // An existing output without --resume or --overwrite is refused, and left as it was.
+  r = sweep({spec, "-o", out, "-q"});
+  EXPECT_EQ(r.exit_code, kExitResultFile);
+  EXPECT_NE(r.err.find("already exists"), std::string::npos) << r.err;
+  EXPECT_EQ(line_count(r.err), 1) << r.err;
+  EXPECT_EQ(read_file(out), before);
+  // Resuming a complete file computes nothing.
+  r = sweep({spec, "-o", out, "--resume"});
+  EXPECT_EQ(r.exit_code, kExitOk) << r.err;
+  EXPECT_NE(r.err.find("2 of 2 points already done"), std::string::npos) << r.err;
+  // A changed spec is refused on --resume.
+  const std::string changed = dir_.write("changed.toml", "[hardware]\nprofiles = [\"h100-sxm\"]\n[model]\nd_model = [12288, 20480]\n");
+  r = sweep({changed, "-o", out, "--resume"});
+  EXPECT_EQ(r.exit_code, kExitResultFile);
+  EXPECT_NE(r.err.find("different sweep spec"), std::string::npos) << r.err;
+  EXPECT_EQ(read_file(out), before);
+  // A comment does not change the spec's hash.
+  const std::string commented = dir_.write("commented.toml", "# same grid\n" + read_file(spec));
+  r = sweep({commented, "-o", out, "--resume"});
+  EXPECT_EQ(r.exit_code, kExitOk) << r.err;
+  // --overwrite replaces an llmsweep file but refuses to delete anything else.
+  r = sweep({changed, "-o", out, "--overwrite", "-q"});
+  EXPECT_EQ(r.exit_code, kExitOk) << r.err;
+  const std::string foreign = dir_.write("notes.h5", "not a results file");
+  r = sweep({spec, "-o", foreign, "--overwrite", "-q"});
+  EXPECT_EQ(r.exit_code, kExitResultFile);
+  EXPECT_EQ(read_file(foreign), "not a results file");
+  r = sweep({spec, "-o", out, "--resume", "--overwrite"});
+  EXPECT_EQ(r.exit_code, kExitBadInput);
+  r = sweep({spec, "-o", dir_.file("missing.h5"), "--resume"});
+  EXPECT_EQ(r.exit_code, kExitResultFile);
+  EXPECT_NE(r.err.find("nothing to resume"), std::string::npos) << r.err;
+  EXPECT_FALSE(fs::exists(dir_.file("missing.h5")));
+}
+
+TEST_F(SweepCli, TwoSweepsCannotWriteOneFile) {
+  const std::string out = dir_.file("busy.h5");
+  auto child = start({kResumeSpec, "-o", out, "-q"});
+  wait_for_progress(*child, out, 0.05);
+  ASSERT_TRUE(child->running());
+  for (const char* mode : {"--resume", "--overwrite"}) {
+    const Result r = sweep({kResumeSpec, "-o", out, mode, "-q"});
+    EXPECT_EQ(r.exit_code, kExitResultFile) << mode;
+    EXPECT_NE(r.err.find("another llmsweep sweep"), std::string::npos) << r.err;
+  }
+  EXPECT_EQ(child->wait(300), kExitOk) << child_err();
+  expect_same_points(reference_, out);
+}
+
+// Bad specs fail before any file is created, naming file:line and the key.
+TEST_F(SweepCli, BadSpecsFailBeforeAnyFileIsWritten) {
+  const std::string head = "[hardware]\nprofiles = [\"h100-sxm\"]\n";
+  const struct {
+    std::string name, text, expect;
+  } cases[] = {
+      {"unknown_key", head + "[model]\nd_model = [12288]\ndepth_multipler = [1]\n", ":5:1: key 'model.depth_multipler': unknown key (did you mean 'depth_multiplier'?)"},
+      {"empty_axis", head + "[model]\nd_model = []\n", ":4:11: key 'model.d_model': empty axis"},
+      {"impossible", head + "[model]\nd_model = [12288]\n[run]\nmonths = [-3]\n", ":6:11: key 'run.months': impossible value"},
+      {"unknown_profile", "[hardware]\nprofiles = [\"h100-sxn\"]\n[model]\nd_model = [12288]\n", ":2:13: key 'hardware.profiles': unknown hardware profile 'h100-sxn' (did you mean 'h100-sxm'?)"},
+      {"bad_policy", head + "[model]\nd_model = [12288]\n[batch]\npolicy = [\"deepseak\"]\n", "key 'batch.policy': unknown value 'deepseak' (did you mean 'deepseek'?)"},
+      {"syntax", head + "[model\n", ":3:"},
+      {"two_widths", head + "[model]\nd_model = [12288]\nwidths = { from = 1, to = 2 }\n", "give only one of d_model, widths and compute_flop"},
+  };
+  for (const auto& c : cases) {
+    const std::string spec = dir_.write(c.name + ".toml", c.text);
+    const std::string out = dir_.file(c.name + ".h5");
+    const Result r = sweep({spec, "-o", out});
+    EXPECT_EQ(r.exit_code, kExitBadInput) << c.name << ": " << r.err;
+    EXPECT_NE(r.err.find(spec), std::string::npos) << c.name << ": " << r.err;
+    EXPECT_NE(r.err.find(c.expect), std::string::npos) << c.name << ": " << r.err;
+    EXPECT_EQ(line_count(r.err), 1) << c.name << ": " << r.err;
+    EXPECT_FALSE(fs::exists(out)) << c.name;
+    EXPECT_FALSE(fs::exists(out + ".journal")) << c.name;
+    EXPECT_FALSE(fs::exists(out + ".lock")) << c.name;
+  }
+  // A grid above the limit needs --force.
+  const std::string big = dir_.write("big.toml", head + "[model]\nwidths = { from = 12288, to = 40960 }\n");
+  Result r = sweep({big, "-o", dir_.file("big.h5"), "--max-points", "5"});
+  EXPECT_EQ(r.exit_code, kExitBadInput);
+  EXPECT_NE(r.err.find("--force"), std::string::npos) << r.err;
+  EXPECT_FALSE(fs::exists(dir_.file("big.h5")));
+  r = sweep({big, "-o", dir_.file("big.h5"), "--max-points", "5", "--force", "-q"});
+  EXPECT_EQ(r.exit_code, kExitOk) << r.err;
+}
+
+}  // namespace
+}  // namespace llmsweep::test
