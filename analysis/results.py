@@ -1,0 +1,214 @@
+"""Reading one llmsweep results file: its attributes and the /points columns.
+
+The layout is described by the file itself (src/grid/schema.cpp, src/io/results_file.cpp):
+root attributes (schema_version, spec, axis_names, axis_sizes, ...), group /axes with the
+value labels of every axis, and group /points with one equal-length column per field.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+
+import h5py
+import numpy as np
+import pandas as pd
+
+from . import SUPPORTED_SCHEMA_VERSION, AnalysisError
+
+PENDING = 255
+STATUS_OK = 0
+
+# Columns the analysis cannot do without.
+REQUIRED_COLUMNS = (
+    "scenario", "width_index", "hardware", "status", "d_model", "compute_flop", "utilization", "gpus",
+    "run_s", "matmul_s", "busy_s", "bubble_s", "exposed_comm_s", "exposed_latency_s",
+    "dp", "tp_model", "tp_ff", "pp", "ep", "experts_rule", "batch_rule",
+)
+
+
+def _text(value) -> str:
+    if isinstance(value, bytes):
+        return value.decode("utf-8", "replace")
+    if isinstance(value, np.ndarray) and value.shape == ():
+        return _text(value[()])
+    return str(value)
+
+
+def _texts(value) -> list[str]:
+    if value is None:
+        return []
+    if isinstance(value, (str, bytes)):
+        return [_text(value)]
+    return [_text(v) for v in np.asarray(value).ravel()]
+
+
+def _int(value) -> int:
+    return int(np.asarray(value).ravel()[0])
+
+
+@dataclass
+class ResultsFile:
+    path: str
+    attrs: dict
+    points: pd.DataFrame              # one row per grid point, in grid order
+    labels: dict[str, list[str]]      # categorical column -> code labels
+    hardware_stems: list[str]
+    hardware_names: list[str]
+    utilization_caps: list[float]
+    axis_names: list[str]
+    axis_sizes: list[int]
+    axis_labels: dict[str, list[str]]
+    varied_axes: list[str]
+    status_descriptions: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # anything odd found while reading
+
+    @property
+    def name(self) -> str:
+        return os.path.basename(self.path)
+
+    @property
+    def complete(self) -> bool:
+        return bool(self.attrs.get("complete", 0))
+
+    def attr(self, key: str, default: str = "") -> str:
+        value = self.attrs.get(key)
+        return default if value is None else _text(value)
+
+    def status_label(self, code: int) -> str:
+        labels = self.labels.get("status", [])
+        if code == PENDING:
+            return "pending"
+        return labels[code] if 0 <= code < len(labels) else f"status {code}"
+
+
+def _fail(path: str, message: str) -> AnalysisError:
+    return AnalysisError(f"{path}: {message}")
+
+
+def _decode_grid(n: int, names: list[str], sizes: list[int]) -> tuple[np.ndarray, np.ndarray, dict[str, np.ndarray]]:
+    """Scenario, width position and axis digits of every row, from the row index alone.
+
+    The grid is mixed radix over the axes in file order (the last axis fastest); the scenario is
+    the same number over every axis but the width. Pending rows in an interrupted file hold only
+    the datasets' fill values, so their stored scenario/width_index columns cannot be trusted.
+    """
+    index = np.arange(n, dtype=np.int64)
+    digits: dict[str, np.ndarray] = {}
+    rest = index.copy()
+    for name, size in reversed(list(zip(names, sizes))):
+        digits[name] = rest % size
+        rest //= size
+    scenario = np.zeros(n, dtype=np.int64)
+    for name, size in zip(names, sizes):
+        if name == "width":
+            continue
+        scenario = scenario * size + digits[name]
+    return scenario, digits.get("width", np.zeros(n, dtype=np.int64)), digits
+
+
+def load(path: str) -> ResultsFile:
+    """Open and validate one results file; AnalysisError (one line) when it is not usable."""
+    if not os.path.exists(path):
+        raise _fail(path, "no such file")
+    if os.path.isdir(path):
+        raise _fail(path, "is a folder, not an llmsweep results file")
+    try:
+        is_hdf5 = h5py.is_hdf5(path)
+    except OSError as e:
+        raise _fail(path, f"cannot read: {e.strerror or e}") from None
+    if not is_hdf5:
+        raise _fail(path, "not an HDF5 file, so not an llmsweep results file")
+    try:
+        f = h5py.File(path, "r")
+    except OSError as e:
+        raise _fail(path, f"cannot open (damaged, or being written by a running sweep): {e}") from None
+    with f:
+        if "schema_version" not in f.attrs or "points" not in f or not isinstance(f["points"], h5py.Group):
+            raise _fail(path, "not an llmsweep results file (no schema_version attribute or /points group)")
+        try:
+            version = _int(f.attrs["schema_version"])
+        except (TypeError, ValueError, IndexError):
+            raise _fail(path, "invalid schema_version attribute") from None
+        if version > SUPPORTED_SCHEMA_VERSION:
+            raise _fail(path, f"written by a newer llmsweep (schema version {version}; "
+                              f"this analysis reads up to {SUPPORTED_SCHEMA_VERSION})")
+        if version < 1:
+            raise _fail(path, f"invalid schema version {version}")
+        attrs = {k: (f.attrs[k] if not isinstance(f.attrs[k], bytes) else _text(f.attrs[k])) for k in f.attrs}
+        group = f["points"]
+        missing = [c for c in REQUIRED_COLUMNS if c not in group]
+        if missing:
+            raise _fail(path, f"missing column /points/{missing[0]} (not a complete llmsweep results file)")
+        columns: dict[str, np.ndarray] = {}
+        labels: dict[str, list[str]] = {}
+        length = None
+        for name, ds in group.items():
+            if not isinstance(ds, h5py.Dataset) or ds.ndim != 1:
+                continue
+            if length is None:
+                length = ds.shape[0]
+            elif ds.shape[0] != length:
+                raise _fail(path, f"/points/{name} has {ds.shape[0]} rows, other columns {length}")
+            try:
+                columns[name] = ds[()]
+            except OSError as e:
+                raise _fail(path, f"cannot read /points/{name}: {e}") from None
+            if "labels" in ds.attrs:
+                labels[name] = _texts(ds.attrs["labels"])
+        hw = group["hardware"]
+        stems = _texts(attrs.get("hardware")) or labels.get("hardware", [])
+        names = _texts(hw.attrs.get("names")) or stems
+        caps = [float(c) for c in np.asarray(hw.attrs.get("utilization_cap", [1.0] * len(stems))).ravel()]
+        status_descriptions = _texts(group["status"].attrs.get("descriptions"))
+        axis_labels = {}
+        if "axes" in f:
+            axis_labels = {k: _texts(v) for k, v in f["axes"].attrs.items()}
+    n = length or 0
+    points = pd.DataFrame(columns)
+    axis_names = _texts(attrs.get("axis_names"))
+    axis_sizes = [int(s) for s in np.asarray(attrs.get("axis_sizes", [])).ravel()]
+    varied = [a for a in _texts(attrs.get("varied_axes")) if a]
+    notes = []
+    decoded = False
+    if axis_names and len(axis_names) == len(axis_sizes) and int(np.prod(axis_sizes, dtype=np.float64)) == n:
+        scenario, width_index, digits = _decode_grid(n, axis_names, axis_sizes)
+        done = points["status"].to_numpy() != PENDING
+        if (np.array_equal(scenario[done], points["scenario"].to_numpy()[done])
+                and np.array_equal(width_index[done], points["width_index"].to_numpy()[done])):
+            points["scenario"] = scenario
+            points["width_index"] = width_index
+            for name, d in digits.items():
+                if name != "width":
+                    points["axis:" + name] = d
+            decoded = True
+        else:
+            notes.append("the scenario/width_index columns disagree with the grid order of axis_sizes; "
+                         "using the stored columns")
+    if not decoded:
+        axis_names, axis_sizes = [], []
+        # Without the grid order, pending rows cannot be placed in their scenario.
+        pending = points["status"].to_numpy() == PENDING
+        if pending.any():
+            points.loc[pending, "scenario"] = -1
+    points["row"] = np.arange(n, dtype=np.int64)
+    return ResultsFile(
+        path=path, attrs=attrs, points=points, labels=labels, hardware_stems=stems, hardware_names=names,
+        utilization_caps=caps, axis_names=axis_names, axis_sizes=axis_sizes, axis_labels=axis_labels,
+        varied_axes=varied, status_descriptions=status_descriptions, notes=notes,
+    )
+
+
+def check_usable(rf: ResultsFile) -> None:
+    """An empty sweep (nothing computed, or nothing feasible) gives nothing to plot."""
+    status = rf.points["status"].to_numpy()
+    computed = status != PENDING
+    if len(status) == 0 or not computed.any():
+        raise _fail(rf.path, f"no computed rows (0 of {len(status)} points done; "
+                             "continue the sweep with llmsweep sweep --resume)")
+    if not (status == STATUS_OK).any():
+        codes, counts = np.unique(status[computed], return_counts=True)
+        top = int(codes[np.argmax(counts)])
+        desc = rf.status_descriptions[top] if top < len(rf.status_descriptions) else rf.status_label(top)
+        raise _fail(rf.path, f"no feasible rows: all {int(computed.sum())} computed points are infeasible "
+                             f"(mostly '{rf.status_label(top)}': {desc})")
