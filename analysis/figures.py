@@ -1,0 +1,467 @@
+"""The report's figures (matplotlib, Agg backend)."""
+
+from __future__ import annotations
+
+import itertools
+import math
+import textwrap
+from dataclasses import dataclass
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+from matplotlib.colors import ListedColormap  # noqa: E402
+from matplotlib.lines import Line2D  # noqa: E402
+from matplotlib.patches import Patch  # noqa: E402
+
+from .scenarios import PARAM_TITLES, Scenario, batch_phrase, fmt_number, sort_key  # noqa: E402
+
+MAX_PANELS = 60
+MAX_HEATMAP_PANELS = 24
+LINESTYLES = ["-", "--", ":", "-."]
+
+plt.rcParams.update({
+    "font.size": 9,
+    "axes.titlesize": 9,
+    "axes.labelsize": 9,
+    "legend.fontsize": 8,
+    "xtick.labelsize": 8,
+    "ytick.labelsize": 8,
+    "axes.grid": True,
+    "grid.alpha": 0.3,
+    "grid.linewidth": 0.5,
+    "svg.fonttype": "none",
+})
+
+LINEAR_MARKER = dict(marker="o", markersize=7, markerfacecolor="white", markeredgewidth=1.6, linestyle="none",
+                     zorder=4)
+WALL_MARKER = dict(marker="X", markersize=8, markeredgecolor="black", markeredgewidth=0.6, linestyle="none",
+                   zorder=5)
+
+END_MARKER = dict(marker=">", markersize=7, markerfacecolor="white", markeredgewidth=1.4, linestyle="none",
+                  zorder=4)
+
+
+def hit_wall(s: Scenario) -> bool:
+    """Whether the frontier ended at the latency wall rather than at the last swept width."""
+    if s.first_infeasible_d_model is not None:
+        return True
+    return bool(len(s.frontier)) and float(s.frontier["utilization"].iat[-1]) < 0.001
+
+
+def palette(n: int) -> list:
+    if n <= 10:
+        return [plt.get_cmap("tab10")(i) for i in range(n)]
+    if n <= 20:
+        return [plt.get_cmap("tab20")(i) for i in range(n)]
+    cmap = plt.get_cmap("turbo")
+    return [cmap(0.05 + 0.9 * i / (n - 1)) for i in range(n)]
+
+
+def distinct(scenarios: list[Scenario], keys: list[str]) -> list[tuple]:
+    """Distinct value tuples of `keys` over the scenarios: numbers ascending, words in sweep order."""
+    seen = []
+    for s in scenarios:
+        t = tuple(s.params.get(k) for k in keys)
+        if t not in seen:
+            seen.append(t)
+    numeric = all(v is None or isinstance(v, (int, float)) for t in seen for v in t)
+    if keys and numeric:
+        return sorted(seen, key=lambda t: tuple(sort_key(v) for v in t))
+    return seen
+
+
+def values_label(keys: list[str], values: tuple, scenario: Scenario | None = None) -> str:
+    parts = []
+    for k, v in zip(keys, values):
+        if k == "hardware" and scenario is not None:
+            parts.append(scenario.hardware_name)
+        elif k == "experts":
+            parts.append(fmt_number(v))
+        elif k == "batch":
+            parts.append(batch_phrase(v))
+        elif k == "zero_bubble":
+            parts.append("zero-bubble" if v == "true" else "no zero-bubble")
+        elif k == "file":
+            parts.append(str(v))
+        else:
+            parts.append(f"{PARAM_TITLES.get(k, k)} {fmt_number(v)}")
+    return ", ".join(parts)
+
+
+def _log_limits(values) -> tuple[float, float]:
+    v = np.asarray([x for x in values if x is not None and np.isfinite(x) and x > 0], dtype=float)
+    if v.size == 0:
+        return 1e23, 1e33
+    lo, hi = math.floor(math.log10(v.min()) - 0.15), math.ceil(math.log10(v.max()) + 0.15)
+    return 10.0 ** lo, 10.0 ** hi
+
+
+def _legend_axes(fig, gs_cell):
+    ax = fig.add_subplot(gs_cell)
+    ax.axis("off")
+    return ax
+
+
+# ---- utilization against compute -------------------------------------------------------------
+@dataclass
+class UtilizationLayout:
+    col_keys: list[str]    # panels across
+    row_keys: list[str]    # panels down
+    color_keys: list[str]  # line colour
+    style_keys: list[str]  # line style
+
+
+MAX_LINES_PER_PANEL = 10
+
+
+def utilization_layout(scenarios: list[Scenario], varied: list[str]) -> UtilizationLayout:
+    """Batch law across, experts down, hardware by colour; any other varied input by line
+    style, and hardware moves into the panels when a panel would hold too many lines."""
+    col_keys = ["batch"] if "batch" in varied else []
+    row_keys = ["experts"] if "experts" in varied else []
+    line_keys = [k for k in varied if k not in col_keys + row_keys]
+    if "hardware" in line_keys:
+        line_keys.remove("hardware")
+        line_keys.insert(0, "hardware")
+    while len(line_keys) >= 2 and len(distinct(scenarios, line_keys)) > MAX_LINES_PER_PANEL:
+        k = line_keys.pop(0)
+        if not col_keys:
+            col_keys.append(k)
+        elif not row_keys:
+            row_keys.append(k)
+        else:
+            row_keys.append(k)
+    color_keys = line_keys[:1]
+    style_keys = line_keys[1:]
+    if style_keys and len(distinct(scenarios, style_keys)) > len(LINESTYLES):
+        color_keys, style_keys = line_keys, []
+    return UtilizationLayout(col_keys, row_keys, color_keys, style_keys)
+
+
+def _is_numeric(values: list[tuple]) -> bool:
+    return bool(values) and all(len(t) == 1 and isinstance(t[0], (int, float)) for t in values)
+
+
+def utilization_figure(scenarios: list[Scenario], varied: list[str], title: str):
+    lay = utilization_layout(scenarios, varied)
+    cols = distinct(scenarios, lay.col_keys)
+    rows = distinct(scenarios, lay.row_keys)
+    colors_of = distinct(scenarios, lay.color_keys)
+    if _is_numeric(colors_of) and len(colors_of) > 1:
+        cmap = plt.get_cmap("plasma")
+        colors = [cmap(0.05 + 0.8 * i / (len(colors_of) - 1)) for i in range(len(colors_of))]
+    else:
+        colors = palette(len(colors_of))
+    color = dict(zip(colors_of, colors))
+    styles_of = distinct(scenarios, lay.style_keys)
+    style = {t: LINESTYLES[i % len(LINESTYLES)] for i, t in enumerate(styles_of)}
+
+    def example(keys, t):
+        return next(s for s in scenarios if tuple(s.params.get(k) for k in keys) == t)
+
+    # The legend, first: its width depends on the labels.
+    handles, labels = [], []
+    for t in colors_of if lay.color_keys else []:
+        handles.append(Line2D([], [], color=color[t], linewidth=2))
+        labels.append(values_label(lay.color_keys, t, example(lay.color_keys, t)))
+    for t in styles_of if lay.style_keys else []:
+        handles.append(Line2D([], [], color="0.3", linestyle=style[t], linewidth=1.4))
+        labels.append(values_label(lay.style_keys, t))
+    legend_w = min(5.5, max(2.6, 0.062 * max([len(x) for x in labels] + [28]) + 0.9))
+
+    ncols, nrows = len(cols), len(rows)
+    panel_w, panel_h = 4.0, 3.0
+    fig_w = panel_w * ncols + legend_w + 0.8
+    fig_h = panel_h * nrows + 1.2
+    fig = plt.figure(figsize=(fig_w, fig_h))
+    gs = fig.add_gridspec(nrows, ncols + 1, width_ratios=[panel_w] * ncols + [legend_w],
+                          left=0.7 / fig_w, right=1 - 0.1 / fig_w, bottom=0.55 / fig_h, top=1 - 0.65 / fig_h,
+                          wspace=0.08, hspace=0.3)
+    xlo, xhi = _log_limits([c for s in scenarios for c in s.frontier["compute_flop"]])
+    ymax = min(1.0, max(s.cap for s in scenarios) + 0.08)
+    axes = {}
+    for i, rv in enumerate(rows):
+        for j, cv in enumerate(cols):
+            share = axes.get((0, 0))
+            ax = fig.add_subplot(gs[i, j], sharex=share, sharey=share)
+            axes[(i, j)] = ax
+            ax.set_xscale("log")
+            ax.set_xlim(xlo, xhi)
+            ax.set_ylim(0, ymax)
+            heading = [values_label(keys, t, example(keys, t))
+                       for keys, t in ((lay.col_keys, cv), (lay.row_keys, rv)) if keys]
+            if heading:
+                ax.set_title(", ".join(heading))
+            if i == nrows - 1:
+                ax.set_xlabel("training compute (FLOP)")
+            else:
+                ax.tick_params(labelbottom=False)
+            if j == 0:
+                ax.set_ylabel("best achievable utilization")
+            else:
+                ax.tick_params(labelleft=False)
+    any_open_end = False
+    for s in scenarios:
+        i = rows.index(tuple(s.params.get(k) for k in lay.row_keys))
+        j = cols.index(tuple(s.params.get(k) for k in lay.col_keys))
+        ax = axes[(i, j)]
+        c = color[tuple(s.params.get(k) for k in lay.color_keys)]
+        ls = style[tuple(s.params.get(k) for k in lay.style_keys)]
+        f = s.frontier
+        if f.empty:
+            continue
+        x = f["compute_flop"].to_numpy(float)
+        y = f["utilization"].to_numpy(float)
+        ax.plot(x, y, color=c, linestyle=ls, linewidth=1.4, zorder=3)
+        if s.linear_scaling_ends_flop is not None:
+            k = int(np.argmax(x == s.linear_scaling_ends_flop))
+            ax.plot([x[k]], [y[k]], markeredgecolor=c, **LINEAR_MARKER)
+        if s.largest_feasible_flop is not None:
+            k = int(np.argmax(x == s.largest_feasible_flop))
+            if hit_wall(s):
+                ax.plot([x[k]], [y[k]], color=c, **WALL_MARKER)
+            else:
+                ax.plot([x[k]], [y[k]], markeredgecolor=c, **END_MARKER)
+                any_open_end = True
+
+    # One legend, beside the panels.
+    handles.append(Line2D([], [], markeredgecolor="0.2", **LINEAR_MARKER))
+    labels.append("linear scaling ends\n(utilization ≤ 0.8 × cap)")
+    handles.append(Line2D([], [], color="0.5", **WALL_MARKER))
+    labels.append("largest feasible run\n(the latency wall)")
+    if any_open_end:
+        handles.append(Line2D([], [], markeredgecolor="0.2", **END_MARKER))
+        labels.append("largest swept width, still\nfeasible (wall not reached)")
+    lax = _legend_axes(fig, gs[:, ncols])
+    legend_title = "hardware" if lay.color_keys == ["hardware"] else None
+    lax.legend(handles, labels, loc="upper left", frameon=False, title=legend_title or None,
+               title_fontsize=8, borderaxespad=0.0, handlelength=2.6)
+    fig.suptitle(title, fontsize=11)
+    return fig
+
+
+# ---- per-scenario panels ---------------------------------------------------------------------
+def panel_grid(scenarios: list[Scenario], varied: list[str]):
+    """Columns: the scenarios of one hardware (when a handful), else up to 6 per row."""
+    n = len(scenarios)
+    per_hw = {}
+    for s in scenarios:
+        per_hw.setdefault((s.file_index, s.params.get("hardware")), []).append(s)
+    sizes = {len(v) for v in per_hw.values()}
+    if len(sizes) == 1 and 2 <= next(iter(sizes)) <= 8 and len(per_hw) > 1:
+        ncols = next(iter(sizes))
+    else:
+        ncols = min(6, n)
+    nrows = math.ceil(n / ncols)
+    return nrows, ncols
+
+
+def panel_title(s: Scenario, varied: list[str]) -> str:
+    first = s.hardware_name
+    rest = [k for k in varied if k != "hardware"]
+    second = s.label(rest) if rest else ""
+    return first + ("\n" + second if second else "")
+
+
+def _panels(scenarios, varied, title, draw, legend_handles, ylabel):
+    shown = scenarios[:MAX_PANELS]
+    nrows, ncols = panel_grid(shown, varied)
+    panel_w, panel_h = (2.7, 2.05) if ncols > 2 else (3.4, 2.5)
+    fig_w = max(7.0, panel_w * ncols + 0.8)
+    items = len(legend_handles[0])
+    legend_cols = min(items, max(1, int(fig_w / 2.3)))
+    legend_rows = math.ceil(items / legend_cols)
+    head = 0.75 + 0.22 * legend_rows  # title and legend, inches
+    fig_h = panel_h * nrows + head + 0.6
+    fig, axs = plt.subplots(nrows, ncols, figsize=(fig_w, fig_h), sharex=True, sharey=True, squeeze=False)
+    fig.subplots_adjust(left=0.6 / fig_w, right=1 - 0.15 / fig_w, bottom=0.55 / fig_h,
+                        top=1 - (head + 0.15) / fig_h, wspace=0.08, hspace=0.42)
+    xlo, xhi = _log_limits([c for s in shown for c in s.frontier["compute_flop"]])
+    for idx, ax in enumerate(axs.flat):
+        if idx >= len(shown):
+            ax.axis("off")
+            continue
+        s = shown[idx]
+        ax.set_xscale("log")
+        ax.set_xlim(xlo, xhi)
+        ax.set_ylim(0, 1)
+        ax.set_title(panel_title(s, varied), fontsize=7.5)
+        ax.tick_params(labelsize=7)
+        if s.frontier.empty:
+            ax.text(0.5, 0.5, "no feasible rows", ha="center", va="center", transform=ax.transAxes, fontsize=8)
+        else:
+            draw(ax, s)
+        r, c = divmod(idx, ncols)
+        if c == 0:
+            ax.set_ylabel(ylabel, fontsize=8)
+        if r == nrows - 1 or idx + ncols >= len(shown):
+            ax.set_xlabel("compute (FLOP)", fontsize=8)
+            ax.tick_params(labelbottom=True)
+    fig.legend(legend_handles[0], legend_handles[1], loc="upper center", ncol=legend_cols,
+               bbox_to_anchor=(0.5, 1 - 0.42 / fig_h), frameon=False, fontsize=8)
+    note = f" (first {MAX_PANELS} of {len(scenarios)} scenarios)" if len(scenarios) > MAX_PANELS else ""
+    fig.suptitle(title + note, fontsize=11, y=1 - 0.12 / fig_h, va="top")
+    return fig
+
+
+PARALLELISM = [("dp", "data", "#4c72b0"), ("tp", "tensor (d_model × d_ff)", "#dd8452"),
+               ("pp", "pipeline", "#55a868"), ("ep", "expert", "#c44e52")]
+
+
+def parallelism_shares(f) -> dict[str, np.ndarray]:
+    """log(degree) / log(cluster size) per kind; the cluster size is the product of the degrees
+    (in floating point: the largest clusters overflow the gpus column's 64-bit integers)."""
+    degrees = {
+        "dp": f["dp"].to_numpy(float),
+        "tp": f["tp_model"].to_numpy(float) * f["tp_ff"].to_numpy(float),
+        "pp": f["pp"].to_numpy(float),
+        "ep": f["ep"].to_numpy(float),
+    }
+    logs = {k: np.log(np.maximum(v, 1.0)) for k, v in degrees.items()}
+    total = sum(logs.values())
+    total = np.where(total > 0, total, np.nan)
+    return {k: np.nan_to_num(v / total) for k, v in logs.items()}
+
+
+def parallelism_figure(scenarios: list[Scenario], varied: list[str], title: str):
+    def draw(ax, s):
+        f = s.frontier
+        shares = parallelism_shares(f)
+        ax.stackplot(f["compute_flop"].to_numpy(float), *[shares[k] for k, _, _ in PARALLELISM],
+                     colors=[c for _, _, c in PARALLELISM], linewidth=0)
+    handles = [Patch(color=c) for _, _, c in PARALLELISM]
+    labels = [name for _, name, _ in PARALLELISM]
+    return _panels(scenarios, varied, title, draw, (handles, labels), "share: log(degree) / log(GPUs)")
+
+
+BREAKDOWN = [("ideal", "ideal compute at peak (= utilization)", "#2a4d8f"),
+             ("matmul", "matmul time below peak", "#6f95d0"),
+             ("overlap", "overlapped comm beyond matmul", "#b5cbeb"),
+             ("comm", "exposed comm", "#dd8452"),
+             ("latency", "exposed latency", "#c44e52"),
+             ("bubble", "pipeline bubble", "#8c8c8c")]
+
+
+def breakdown_fractions(f) -> dict[str, np.ndarray]:
+    """Fractions of run_s; busy + bubble + exposed comm + exposed latency = run_s, and busy
+    = max(matmul, overlapped comm) splits into the ideal time at peak FLOP/s (utilization x
+    run), the rest of the matmul time, and overlapped comm beyond the matmuls."""
+    run = f["run_s"].to_numpy(float)
+    matmul = f["matmul_s"].to_numpy(float)
+    busy = f["busy_s"].to_numpy(float)
+    ideal = np.minimum(f["utilization"].to_numpy(float), np.minimum(matmul, busy) / run)
+    return {
+        "ideal": ideal,
+        "matmul": np.minimum(matmul, busy) / run - ideal,
+        "overlap": np.maximum(busy - matmul, 0) / run,
+        "comm": f["exposed_comm_s"].to_numpy(float) / run,
+        "latency": f["exposed_latency_s"].to_numpy(float) / run,
+        "bubble": f["bubble_s"].to_numpy(float) / run,
+    }
+
+
+def breakdown_figure(scenarios: list[Scenario], varied: list[str], title: str):
+    def draw(ax, s):
+        f = s.frontier
+        fr = breakdown_fractions(f)
+        ax.stackplot(f["compute_flop"].to_numpy(float), *[np.nan_to_num(fr[k]) for k, _, _ in BREAKDOWN],
+                     colors=[c for _, _, c in BREAKDOWN], linewidth=0)
+    handles = [Patch(color=c) for _, _, c in BREAKDOWN]
+    labels = [name for _, name, _ in BREAKDOWN]
+    return _panels(scenarios, varied, title, draw, (handles, labels), "fraction of run time")
+
+
+# ---- heat maps -------------------------------------------------------------------------------
+def heatmap_pairs(varied: list[str]) -> list[tuple[str, str]]:
+    """Pairs of varied inputs besides hardware, experts and the file (which facet the maps)."""
+    candidates = [k for k in varied if k not in ("hardware", "experts", "file")]
+    return list(itertools.combinations(candidates, 2))[:6]
+
+
+def heatmap_figure(scenarios: list[Scenario], varied: list[str], a: str, b: str, metric: str, title: str):
+    facet_keys = [k for k in varied if k not in (a, b)]
+    if "hardware" in facet_keys:
+        facet_keys.remove("hardware")
+        facet_keys.insert(0, "hardware")
+    facets = distinct(scenarios, facet_keys) if facet_keys else [()]
+    omitted = max(0, len(facets) - MAX_HEATMAP_PANELS)
+    facets = facets[:MAX_HEATMAP_PANELS]
+    xs = distinct(scenarios, [a])
+    ys = distinct(scenarios, [b])
+    grids = []
+    for t in facets:
+        z = np.full((len(ys), len(xs)), np.nan)
+        bound = np.zeros((len(ys), len(xs)), dtype=bool)  # the wall lies beyond the swept widths
+        example = None
+        for s in scenarios:
+            if tuple(s.params.get(k) for k in facet_keys) != t:
+                continue
+            example = s
+            v = getattr(s, metric)
+            at = ys.index((s.params.get(b),)), xs.index((s.params.get(a),))
+            z[at] = math.log10(v) if v else np.nan
+            bound[at] = metric == "largest_feasible_flop" and v is not None and not hit_wall(s)
+        grids.append((t, example, z, bound))
+    finite = np.concatenate([z[np.isfinite(z)] for _, _, z, _ in grids]) if grids else np.array([])
+    vmin, vmax = (finite.min(), finite.max()) if finite.size else (24.0, 32.0)
+    if vmax - vmin < 0.5:
+        vmin, vmax = vmin - 0.25, vmax + 0.25
+    ncols = min(len(grids), 4)
+    nrows = math.ceil(len(grids) / ncols)
+    cell = 0.55
+    panel_w = max(2.6, cell * len(xs) + 1.2)
+    panel_h = max(2.2, cell * len(ys) + 1.1)
+    fig_w = max(7.5, panel_w * ncols + 1.6)
+    title_lines = textwrap.wrap(title, width=int(fig_w * 11))
+    head = 0.35 + 0.2 * (len(title_lines) + 1)
+    fig_h = panel_h * nrows + head + 0.75
+    fig, axs = plt.subplots(nrows, ncols, figsize=(fig_w, fig_h), squeeze=False)
+    side = (fig_w - panel_w * ncols - 1.6) / 2  # centres a narrow grid
+    fig.subplots_adjust(left=(1.0 + side) / fig_w, right=1 - (1.5 + side) / fig_w, bottom=0.75 / fig_h,
+                        top=1 - head / fig_h, wspace=0.45, hspace=0.55)
+    cmap = plt.get_cmap("viridis").copy()
+    cmap.set_bad("0.88")
+    image = None
+    for idx, ax in enumerate(axs.flat):
+        if idx >= len(grids):
+            ax.axis("off")
+            continue
+        t, example, z, bound = grids[idx]
+        image = ax.imshow(z, origin="lower", cmap=cmap, vmin=vmin, vmax=vmax, aspect="auto")
+        ax.grid(False)
+        ax.set_xticks(range(len(xs)), [fmt_number(v[0]) for v in xs], rotation=45 if len(xs) > 6 else 0)
+        ax.set_yticks(range(len(ys)), [fmt_number(v[0]) for v in ys])
+        ax.set_xlabel(PARAM_TITLES.get(a, a))
+        ax.set_ylabel(PARAM_TITLES.get(b, b))
+        context = [k for k in ("hardware", "experts") if k not in facet_keys]
+        keys = context + facet_keys
+        ax.set_title(values_label(keys, tuple(example.params.get(k) for k in keys), example), fontsize=8)
+        mid = (vmin + vmax) / 2
+        for (yi, xi), v in np.ndenumerate(z):
+            text = ("≥" if bound[yi, xi] else "") + f"{v:.1f}" if np.isfinite(v) else "–"
+            ax.text(xi, yi, text, ha="center", va="center", fontsize=7,
+                    color="white" if np.isfinite(v) and v < mid else "black")
+    if image is not None:
+        cax = fig.add_axes([1 - (1.2 + side) / fig_w, 0.75 / fig_h, 0.16 / fig_w, 1 - (head + 0.75) / fig_h])
+        label = {"largest_feasible_flop": "log10 largest feasible compute (FLOP)",
+                 "linear_scaling_ends_flop": "log10 compute, linear scaling ends (FLOP)"}[metric]
+        fig.colorbar(image, cax=cax, label=label)
+    if metric == "linear_scaling_ends_flop":
+        note = "grey '–': not reached within the swept widths"
+    else:
+        note = "grey '–': no feasible run"
+        if any(g[3].any() for g in grids):
+            note += "; '≥': the widest swept model is still feasible (the wall lies beyond)"
+    if omitted:
+        note += f"; {omitted} more panels not shown"
+    fig.suptitle("\n".join(title_lines + [note]), fontsize=10, y=1 - 0.12 / fig_h, va="top")
+    return fig
+
+
+def save(fig, path: str, dpi: int = 110) -> None:
+    fig.savefig(path, dpi=dpi)
+    plt.close(fig)
