@@ -598,6 +598,24 @@ TEST(Evaluate, PipelineCrossingsSplitOverLevels) {
   EXPECT_NEAR(net.pp_ep_latency_s / (4 * 1.125e-6 + 2 * 1.125e-6), 1, 1e-12);
 }
 
+TEST(Evaluate, ExpertAndPipelineSharesByHand) {
+  // Section 5 with PP (2, 1), EP (1, 2), v = 1, L = 4, E = 2, N = 4: top_pp = 0, top_ep = 1.
+  // fp: a = -1: n = L - v PP = 2, fp = 2/3; a = 0 = top_pp: n = v PP_0 - 1 = 1, fp = 1/3.
+  // Bandwidth fe: e = -1: 1/EP = 1/2; e = 0: 1/2 - 1/2 = 0; e = 1: 1/1 - 1/2 = 1/2.
+  // Latency fe: 1 at e = top_ep = 1, else 0. Level max(a, e); s = 2 (L - 1) fr = 6 fr.
+  //   (a, e) = (0, -1): level 0, fr = 1/6, s = 1;  (-1, 1): level 1, fr = 1/3, s = 2;
+  //   (0, 1): level 1, fr = 1/6, s = 1;  latency: (-1, 1) s = 4, (0, 1) s = 2, both at level 1.
+  const Machine mc = make_machine(h100_sxm());
+  const Model mdl = model(1024, 4096, 4, 2, 8, 2048);
+  const Plan p = plan2(lv(1, 1), lv(1, 1), lv(1, 1), lv(2, 1), lv(1, 2), 2, 1);
+  ASSERT_EQ(check_plan(mc.hw, mdl, p), "");
+  const NetworkTimes net = network_times(mc, mdl, p, 4);
+  // d s q w / (N beta / 2): level 0 N beta0 / 2 = 1.8e12 with s = 1; level 1 2e11 with s = 3.
+  const double expected = 1024.0 * 1 * 16384 * 2 / 1.8e12 + 1024.0 * 3 * 16384 * 2 / 2e11;
+  EXPECT_NEAR(net.pp_ep_comm_s / expected, 1, 1e-12);
+  EXPECT_NEAR(net.pp_ep_latency_s / (6 * 1.125e-6), 1, 1e-12);
+}
+
 // ---- check_plan --------------------------------------------------------------------
 
 class CheckPlan : public testing::Test {
@@ -649,30 +667,32 @@ TEST_F(CheckPlan, RejectsMicrobatchesAndInterleaveBelowOne) {
 }
 
 TEST_F(CheckPlan, RejectsDegreesThatDoNotDivideTheModel) {
+  // Each total stays small enough to pass the other checks, so only the divisibility rule fires.
   Plan p = ok;
   p.at(Kind::tp_model, 1) = 3;  // 6 does not divide d = 1024
-  rejects(p, {"tp_model", "1024"});
+  rejects(p, {"tp_model degree 6 does not divide d_model 1024"});
   p = ok;
   p.at(Kind::tp_ff, 1) = 3;  // 6 does not divide f = 4096
-  rejects(p, {"tp_ff", "4096"});
+  rejects(p, {"tp_ff degree 6 does not divide d_ff 4096"});
   p = ok;
-  p.at(Kind::pp, 1) = 3;  // 6 does not divide L = 4
-  rejects(p, {"pp", "layers"});
+  p.at(Kind::pp, 0) = 1;
+  p.at(Kind::pp, 1) = 3;  // 3 does not divide L = 4, and v PP = 3 <= 4
+  rejects(p, {"pp degree 3 does not divide layers 4"});
   p = ok;
   p.at(Kind::ep, 1) = 4;  // 4 does not divide E = 2
-  rejects(p, {"ep", "experts"});
+  rejects(p, {"ep degree 4 does not divide experts 2"});
 }
 
 TEST_F(CheckPlan, RejectsInterleaveBeyondLayers) {
   Plan p = ok;
   p.interleave = 4;  // v PP = 4 * 2 = 8 > L = 4
-  rejects(p, {"interleave", "layers"});
+  rejects(p, {"interleave 4", "exceeds layers 4"});
 }
 
 TEST_F(CheckPlan, RejectsBatchThatDoesNotSplit) {
   Plan p = ok;
   p.at(Kind::dp, 1) = 3;  // DP m E = 3 * 2 * 2 = 12 does not divide 16384 tokens
-  rejects(p, {"dp", "tokens"});
+  rejects(p, {"dp 3", "does not divide the 16384 tokens"});
 }
 
 TEST(Model, DerivedSizesAndValidation) {
