@@ -72,7 +72,7 @@ const toml::node* TableReader::node(std::string_view key) {
 
 const toml::node* TableReader::fetch(std::string_view key, bool required, const char* what) {
   const toml::node* n = node(key);
-  if (!n && required) problems_.add(path(key), table_.source(), std::string("missing required ") + what);
+  if (!n && required) missing_.emplace_back(std::string(key), std::string("missing required ") + what);
   return n;
 }
 
@@ -179,12 +179,19 @@ const toml::table* TableReader::table(std::string_view key, bool required) {
 
 void TableReader::finish() {
   std::vector<std::string> known(known_.begin(), known_.end());
+  std::set<std::string> explained;
   for (const auto& [k, v] : table_) {
     if (known_.count(k.str())) continue;
     std::string message = "unknown key";
-    if (auto hint = did_you_mean(k.str(), known)) message += " (did you mean '" + *hint + "'?)";
+    if (auto hint = did_you_mean(k.str(), known)) {
+      message += " (did you mean '" + *hint + "'?)";
+      explained.insert(*hint);
+    }
     problems_.add(path(k.str()), k.source().begin.line ? k.source() : v.source(), message);
   }
+  for (const auto& [key, what] : missing_)
+    if (!explained.count(key)) problems_.add(path(key), table_.source(), what);
+  missing_.clear();
 }
 
 namespace {

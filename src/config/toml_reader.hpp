@@ -57,7 +57,8 @@ class TableReader {
   bool has(std::string_view key) const { return table_.contains(key); }
   std::string path(std::string_view key) const;
   void error(std::string_view key, const std::string& message);
-  // Reports every key of the table that no getter asked for.
+  // Reports every key of the table that no getter asked for, and the required keys that are
+  // missing, except those an unknown key is a misspelling of (one problem, not two).
   void finish();
 
   Problems& problems() { return problems_; }
@@ -69,6 +70,7 @@ class TableReader {
   std::string prefix_;
   Problems& problems_;
   std::set<std::string, std::less<>> known_;
+  std::vector<std::pair<std::string, std::string>> missing_;  // required keys absent: key, what
 };
 
 // The nearest of `candidates` to `word` by edit distance, if it is close enough to be a typo.

@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Installs, with apt-get, the Debian 12 packages llmsweep needs to build, test and analyse that
+# are not installed yet (a second run takes a second). Needs root, or sudo.
+set -euo pipefail
+
+packages=(
+  cmake g++ make pkg-config                     # build
+  libopenmpi-dev openmpi-bin                    # MPI
+  libhdf5-dev hdf5-tools                        # results files (serial HDF5) and h5diff
+  libboost-serialization-dev                    # MPI wire format
+  libcli11-dev libtomlplusplus-dev nlohmann-json3-dev
+  libgtest-dev                                  # tests
+  python3-h5py python3-numpy python3-matplotlib python3-pandas python3-pytest  # analysis
+  slurm-wlm munge                               # the slurm-labelled tests run a real Slurm
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+sudo=""
+[ "$(id -u)" -eq 0 ] || sudo="sudo"
+echo "llmsweep: installing ${missing[*]}" >&2
+# Package scripts must not start services (munge, slurmd...): the tests start their own.
+if [ ! -e /usr/sbin/policy-rc.d ]; then
+  printf '#!/bin/sh\nexit 101\n' | $sudo tee /usr/sbin/policy-rc.d >/dev/null
+  $sudo chmod +x /usr/sbin/policy-rc.d
+  trap '$sudo rm -f /usr/sbin/policy-rc.d' EXIT
+fi
+export DEBIAN_FRONTEND=noninteractive
+apt_get() { $sudo env DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 "$@"; }
+apt_get install -y -q --no-install-recommends "${missing[@]}" || { apt_get update -q && apt_get install -y -q --no-install-recommends "${missing[@]}"; }
