@@ -447,6 +447,7 @@ def heatmap_figure(scenarios: list[Scenario], varied: list[str], a: str, b: str,
                     color="white" if np.isfinite(v) and v < mid else "black")
     if image is not None:
         cax = fig.add_axes([1 - (1.2 + side) / fig_w, 0.75 / fig_h, 0.16 / fig_w, 1 - (head + 0.75) / fig_h])
+        cax.grid(False)
         label = {"largest_feasible_flop": "log10 largest feasible compute (FLOP)",
                  "linear_scaling_ends_flop": "log10 compute, linear scaling ends (FLOP)"}[metric]
         fig.colorbar(image, cax=cax, label=label)

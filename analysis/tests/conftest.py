@@ -1,0 +1,172 @@
+"""Fixtures: small sweeps that the real llmsweep binary writes during the test run.
+
+The binary comes from --llmsweep-binary or the LLMSWEEP_BINARY environment variable.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[2]
+if str(REPO) not in sys.path:
+    sys.path.insert(0, str(REPO))
+
+# The paper's widths up to the H100 latency wall and one past it (MODEL.md section 9):
+# H100 SXM, dense, default batch gives linear scaling ends 2.048e28, largest 2.707e31, and
+# d = 212992 infeasible. Two GPUs, dense and sparse: four scenarios of 32 widths.
+MAIN_SPEC = """\
+[sweep]
+name = "pytest-main"
+description = "analysis tests: H100/A100, dense/sparse, default batch, widths up to 212992"
+
+[hardware]
+profiles = ["h100-sxm", "a100-sxm"]
+
+[model]
+widths = { from = 12288, to = 212992 }
+experts = ["dense", "width-scaled"]
+
+[batch]
+policy = ["default"]
+"""
+
+# Two varied inputs besides hardware and width: batch multiplier x depth multiplier.
+HEATMAP_SPEC = """\
+[sweep]
+name = "pytest-heatmap"
+
+[hardware]
+profiles = ["h100-sxm"]
+
+[model]
+d_model = [12288, 49152, 196608]
+depth_multiplier = [0.5, 1]
+
+[batch]
+policy = ["default"]
+multiplier = [0.5, 2]
+"""
+
+# Batch exponent (power law) x depth exponent.
+EXPONENTS_SPEC = """\
+[sweep]
+name = "pytest-exponents"
+
+[hardware]
+profiles = ["a100-sxm"]
+
+[model]
+d_model = [12288, 49152]
+depth_exponent = [0.3, 0.375]
+
+[batch]
+policy = ["power"]
+exponent = [0.2, 0.4]
+"""
+
+# Nothing fits: 8 GPUs cannot hold these models.
+INFEASIBLE_SPEC = """\
+[sweep]
+name = "pytest-infeasible"
+
+[hardware]
+profiles = ["h100-sxm"]
+
+[model]
+d_model = [196608, 393216]
+
+[cluster]
+gpus = [8]
+"""
+
+
+def pytest_addoption(parser):
+    parser.addoption("--llmsweep-binary", default=None,
+                     help="path of the llmsweep binary (default: the LLMSWEEP_BINARY environment variable)")
+
+
+@pytest.fixture(scope="session")
+def llmsweep(pytestconfig) -> str:
+    path = pytestconfig.getoption("--llmsweep-binary") or os.environ.get("LLMSWEEP_BINARY")
+    if not path:
+        pytest.fail("set LLMSWEEP_BINARY (or pass --llmsweep-binary) to the llmsweep binary to test against")
+    if not (os.path.isfile(path) and os.access(path, os.X_OK)):
+        pytest.fail(f"llmsweep binary {path!r} is not an executable file")
+    return path
+
+
+def run_llmsweep(binary: str, *args: str) -> subprocess.CompletedProcess:
+    p = subprocess.run([binary, *args], capture_output=True, text=True, timeout=120)
+    if p.returncode != 0:
+        raise AssertionError(f"llmsweep {' '.join(args)} failed ({p.returncode}):\n{p.stderr}")
+    return p
+
+
+def run_analysis(*args: str, cwd: Path = REPO) -> subprocess.CompletedProcess:
+    env = dict(os.environ, MPLBACKEND="Agg", PYTHONPATH=str(REPO))
+    return subprocess.run([sys.executable, "-m", "analysis", *args], capture_output=True, text=True, cwd=cwd,
+                          env=env, timeout=120)
+
+
+class Sweeps:
+    """Runs each spec once per session: spec TOML and results file in a temporary folder."""
+
+    def __init__(self, binary: str, folder: Path):
+        self.binary = binary
+        self.folder = folder
+        self.done: dict[str, Path] = {}
+
+    def __call__(self, name: str, spec: str) -> Path:
+        if name not in self.done:
+            spec_path = self.folder / f"{name}.toml"
+            spec_path.write_text(spec)
+            out = self.folder / f"{name}.h5"
+            run_llmsweep(self.binary, "sweep", str(spec_path), "-o", str(out), "-q")
+            self.done[name] = out
+        return self.done[name]
+
+
+@pytest.fixture(scope="session")
+def sweeps(llmsweep, tmp_path_factory) -> Sweeps:
+    return Sweeps(llmsweep, tmp_path_factory.mktemp("sweeps"))
+
+
+@pytest.fixture(scope="session")
+def main_file(sweeps) -> Path:
+    return sweeps("main", MAIN_SPEC)
+
+
+@pytest.fixture(scope="session")
+def heatmap_file(sweeps) -> Path:
+    return sweeps("heatmap", HEATMAP_SPEC)
+
+
+@pytest.fixture(scope="session")
+def exponents_file(sweeps) -> Path:
+    return sweeps("exponents", EXPONENTS_SPEC)
+
+
+@pytest.fixture(scope="session")
+def infeasible_file(sweeps) -> Path:
+    return sweeps("infeasible", INFEASIBLE_SPEC)
+
+
+@pytest.fixture(scope="session")
+def main_report(main_file, tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("report_main") / "report"
+    p = run_analysis("report", str(main_file), "-o", str(out))
+    assert p.returncode == 0, p.stderr
+    return out
+
+
+@pytest.fixture(scope="session")
+def heatmap_report(heatmap_file, tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("report_heatmap")
+    p = run_analysis("report", str(heatmap_file), "-o", str(out), "-q")
+    assert p.returncode == 0, p.stderr
+    return out
