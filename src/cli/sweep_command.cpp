@@ -1,6 +1,7 @@
 // llmsweep sweep: a grid of points over MPI (or in one process), into an HDF5 results file.
 // llmsweep summarize: the frontier thresholds of each scenario, read back from such a file.
 #include <mpi.h>
+#include <sys/resource.h>
 
 #include <filesystem>
 #include <iostream>
@@ -174,9 +175,13 @@ int run_sweep(const SweepArgs& a) {
       MPI_Abort(MPI_COMM_WORLD, kExitMpi);
     }
     if (complete) {
-      if (!a.quiet)
+      if (!a.quiet) {
+        rusage usage{};
+        getrusage(RUSAGE_SELF, &usage);
         std::cerr << "llmsweep sweep: complete: " << stats.computed << " points computed in " << fixed(stats.seconds, 1)
-                  << " s; results in " << a.output << "\n";
+                  << " s (rank 0: " << stats.computed_by_coordinator << " points, peak memory "
+                  << fixed(static_cast<double>(usage.ru_maxrss) / 1024.0, 0) << " MB); results in " << a.output << "\n";
+      }
     } else {
       const int sig = stop_signal();
       std::cerr << "llmsweep sweep: stopped" << (sig ? " by signal " + std::to_string(sig) : std::string()) << " after "
