@@ -232,6 +232,7 @@ struct FrontierArgs {
   bool no_zero_bubble = false;
   double months = search::kDefaultRunMonths;
   std::vector<std::int64_t> widths;
+  std::string cluster_sizes = "powers-of-two";
   bool json = false;
 };
 
@@ -265,6 +266,7 @@ json frontier_json(const costmodel::Hardware& hw, const FrontierArgs& a, const s
           {"zero_bubble", !a.no_zero_bubble},
           {"run_months", a.months},
           {"zb_latency", a.zb_latency},
+          {"cluster_sizes", a.cluster_sizes},
           {"rows", rows},
           {"linear_scaling_ends_flop", opt(f.thresholds.linear_scaling_ends_flop)},
           {"largest_feasible_flop", opt(f.thresholds.largest_feasible_flop)},
@@ -312,6 +314,9 @@ int run_frontier(const FrontierArgs& a) {
     spec.widths = a.widths;
     std::sort(spec.widths.begin(), spec.widths.end());
   }
+  const auto sizes = search::cluster_sizes_from_name(a.cluster_sizes);
+  if (!sizes) throw UsageError("--cluster-sizes must be powers-of-two, fill-levels or pow2-domains, got '" + a.cluster_sizes + "'");
+  spec.cluster_sizes = *sizes;
   ModelArgs m;
   m.zb_latency = a.zb_latency;
   spec.search = search_options(m, a.no_zero_bubble, 1, 0, 1);
@@ -363,6 +368,10 @@ void add_frontier_command(CLI::App& app, Action& action) {
   sub->add_flag("--no-zero-bubble", args->no_zero_bubble, "Do not consider zero-bubble schedules");
   sub->add_option("--months", args->months, "Run duration limit in months")->capture_default_str();
   sub->add_option("--zb-latency", args->zb_latency, "hidden (reference, quirk Q1) or max (corrected)")
+      ->capture_default_str();
+  sub->add_option("--cluster-sizes", args->cluster_sizes,
+                  "Cluster sizes: powers-of-two (E x 2^i, reference), fill-levels (rounded up to whole NVLink "
+                  "domains) or pow2-domains (a power of two of each domain's GPUs, e.g. 64 of 72)")
       ->capture_default_str();
   sub->add_option("--widths", args->widths, "Widths to walk instead of the paper's set (comma-separated)")
       ->delimiter(',');

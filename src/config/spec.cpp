@@ -375,6 +375,10 @@ void read_cluster(TableReader& top, Ctx& ctx, grid::Axes& axes) {
   TableReader r(*t, "cluster", ctx.problems);
   if (r.has("gpus")) axes.gpus = positive_integers(r, ctx, "gpus", {});
   else r.node("gpus");
+  axes.cluster_sizes.clear();
+  for (const std::string& s : words(r, ctx, "sizes", {"powers-of-two"}, {"powers-of-two", "fill-levels", "pow2-domains"}))
+    axes.cluster_sizes.push_back(*search::cluster_sizes_from_name(s));
+  if (r.has("sizes") && r.has("gpus")) r.error("sizes", "sizes only applies to the smallest-cluster search; remove it or gpus");
   r.finish();
 }
 

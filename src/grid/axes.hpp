@@ -9,6 +9,7 @@
 
 #include "costmodel/hardware.hpp"
 #include "costmodel/options.hpp"
+#include "search/cluster.hpp"
 #include "search/policy.hpp"
 
 namespace llmsweep::grid {
@@ -77,6 +78,7 @@ struct Axes {
   std::vector<bool> zero_bubble_allowed{true};
   std::vector<costmodel::ZbLatency> zb_latency{costmodel::ZbLatency::hidden};
   std::vector<SearchVariant> search{SearchVariant{}};
+  std::vector<search::ClusterSizes> cluster_sizes{search::ClusterSizes::powers_of_two};
   std::vector<std::int64_t> gpus;                 // empty: the smallest cluster meeting the deadline
   std::optional<ExplicitParallelism> parallelism;  // empty: the best plan
   bool overlap_tp = true;

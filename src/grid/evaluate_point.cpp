@@ -127,11 +127,20 @@ void fill_result(Row& row, const costmodel::Plan& plan, const costmodel::Evaluat
 
 PointEvaluator::PointEvaluator(const Grid& grid) : grid_(grid) {}
 
-search::PlanSearch& PointEvaluator::search_for(std::uint32_t hardware, const costmodel::Model& model,
+const costmodel::Machine& PointEvaluator::machine_for(std::uint32_t hardware, search::ClusterSizes sizes) {
+  const costmodel::Machine& base = grid_.axes().hardware[hardware].machine;
+  if (sizes != search::ClusterSizes::pow2_domains) return base;
+  if (pow2_.size() <= hardware) pow2_.resize(hardware + 1);
+  if (!pow2_[hardware])
+    pow2_[hardware] = std::make_unique<costmodel::Machine>(costmodel::make_machine(search::pow2_domains(base.hw)));
+  return *pow2_[hardware];
+}
+
+search::PlanSearch& PointEvaluator::search_for(const costmodel::Machine& machine, const costmodel::Model& model,
                                                const search::SearchOptions& options) {
   for (auto it = searches_.begin(); it != searches_.end(); ++it) {
     const costmodel::Model& m = it->model;
-    if (it->hardware == hardware && it->options == options && m.d_model == model.d_model && m.d_ff == model.d_ff &&
+    if (it->machine == &machine && it->options == options && m.d_model == model.d_model && m.d_ff == model.d_ff &&
         m.layers == model.layers && m.experts == model.experts && m.batch_seqs == model.batch_seqs &&
         m.seq_len == model.seq_len) {
       std::rotate(it, it + 1, searches_.end());
@@ -139,8 +148,7 @@ search::PlanSearch& PointEvaluator::search_for(std::uint32_t hardware, const cos
     }
   }
   if (searches_.size() == kCachedSearches) searches_.erase(searches_.begin());
-  searches_.push_back({hardware, model, options,
-                       std::make_unique<search::PlanSearch>(grid_.axes().hardware[hardware].machine, model, options)});
+  searches_.push_back({&machine, model, options, std::make_unique<search::PlanSearch>(machine, model, options)});
   return *searches_.back().search;
 }
 
@@ -225,7 +233,6 @@ Row PointEvaluator::evaluate(std::uint64_t index) {
   row.scenario = static_cast<std::int64_t>(grid_.scenario_of(d));
   row.width_index = digit(d, Axis::width);
   const std::uint32_t hw = digit(d, Axis::hardware);
-  const costmodel::Machine& mc = ax.hardware[hw].machine;
   row.hardware = static_cast<std::uint16_t>(hw);
   const WidthValue& width = ax.width[digit(d, Axis::width)];
   const double ff_ratio = ax.ff_ratio[digit(d, Axis::ff_ratio)];
@@ -240,6 +247,9 @@ Row PointEvaluator::evaluate(std::uint64_t index) {
   const costmodel::ZbLatency zb_latency = ax.zb_latency[digit(d, Axis::zb_latency)];
   row.zb_latency = static_cast<std::uint8_t>(zb_latency);
   row.prune_flattened = variant.prune_flattened ? 1 : 0;
+  const search::ClusterSizes sizes = ax.cluster_sizes[digit(d, Axis::cluster_sizes)];
+  row.cluster_sizes = static_cast<std::uint8_t>(sizes);
+  const costmodel::Machine& mc = machine_for(hw, sizes);
   row.microbatch_candidates = variant.microbatch_candidates;
   row.d_ff_ratio = ff_ratio;
   row.experts_rule = static_cast<std::uint8_t>(experts.rule);
@@ -298,9 +308,9 @@ Row PointEvaluator::evaluate(std::uint64_t index) {
     evaluate_explicit(d, mc, model, options, row);
     return row;
   }
-  search::PlanSearch& search = search_for(hw, model, options);
+  search::PlanSearch& search = search_for(mc, model, options);
   if (ax.gpus.empty()) {
-    const search::ClusterResult r = search::smallest_cluster(search, mc, model, max_run_s);
+    const search::ClusterResult r = search::smallest_cluster(search, mc, model, max_run_s, sizes);
     row.status = static_cast<std::uint8_t>(r.status);
     if (r.found()) {
       fill_result(row, r.plan, r.evaluation);

@@ -27,18 +27,21 @@ class PointEvaluator {
   Row evaluate(std::uint64_t index);
 
  private:
-  search::PlanSearch& search_for(std::uint32_t hardware, const costmodel::Model& model,
+  search::PlanSearch& search_for(const costmodel::Machine& machine, const costmodel::Model& model,
                                  const search::SearchOptions& options);
   void evaluate_explicit(const Digits& d, const costmodel::Machine& mc, const costmodel::Model& model,
                          const search::SearchOptions& options, Row& row);
 
   struct CachedSearch {
-    std::uint32_t hardware;
+    const costmodel::Machine* machine;
     costmodel::Model model;
     search::SearchOptions options;
     std::unique_ptr<search::PlanSearch> search;
   };
+  const costmodel::Machine& machine_for(std::uint32_t hardware, search::ClusterSizes sizes);
+
   const Grid& grid_;
+  std::vector<std::unique_ptr<costmodel::Machine>> pow2_;  // per hardware, built when first needed
   std::vector<CachedSearch> searches_;  // most recent last
   search::DivisorCache divisors_;
   std::map<std::tuple<double, std::uint32_t, std::uint32_t, std::uint32_t>, std::int64_t> widths_;

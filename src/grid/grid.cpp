@@ -34,7 +34,7 @@ std::string degree_label(const DegreeValue& d) {
 const char* axis_name(Axis a) {
   static const char* names[kAxisCount] = {
       "hardware", "width", "d_ff_ratio", "depth", "experts", "batch", "batch_multiplier", "seq_len",
-      "run_months", "zero_bubble_allowed", "zb_latency", "search", "gpus", "dp", "tp_model", "tp_ff",
+      "run_months", "zero_bubble_allowed", "zb_latency", "search", "cluster_sizes", "gpus", "dp", "tp_model", "tp_ff",
       "pp", "ep", "microbatches", "interleave", "zero_bubble"};
   return names[static_cast<int>(a)];
 }
@@ -53,6 +53,7 @@ Grid::Grid(Axes axes) : axes_(std::move(axes)) {
   set(Axis::zero_bubble_allowed, count_or_one(axes_.zero_bubble_allowed));
   set(Axis::zb_latency, count_or_one(axes_.zb_latency));
   set(Axis::search, count_or_one(axes_.search));
+  set(Axis::cluster_sizes, count_or_one(axes_.cluster_sizes));
   set(Axis::gpus, count_or_one(axes_.gpus));
   const ExplicitParallelism empty;
   const ExplicitParallelism& p = axes_.parallelism ? *axes_.parallelism : empty;
@@ -167,6 +168,9 @@ std::vector<std::string> Grid::axis_labels(Axis a) const {
         out.push_back(std::string(s.prune_flattened ? "prune" : "exhaustive") + ", " +
                       (s.microbatch_candidates == 0 ? std::string("all") : std::to_string(s.microbatch_candidates)) +
                       " microbatch counts");
+      break;
+    case Axis::cluster_sizes:
+      for (auto c : axes_.cluster_sizes) out.push_back(search::cluster_sizes_name(c));
       break;
     case Axis::gpus:
       for (auto g : axes_.gpus) out.push_back(std::to_string(g));

@@ -24,6 +24,7 @@ enum class Axis : int {
   zero_bubble_allowed,
   zb_latency,
   search,
+  cluster_sizes,
   gpus,
   dp,
   tp_model,
@@ -34,7 +35,7 @@ enum class Axis : int {
   interleave,
   zero_bubble,
 };
-inline constexpr int kAxisCount = 21;
+inline constexpr int kAxisCount = 22;
 
 const char* axis_name(Axis a);
 

@@ -50,6 +50,7 @@ std::vector<Column> columns(int levels, const std::vector<std::string>& hardware
       LLMSWEEP_COL(zb_latency, u8, "code", "zero-bubble pipeline latency: hidden (reference, quirk Q1) or max (corrected)", true),
       LLMSWEEP_COL(prune_flattened, u8, "bool", "plan search prunes with the flattened profile (reference, quirk Q2)", true),
       LLMSWEEP_COL(microbatch_candidates, i64, "1", "microbatch counts the search tries (4 = reference, quirk Q3; 0 = all)", true),
+      LLMSWEEP_COL(cluster_sizes, u8, "code", "cluster sizes tried: powers-of-two (E * 2^i, reference), fill-levels (rounded up to whole domains) or pow2-domains (a power of two of each domain's GPUs)", true),
       LLMSWEEP_COL(requested_gpus, i64, "GPUs", "cluster size asked for (0: the smallest cluster meeting the deadline)", true),
       LLMSWEEP_COL(status, u8, "code", "result status (code; labels and descriptions attributes; 255 = not computed yet)", false),
       LLMSWEEP_COL(meets_deadline, u8, "bool", "the run finishes within run_months", false),
@@ -103,6 +104,7 @@ std::vector<Column> columns(int levels, const std::vector<std::string>& hardware
     if (col.name == "experts_rule") col.labels = {"dense", "width-scaled", "count"};
     if (col.name == "batch_rule") col.labels = {"default", "deepseek", "none", "power", "tokens"};
     if (col.name == "zb_latency") col.labels = {"hidden", "max"};
+    if (col.name == "cluster_sizes") col.labels = {"powers-of-two", "fill-levels", "pow2-domains"};
     if (col.name == "status") col.labels = status_labels();
   }
   return c;

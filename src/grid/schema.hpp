@@ -12,7 +12,7 @@
 namespace llmsweep::grid {
 
 // Bumped whenever a column is added, removed or changes meaning.
-inline constexpr int kSchemaVersion = 1;
+inline constexpr int kSchemaVersion = 1;  // (unreleased: columns may still change within 1)
 
 enum class ColumnType : std::uint8_t { u8, u16, i64, f64 };
 

@@ -39,6 +39,7 @@ std::string key_of(const grid::Row& r, const std::vector<std::string>& labels) {
   if (r.zb_latency != 0) k += " zb-latency=max";
   if (!r.prune_flattened || r.microbatch_candidates != 4)
     k += std::string(" search=") + (r.prune_flattened ? "" : "exhaustive,") + "m" + std::to_string(r.microbatch_candidates);
+  if (r.cluster_sizes) k += std::string(" ") + search::cluster_sizes_name(static_cast<search::ClusterSizes>(r.cluster_sizes));
   if (r.requested_gpus) k += " gpus=" + std::to_string(r.requested_gpus);
   return k;
 }

@@ -20,9 +20,12 @@ Frontier frontier(const costmodel::Machine& machine, const FrontierSpec& spec) {
   Frontier out;
   std::optional<std::int64_t> first_infeasible;
   const double max_run_s = max_run_seconds(spec.run_months);
+  const costmodel::Machine adjusted = spec.cluster_sizes == ClusterSizes::pow2_domains
+                                          ? costmodel::make_machine(pow2_domains(machine.hw))
+                                          : machine;
   for (std::int64_t width : spec.widths) {
     const costmodel::Model model = model_for_width(width, spec.policy);
-    ClusterResult r = smallest_cluster(machine, model, max_run_s, spec.search);
+    ClusterResult r = smallest_cluster(adjusted, model, max_run_s, spec.search, spec.cluster_sizes);
     if (!r.found()) {
       first_infeasible = width;
       break;

@@ -32,6 +32,7 @@ struct FrontierSpec {
   std::vector<std::int64_t> widths = paper_widths();
   double run_months = kDefaultRunMonths;
   SearchOptions search;
+  ClusterSizes cluster_sizes = ClusterSizes::powers_of_two;
 };
 
 // Rows stop at the first infeasible width or after the first row under 0.001 utilization.
