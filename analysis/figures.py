@@ -20,7 +20,8 @@ from matplotlib.patches import Patch  # noqa: E402
 from .scenarios import PARAM_TITLES, Scenario, batch_phrase, fmt_number, sort_key  # noqa: E402
 
 MAX_PANELS = 60
-MAX_HEATMAP_PANELS = 24
+MAX_HEATMAP_PANELS = 16
+MAX_HEATMAP_PAIRS = 3
 LINESTYLES = ["-", "--", ":", "-."]
 
 plt.rcParams.update({
@@ -63,11 +64,7 @@ def palette(n: int) -> list:
 
 def distinct(scenarios: list[Scenario], keys: list[str]) -> list[tuple]:
     """Distinct value tuples of `keys` over the scenarios: numbers ascending, words in sweep order."""
-    seen = []
-    for s in scenarios:
-        t = tuple(s.params.get(k) for k in keys)
-        if t not in seen:
-            seen.append(t)
+    seen = list(dict.fromkeys(tuple(s.params.get(k) for k in keys) for s in scenarios))
     numeric = all(v is None or isinstance(v, (int, float)) for t in seen for v in t)
     if keys and numeric:
         return sorted(seen, key=lambda t: tuple(sort_key(v) for v in t))
@@ -116,6 +113,8 @@ class UtilizationLayout:
 
 
 MAX_LINES_PER_PANEL = 10
+MAX_UTILIZATION_PANELS = 12
+MAX_COLOR_LEGEND = 24
 
 
 def utilization_layout(scenarios: list[Scenario], varied: list[str]) -> UtilizationLayout:
@@ -128,13 +127,13 @@ def utilization_layout(scenarios: list[Scenario], varied: list[str]) -> Utilizat
         line_keys.remove("hardware")
         line_keys.insert(0, "hardware")
     while len(line_keys) >= 2 and len(distinct(scenarios, line_keys)) > MAX_LINES_PER_PANEL:
-        k = line_keys.pop(0)
-        if not col_keys:
-            col_keys.append(k)
-        elif not row_keys:
-            row_keys.append(k)
-        else:
-            row_keys.append(k)
+        k = line_keys[0]
+        target = col_keys if not col_keys or (row_keys and len(col_keys) <= len(row_keys)) else row_keys
+        panels = len(distinct(scenarios, col_keys + [k] if target is col_keys else col_keys)) * \
+            len(distinct(scenarios, row_keys + [k] if target is row_keys else row_keys))
+        if panels > MAX_UTILIZATION_PANELS:
+            break
+        target.append(line_keys.pop(0))
     color_keys = line_keys[:1]
     style_keys = line_keys[1:]
     if style_keys and len(distinct(scenarios, style_keys)) > len(LINESTYLES):
@@ -146,7 +145,13 @@ def _is_numeric(values: list[tuple]) -> bool:
     return bool(values) and all(len(t) == 1 and isinstance(t[0], (int, float)) for t in values)
 
 
+MAX_LINES = 200
+
+
 def utilization_figure(scenarios: list[Scenario], varied: list[str], title: str):
+    if len(scenarios) > MAX_LINES:
+        title += f" (first {MAX_LINES} of {len(scenarios)} scenarios)"
+        scenarios = scenarios[:MAX_LINES]
     lay = utilization_layout(scenarios, varied)
     cols = distinct(scenarios, lay.col_keys)
     rows = distinct(scenarios, lay.row_keys)
@@ -165,7 +170,11 @@ def utilization_figure(scenarios: list[Scenario], varied: list[str], title: str)
 
     # The legend, first: its width depends on the labels.
     handles, labels = [], []
-    for t in colors_of if lay.color_keys else []:
+    if len(colors_of) > MAX_COLOR_LEGEND:
+        handles.append(Line2D([], [], color="0.5", linewidth=1))
+        labels.append(f"{len(colors_of)} colours: one per\n" +
+                      textwrap.fill(", ".join(PARAM_TITLES.get(k, k) for k in lay.color_keys), 34))
+    for t in colors_of if lay.color_keys and len(colors_of) <= MAX_COLOR_LEGEND else []:
         handles.append(Line2D([], [], color=color[t], linewidth=2))
         labels.append(values_label(lay.color_keys, t, example(lay.color_keys, t)))
     for t in styles_of if lay.style_keys else []:
@@ -194,6 +203,9 @@ def utilization_figure(scenarios: list[Scenario], varied: list[str], title: str)
             ax.set_ylim(0, ymax)
             heading = [values_label(keys, t, example(keys, t))
                        for keys, t in ((lay.col_keys, cv), (lay.row_keys, rv)) if keys]
+            if not heading:  # one panel: name what every line shares
+                context = [k for k in ("hardware", "experts", "batch") if k not in lay.color_keys + lay.style_keys]
+                heading = [scenarios[0].label(context)] if context else []
             if heading:
                 ax.set_title(", ".join(heading))
             if i == nrows - 1:
@@ -228,11 +240,13 @@ def utilization_figure(scenarios: list[Scenario], varied: list[str], title: str)
                 ax.plot([x[k]], [y[k]], markeredgecolor=c, **END_MARKER)
                 any_open_end = True
 
-    # One legend, beside the panels.
-    handles.append(Line2D([], [], markeredgecolor="0.2", **LINEAR_MARKER))
-    labels.append("linear scaling ends\n(utilization ≤ 0.8 × cap)")
-    handles.append(Line2D([], [], color="0.5", **WALL_MARKER))
-    labels.append("largest feasible run\n(the latency wall)")
+    # One legend, beside the panels; markers only where some line has them.
+    if any(s.linear_scaling_ends_flop is not None for s in scenarios):
+        handles.append(Line2D([], [], markeredgecolor="0.2", **LINEAR_MARKER))
+        labels.append("linear scaling ends\n(utilization ≤ 0.8 × cap)")
+    if any(hit_wall(s) for s in scenarios):
+        handles.append(Line2D([], [], color="0.5", **WALL_MARKER))
+        labels.append("largest feasible run\n(the latency wall)")
     if any_open_end:
         handles.append(Line2D([], [], markeredgecolor="0.2", **END_MARKER))
         labels.append("largest swept width, still\nfeasible (wall not reached)")
@@ -379,7 +393,7 @@ def breakdown_figure(scenarios: list[Scenario], varied: list[str], title: str):
 def heatmap_pairs(varied: list[str]) -> list[tuple[str, str]]:
     """Pairs of varied inputs besides hardware, experts and the file (which facet the maps)."""
     candidates = [k for k in varied if k not in ("hardware", "experts", "file")]
-    return list(itertools.combinations(candidates, 2))[:6]
+    return list(itertools.combinations(candidates, 2))[:MAX_HEATMAP_PAIRS]
 
 
 def heatmap_figure(scenarios: list[Scenario], varied: list[str], a: str, b: str, metric: str, title: str):
@@ -392,14 +406,15 @@ def heatmap_figure(scenarios: list[Scenario], varied: list[str], a: str, b: str,
     facets = facets[:MAX_HEATMAP_PANELS]
     xs = distinct(scenarios, [a])
     ys = distinct(scenarios, [b])
+    by_facet: dict[tuple, list[Scenario]] = {}
+    for s in scenarios:
+        by_facet.setdefault(tuple(s.params.get(k) for k in facet_keys), []).append(s)
     grids = []
     for t in facets:
         z = np.full((len(ys), len(xs)), np.nan)
         bound = np.zeros((len(ys), len(xs)), dtype=bool)  # the wall lies beyond the swept widths
         example = None
-        for s in scenarios:
-            if tuple(s.params.get(k) for k in facet_keys) != t:
-                continue
+        for s in by_facet[t]:
             example = s
             v = getattr(s, metric)
             at = ys.index((s.params.get(b),)), xs.index((s.params.get(a),))

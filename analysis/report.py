@@ -14,6 +14,9 @@ from .scenarios import (BASE_PARAMS, PARAM_TITLES, THRESHOLD_COLUMNS, Scenario, 
                         scenarios_of, table_columns, varied_params)
 
 
+MAX_MARKDOWN_ROWS = 300
+
+
 def prepare_output(out_dir: str) -> None:
     if os.path.exists(out_dir) and not os.path.isdir(out_dir):
         raise AnalysisError(f"{out_dir}: output path is a file, not a folder")
@@ -104,7 +107,7 @@ def build(paths: list[str], out_dir: str) -> list[str]:
     try:
         u = fig.utilization_figure(scenarios, varied, f"Best achievable utilization along each frontier ({title})")
         u.savefig(out("utilization.svg"))
-        fig.save(u, out("utilization.png"))
+        fig.save(u, out("utilization.png"), dpi=100)
         fig.save(fig.parallelism_figure(scenarios, varied, f"How the cluster is split ({title})"),
                  out("parallelism.png"), dpi=100)
         fig.save(fig.breakdown_figure(scenarios, varied, f"Where the run time goes ({title})"),
@@ -156,6 +159,8 @@ def markdown(files, scenarios, varied, header, rows, heatmaps, title) -> str:
         notes.append(f"{len(cut)} scenario(s) stop at a pending point: "
                      + "; ".join(s.label(["hardware"] + [k for k in varied if k != "hardware"]) for s in cut[:8])
                      + (" ..." if len(cut) > 8 else ""))
+    if len(scenarios) > fig.MAX_LINES:
+        notes.append(f"utilization.png shows the first {fig.MAX_LINES} of {len(scenarios)} scenarios.")
     if len(scenarios) > fig.MAX_PANELS:
         notes.append(f"parallelism.png and breakdown.png show the first {fig.MAX_PANELS} of "
                      f"{len(scenarios)} scenarios.")
@@ -183,7 +188,11 @@ def markdown(files, scenarios, varied, header, rows, heatmaps, title) -> str:
               "0.8 × the hardware's utilization cap; the *largest feasible* compute is the latency wall "
               "(docs/MODEL.md section 9). `-`: not reached / none. Also in [thresholds.csv](thresholds.csv).")
     md.append("")
-    md.append(markdown_table(header, rows))
+    md.append(markdown_table(header, rows[:MAX_MARKDOWN_ROWS]))
+    if len(rows) > MAX_MARKDOWN_ROWS:
+        md.append("")
+        md.append(f"(first {MAX_MARKDOWN_ROWS} of {len(rows)} scenarios; all of them are in "
+                  "[thresholds.csv](thresholds.csv))")
     md.append("")
     md.append("## Best achievable utilization")
     md.append("")

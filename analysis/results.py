@@ -8,6 +8,7 @@ value labels of every axis, and group /points with one equal-length column per f
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass, field
 
 import h5py
@@ -25,6 +26,9 @@ REQUIRED_COLUMNS = (
     "run_s", "matmul_s", "busy_s", "bubble_s", "exposed_comm_s", "exposed_latency_s",
     "dp", "tp_model", "tp_ff", "pp", "ep", "experts_rule", "batch_rule",
 )
+
+
+PER_LEVEL = re.compile(r"_level\d+$")
 
 
 def _text(value) -> str:
@@ -146,6 +150,8 @@ def load(path: str) -> ResultsFile:
         for name, ds in group.items():
             if not isinstance(ds, h5py.Dataset) or ds.ndim != 1:
                 continue
+            if PER_LEVEL.search(name):
+                continue  # per-level degrees: not used, and large files have many rows
             if length is None:
                 length = ds.shape[0]
             elif ds.shape[0] != length:

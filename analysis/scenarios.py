@@ -95,14 +95,26 @@ class Scenario:
     hardware_code: int
     hardware_name: str
     cap: float
-    rows: pd.DataFrame                 # every row of the scenario, by ascending width_index
-    frontier: pd.DataFrame             # the walked rows
+    table: pd.DataFrame                # the file's rows sorted by scenario, width_index
+    start: int                         # this scenario's rows are table.iloc[start:end]
+    end: int
+    keep: int                          # the first `keep` of them are the frontier
     first_infeasible_d_model: Optional[int] = None
     linear_scaling_ends_flop: Optional[float] = None
     largest_feasible_flop: Optional[float] = None
     pending: int = 0
     stopped_at_pending: bool = False
     infeasible_status: Optional[str] = None
+
+    @property
+    def rows(self) -> pd.DataFrame:
+        """Every row of the scenario, by ascending width_index."""
+        return self.table.iloc[self.start:self.end]
+
+    @property
+    def frontier(self) -> pd.DataFrame:
+        """The walked rows (section 9)."""
+        return self.table.iloc[self.start:self.start + self.keep]
 
     def display(self, key: str) -> str:
         return fmt_number(self.params.get(key))
@@ -127,42 +139,45 @@ class Scenario:
         return sep.join(parts)
 
 
-def walk(rows: pd.DataFrame, cap: float):
-    """The frontier walk of section 9 over one scenario's rows (sorted by width_index).
+def walk_arrays(status: np.ndarray, utilization: np.ndarray, compute: np.ndarray, d_model: np.ndarray, cap: float):
+    """The frontier walk of section 9 over one scenario's rows, in ascending width order.
 
-    Returns (walked rows, first_infeasible_d_model, linear_scaling_ends, largest_feasible,
-    stopped_at_pending, status code of the first infeasible row).
+    Returns (number of walked rows, first_infeasible_d_model, linear_scaling_ends,
+    largest_feasible, stopped_at_pending, status code of the first infeasible row).
     """
-    status = rows["status"].to_numpy()
-    utilization = rows["utilization"].to_numpy(dtype=float)
-    keep = 0
+    not_ok = np.flatnonzero(status != STATUS_OK)
+    stop = int(not_ok[0]) if not_ok.size else len(status)
+    keep = stop
+    low = np.flatnonzero(utilization[:stop] < FRONTIER_MIN_UTILIZATION)
+    if low.size:
+        keep = int(low[0]) + 1  # that row is kept, and ends the walk
     first_infeasible = None
-    stopped_at_pending = False
     infeasible_code = None
-    for i in range(len(rows)):
-        if status[i] == PENDING:
+    stopped_at_pending = False
+    if not low.size and stop < len(status):
+        if status[stop] == PENDING:
             stopped_at_pending = True
-            break
-        if status[i] != STATUS_OK:
-            first_infeasible = int(rows["d_model"].iat[i])
-            infeasible_code = int(status[i])
-            break
-        keep = i + 1
-        if utilization[i] < FRONTIER_MIN_UTILIZATION:
-            break
-    walked = rows.iloc[:keep]
+        else:
+            first_infeasible = int(d_model[stop])
+            infeasible_code = int(status[stop])
     linear = None
     largest = None
-    limit = LINEAR_SCALING_FRACTION * cap
-    for c, u in zip(walked["compute_flop"].to_numpy(dtype=float), walked["utilization"].to_numpy(dtype=float)):
-        if linear is None and u <= limit:
-            linear = float(c)
-        if largest is None or c > largest:
-            largest = float(c)
-    return walked, first_infeasible, linear, largest, stopped_at_pending, infeasible_code
+    if keep:
+        below = np.flatnonzero(utilization[:keep] <= LINEAR_SCALING_FRACTION * cap)
+        if below.size:
+            linear = float(compute[below[0]])
+        largest = float(np.max(compute[:keep]))
+    return keep, first_infeasible, linear, largest, stopped_at_pending, infeasible_code
 
 
-def _row_params(rf: ResultsFile, r: pd.Series) -> dict:
+def walk(rows: pd.DataFrame, cap: float):
+    """walk_arrays on a DataFrame sorted by width; returns the walked rows first."""
+    keep, *rest = walk_arrays(rows["status"].to_numpy(), rows["utilization"].to_numpy(dtype=float),
+                              rows["compute_flop"].to_numpy(dtype=float), rows["d_model"].to_numpy(), cap)
+    return (rows.iloc[:keep], *rest)
+
+
+def _row_params(rf: ResultsFile, r: dict) -> dict:
     """Scenario parameters from one computed row of it (inputs are constant over a scenario)."""
     def label(col: str, code) -> str:
         labels = rf.labels.get(col, [])
@@ -170,13 +185,13 @@ def _row_params(rf: ResultsFile, r: pd.Series) -> dict:
         return labels[code] if 0 <= code < len(labels) else f"{col}{code}"
 
     def real(col: str) -> Optional[float]:
-        if col not in r.index:
+        if col not in r:
             return None
         v = float(r[col])
         return None if math.isnan(v) else v
 
     def integer(col: str) -> Optional[int]:
-        return int(r[col]) if col in r.index else None
+        return int(r[col]) if col in r else None
 
     p: dict = {}
     rule = label("experts_rule", r["experts_rule"])
@@ -196,7 +211,7 @@ def _row_params(rf: ResultsFile, r: pd.Series) -> dict:
     p["layers"] = integer("layers") if explicit_layers else None
     p["seq_len"] = integer("seq_len")
     p["run_months"] = real("run_months")
-    p["zb_latency"] = label("zb_latency", r["zb_latency"]) if "zb_latency" in r.index else None
+    p["zb_latency"] = label("zb_latency", r["zb_latency"]) if "zb_latency" in r else None
     prune = int(r.get("prune_flattened", 1))
     candidates = int(r.get("microbatch_candidates", 4))
     p["search"] = {(1, 4): "reference", (0, 4): "exhaustive", (1, 0): "all-microbatches",
@@ -206,38 +221,56 @@ def _row_params(rf: ResultsFile, r: pd.Series) -> dict:
     return p
 
 
+INPUT_COLUMNS = ("hardware", "experts_rule", "experts", "batch_rule", "batch_tokens", "zero_bubble_allowed",
+                 "batch_exponent", "batch_multiplier", "d_ff_ratio", "depth_multiplier", "depth_exponent", "layers",
+                 "seq_len", "run_months", "zb_latency", "prune_flattened", "microbatch_candidates",
+                 "requested_gpus")
+
+
 def scenarios_of(rf: ResultsFile, file_index: int = 0) -> list[Scenario]:
     pts = rf.points
+    table = pts[pts["scenario"] >= 0].sort_values(["scenario", "width_index", "row"], kind="stable")
+    table = table.reset_index(drop=True)
+    n = len(table)
+    if n == 0:
+        return []
+    scenario = table["scenario"].to_numpy()
+    status = table["status"].to_numpy()
+    utilization = table["utilization"].to_numpy(dtype=float)
+    compute = table["compute_flop"].to_numpy(dtype=float)
+    d_model = table["d_model"].to_numpy()
+    inputs = {c: table[c].to_numpy() for c in INPUT_COLUMNS if c in table.columns}
+    hw_axis = table["axis:hardware"].to_numpy() if "axis:hardware" in table.columns else None
+    plan_axes = {key: (table["axis:" + axis].to_numpy(), rf.axis_labels[axis]) for axis, key in PLAN_AXES.items()
+                 if "axis:" + axis in table.columns and axis in rf.axis_labels}
+    file_stem = os.path.splitext(rf.name)[0]
+    starts = np.concatenate([[0], np.flatnonzero(np.diff(scenario)) + 1])
+    ends = np.concatenate([starts[1:], [n]])
     out: list[Scenario] = []
-    for sid, g in pts[pts["scenario"] >= 0].groupby("scenario", sort=True):
-        g = g.sort_values(["width_index", "row"], kind="stable")
-        done = g[g["status"] != PENDING]
-        if done.empty:
+    for start, end in zip(starts.tolist(), ends.tolist()):
+        st = status[start:end]
+        done = np.flatnonzero(st != PENDING)
+        if not done.size:
             continue  # nothing of it computed yet: no inputs to describe it by
-        first = done.iloc[0]
-        if "axis:hardware" in g.columns:
-            code = int(g["axis:hardware"].iat[0])
-        else:
-            code = int(first["hardware"])
-        params = {"file": os.path.splitext(rf.name)[0], "hardware": rf.hardware_stems[code]
-                  if code < len(rf.hardware_stems) else f"hw{code}"}
-        params.update(_row_params(rf, first))
-        for axis, key in PLAN_AXES.items():
-            if "axis:" + axis in g.columns and axis in rf.axis_labels:
-                labels = rf.axis_labels[axis]
-                d = int(g["axis:" + axis].iat[0])
-                value = labels[d] if d < len(labels) else str(d)
-                params[key] = _maybe_int(value)
-        # Order the parameters as in PARAM_TITLES.
-        params = {k: params.get(k) for k in PARAM_TITLES if k in params}
+        first = start + int(done[0])
+        r = {c: v[first] for c, v in inputs.items()}
+        code = int(hw_axis[start]) if hw_axis is not None else int(r["hardware"])
+        stem = rf.hardware_stems[code] if code < len(rf.hardware_stems) else f"hw{code}"
+        params = {"file": file_stem, "hardware": stem}
+        params.update(_row_params(rf, r))
+        for key, (digits, labels) in plan_axes.items():
+            d = int(digits[start])
+            params[key] = _maybe_int(labels[d] if d < len(labels) else str(d))
+        params = {k: params[k] for k in PARAM_TITLES if k in params}  # table order
         cap = rf.utilization_caps[code] if code < len(rf.utilization_caps) else 1.0
-        walked, first_inf, linear, largest, at_pending, code_inf = walk(g, cap)
+        keep, first_inf, linear, largest, at_pending, code_inf = walk_arrays(
+            st, utilization[start:end], compute[start:end], d_model[start:end], cap)
         out.append(Scenario(
-            file=rf, file_index=file_index, id=int(sid), params=params, hardware_code=code,
-            hardware_name=rf.hardware_names[code] if code < len(rf.hardware_names) else params["hardware"],
-            cap=cap, rows=g, frontier=walked, first_infeasible_d_model=first_inf,
+            file=rf, file_index=file_index, id=int(scenario[start]), params=params, hardware_code=code,
+            hardware_name=rf.hardware_names[code] if code < len(rf.hardware_names) else stem,
+            cap=cap, table=table, start=start, end=end, keep=keep, first_infeasible_d_model=first_inf,
             linear_scaling_ends_flop=linear, largest_feasible_flop=largest,
-            pending=int((g["status"] == PENDING).sum()), stopped_at_pending=at_pending,
+            pending=int(len(st) - done.size), stopped_at_pending=at_pending,
             infeasible_status=rf.status_label(code_inf) if code_inf is not None else None,
         ))
     return out
@@ -254,8 +287,8 @@ def varied_params(scenarios: list[Scenario]) -> list[str]:
     """Parameters whose value differs between scenarios, in table order."""
     out = []
     for k in PARAM_TITLES:
-        values = {_key(s.params.get(k)) for s in scenarios}
-        if len(values) > 1:
+        first = _key(scenarios[0].params.get(k)) if scenarios else None
+        if any(_key(s.params.get(k)) != first for s in scenarios):
             out.append(k)
     return out
 
@@ -283,19 +316,3 @@ def table_columns(scenarios: list[Scenario]) -> list[str]:
     if any(s.params.get("batch") == "power" for s in scenarios) and "batch_exponent" not in extra:
         extra.insert(0, "batch_exponent")
     return list(BASE_PARAMS) + extra
-
-
-def thresholds_table(scenarios: list[Scenario]) -> pd.DataFrame:
-    cols = table_columns(scenarios)
-    extra = cols[len(BASE_PARAMS):]
-    records = []
-    for s in scenarios:
-        rec = {k: s.display(k) for k in BASE_PARAMS}
-        rec["linear_scaling_ends_flop"] = s.linear_scaling_ends_flop
-        rec["largest_feasible_flop"] = s.largest_feasible_flop
-        rec["first_infeasible_d_model"] = s.first_infeasible_d_model
-        for k in extra:
-            rec[k] = s.display(k)
-        records.append(rec)
-    order = list(BASE_PARAMS) + list(THRESHOLD_COLUMNS) + extra
-    return pd.DataFrame.from_records(records, columns=order)

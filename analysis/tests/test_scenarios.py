@@ -40,6 +40,18 @@ def test_walk_keeps_the_first_row_below_a_thousandth():
     assert largest == 1e26
 
 
+def test_walk_ends_after_a_thousandth_before_an_infeasible_row():
+    walked, first, linear, largest, pending, code = walk(rows([0, 0, 1], [0.7, 0.0002, math.nan]), cap=0.7)
+    assert len(walked) == 2
+    assert first is None and code is None and not pending
+    assert linear == 1e25 and largest == 1e25
+
+
+def test_walk_all_feasible():
+    walked, first, linear, largest, pending, _ = walk(rows([0, 0, 0], [0.7, 0.69, 0.6]), cap=0.7)
+    assert len(walked) == 3 and first is None and linear is None and largest == 1e26 and not pending
+
+
 def test_walk_stops_at_pending():
     walked, first, linear, largest, pending, _ = walk(rows([0, PENDING, 0], [0.7, math.nan, 0.1]), cap=0.7)
     assert len(walked) == 1 and pending
