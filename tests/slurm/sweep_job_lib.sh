@@ -10,8 +10,6 @@ sweep_job_init() {
   [[ -x $LLMSWEEP ]] || { echo "$0: no llmsweep binary at $1" >&2; exit 2; }
   SPEC=$SOURCE_DIR/sweep/smoke.toml
   JOB_SCRIPT=$SOURCE_DIR/jobs/sweep.sbatch
-  # No Open MPI warnings about single-copy mechanisms inside containers.
-  export OMPI_MCA_btl_vader_single_copy_mechanism=none
   command -v h5diff >/dev/null || slurm_fail "h5diff not found: install hdf5-tools"
   slurm_env_start
   WORK=$SLURM_TEST_DIR/work
