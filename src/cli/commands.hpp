@@ -18,5 +18,6 @@ void add_verify_command(CLI::App& app, Action& action);
 void add_profiles_command(CLI::App& app, Action& action);
 void add_sweep_command(CLI::App& app, Action& action);
 void add_summarize_command(CLI::App& app, Action& action);
+void add_sensitivity_command(CLI::App& app, Action& action);
 
 }  // namespace llmsweep::cli

@@ -10,6 +10,7 @@
 
 #include "cli/commands.hpp"
 #include "cli/format.hpp"
+#include "cli/frontier_options.hpp"
 #include "cli/run.hpp"
 #include "common/error.hpp"
 #include "config/hardware_config.hpp"
@@ -224,18 +225,6 @@ int run_plan(const CLI::App* sub, const PlanArgs& a) {
 }
 
 // ---- frontier ------------------------------------------------------------------------
-struct FrontierArgs {
-  std::string hardware;
-  std::string experts = "dense";
-  std::string batch = "default";
-  std::string zb_latency = "hidden";
-  bool no_zero_bubble = false;
-  double months = search::kDefaultRunMonths;
-  std::vector<std::int64_t> widths;
-  std::string cluster_sizes = "powers-of-two";
-  bool json = false;
-};
-
 json frontier_json(const costmodel::Hardware& hw, const FrontierArgs& a, const search::Frontier& f) {
   json rows = json::array();
   for (const search::FrontierRow& row : f.rows) {
@@ -300,8 +289,18 @@ void print_frontier(const costmodel::Hardware& hw, const FrontierArgs& a, const 
 }
 
 int run_frontier(const FrontierArgs& a) {
+  const search::FrontierSpec spec = frontier_spec(a);
   const config::Profile profile = config::resolve_profile(a.hardware);
   const costmodel::Machine mc = costmodel::make_machine(profile.hardware);
+  const search::Frontier f = search::frontier(mc, spec);
+  if (a.json) print_json(frontier_json(mc.hw, a, f));
+  else print_frontier(mc.hw, a, f);
+  return kExitOk;
+}
+
+}  // namespace
+
+search::FrontierSpec frontier_spec(const FrontierArgs& a) {
   search::FrontierSpec spec;
   auto experts = search::experts_policy_from_name(a.experts);
   if (!experts) throw UsageError("--experts must be dense or sparse, got '" + a.experts + "'");
@@ -320,13 +319,22 @@ int run_frontier(const FrontierArgs& a) {
   ModelArgs m;
   m.zb_latency = a.zb_latency;
   spec.search = search_options(m, a.no_zero_bubble, 1, 0, 1);
-  const search::Frontier f = search::frontier(mc, spec);
-  if (a.json) print_json(frontier_json(mc.hw, a, f));
-  else print_frontier(mc.hw, a, f);
-  return kExitOk;
+  return spec;
 }
 
-}  // namespace
+void add_frontier_options(CLI::App* sub, FrontierArgs& a) {
+  sub->add_option("--hardware", a.hardware, "Profile: file stem, display name or path")->required();
+  sub->add_option("--experts", a.experts, "dense or sparse (width-scaled experts)")->capture_default_str();
+  sub->add_option("--batch", a.batch, "Batch law: default, deepseek or none")->capture_default_str();
+  sub->add_flag("--no-zero-bubble", a.no_zero_bubble, "Do not consider zero-bubble schedules");
+  sub->add_option("--months", a.months, "Run duration limit in months")->capture_default_str();
+  sub->add_option("--zb-latency", a.zb_latency, "hidden (reference, quirk Q1) or max (corrected)")->capture_default_str();
+  sub->add_option("--cluster-sizes", a.cluster_sizes,
+                  "Cluster sizes: powers-of-two (E x 2^i, reference), fill-levels (rounded up to whole NVLink "
+                  "domains) or pow2-domains (a power of two of each domain's GPUs, e.g. 64 of 72)")
+      ->capture_default_str();
+  sub->add_option("--widths", a.widths, "Widths to walk instead of the paper's set (comma-separated)")->delimiter(',');
+}
 
 void add_eval_command(CLI::App& app, Action& action) {
   auto args = std::make_shared<EvalArgs>();
@@ -362,19 +370,7 @@ void add_frontier_command(CLI::App& app, Action& action) {
   auto args = std::make_shared<FrontierArgs>();
   CLI::App* sub = app.add_subcommand(
       "frontier", "For each of the paper's widths, the smallest cluster that trains it in time (MODEL.md section 9)");
-  sub->add_option("--hardware", args->hardware, "Profile: file stem, display name or path")->required();
-  sub->add_option("--experts", args->experts, "dense or sparse (width-scaled experts)")->capture_default_str();
-  sub->add_option("--batch", args->batch, "Batch law: default, deepseek or none")->capture_default_str();
-  sub->add_flag("--no-zero-bubble", args->no_zero_bubble, "Do not consider zero-bubble schedules");
-  sub->add_option("--months", args->months, "Run duration limit in months")->capture_default_str();
-  sub->add_option("--zb-latency", args->zb_latency, "hidden (reference, quirk Q1) or max (corrected)")
-      ->capture_default_str();
-  sub->add_option("--cluster-sizes", args->cluster_sizes,
-                  "Cluster sizes: powers-of-two (E x 2^i, reference), fill-levels (rounded up to whole NVLink "
-                  "domains) or pow2-domains (a power of two of each domain's GPUs, e.g. 64 of 72)")
-      ->capture_default_str();
-  sub->add_option("--widths", args->widths, "Widths to walk instead of the paper's set (comma-separated)")
-      ->delimiter(',');
+  add_frontier_options(sub, *args);
   sub->add_flag("--json", args->json, "Print JSON: rows and the two thresholds");
   sub->callback([args, &action] { action = [args] { return run_frontier(*args); }; });
 }

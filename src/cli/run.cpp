@@ -35,6 +35,7 @@ int run(int argc, char** argv) {
   add_profiles_command(app, action);
   add_sweep_command(app, action);
   add_summarize_command(app, action);
+  add_sensitivity_command(app, action);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -103,6 +103,7 @@ void create_column(hid_t group, const grid::Column& c, std::uint64_t points, con
 
 void write_meta(hid_t root, hid_t points, const FileMeta& m, const std::string& file) {
   h5::write_int_attribute(root, "schema_version", grid::kSchemaVersion, file);
+  h5::write_string_attribute(root, "kind", "sweep", file);
   h5::write_string_attribute(root, "llmsweep_version", std::string(version()), file);
   h5::write_string_attribute(root, "git_hash", std::string(git_hash()), file);
   h5::write_string_attribute(root, "created", now_iso8601(), file);

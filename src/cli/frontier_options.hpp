@@ -1,0 +1,34 @@
+// The options that pick a frontier scenario (hardware, experts, batch law, run limits), shared
+// by the frontier and sensitivity commands.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "config/hardware_config.hpp"
+#include "search/frontier.hpp"
+
+namespace CLI {
+class App;
+}
+
+namespace llmsweep::cli {
+
+struct FrontierArgs {
+  std::string hardware;
+  std::string experts = "dense";
+  std::string batch = "default";
+  std::string zb_latency = "hidden";
+  bool no_zero_bubble = false;
+  double months = search::kDefaultRunMonths;
+  std::vector<std::int64_t> widths;
+  std::string cluster_sizes = "powers-of-two";
+  bool json = false;
+};
+
+void add_frontier_options(CLI::App* sub, FrontierArgs& args);
+// Checks every option; throws UsageError naming the one that is wrong.
+search::FrontierSpec frontier_spec(const FrontierArgs& args);
+
+}  // namespace llmsweep::cli

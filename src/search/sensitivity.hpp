@@ -1,0 +1,67 @@
+// What moves the wall: the elasticity of each frontier threshold to each hardware number.
+// Thresholds are refined beyond the paper's coarse width set so that small changes show:
+// the end of linear scaling is interpolated (in log compute) where utilization crosses
+// 0.8 x cap, and the latency wall is bisected over a finer width set between the last
+// feasible and the first infeasible paper width.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "costmodel/hardware.hpp"
+#include "search/frontier.hpp"
+
+namespace llmsweep::search {
+
+struct RefinedThresholds {
+  Thresholds coarse;                          // the paper's walk (MODEL.md section 9)
+  std::optional<double> linear_scaling_ends_flop;
+  std::optional<double> largest_feasible_flop;
+  std::optional<std::int64_t> largest_feasible_d_model;
+};
+
+// {f * 2^i : f odd in 1..63}: 32 widths per octave, the paper's set included.
+std::vector<std::int64_t> fine_widths(std::int64_t lo, std::int64_t hi);
+
+RefinedThresholds refined_thresholds(const costmodel::Machine& machine, const FrontierSpec& spec);
+
+enum class HardwareNumber {
+  flops,               // dense tensor FLOP/s (flop_per_clock_per_thread)
+  hbm_bandwidth,
+  l2_bandwidth,
+  nvlink_bandwidth,    // level 0 link bandwidth
+  scaleout_bandwidth,  // top level link bandwidth (profiles with more than one level)
+  nvlink_domain,       // GPUs per level-0 domain
+  kernel_latency,
+  link_latency,        // every level
+  memory,
+};
+inline constexpr int kHardwareNumbers = 9;
+const char* hardware_number_name(HardwareNumber n);
+const char* hardware_number_units(HardwareNumber n);
+
+// The profile with one number scaled by `factor`; nullopt when the number does not apply
+// (no levels to scale) or the result is not a valid profile (a domain under 2 GPUs).
+std::optional<costmodel::Hardware> scaled(const costmodel::Hardware& hw, HardwareNumber n, double factor);
+double hardware_value(const costmodel::Hardware& hw, HardwareNumber n);
+
+struct SensitivityRow {
+  HardwareNumber number;
+  double baseline_value = 0;
+  RefinedThresholds down;  // number / factor
+  RefinedThresholds up;    // number * factor
+  // d ln(threshold) / d ln(number), by the central difference over [1/factor, factor].
+  std::optional<double> linear_scaling_elasticity;
+  std::optional<double> wall_elasticity;
+};
+
+struct Sensitivity {
+  double factor = 2;
+  RefinedThresholds baseline;
+  std::vector<SensitivityRow> rows;  // ranked: largest |wall elasticity| first
+};
+
+Sensitivity sensitivity(const costmodel::Hardware& hw, const FrontierSpec& spec, double factor);
+
+}  // namespace llmsweep::search
