@@ -13,11 +13,10 @@ matplotlib.use("Agg")
 
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
-from matplotlib.colors import ListedColormap  # noqa: E402
 from matplotlib.lines import Line2D  # noqa: E402
 from matplotlib.patches import Patch  # noqa: E402
 
-from .scenarios import PARAM_TITLES, Scenario, batch_phrase, fmt_number, sort_key  # noqa: E402
+from .scenarios import Scenario, batch_phrase, fmt_number, sort_key, title_of  # noqa: E402
 
 MAX_PANELS = 60
 MAX_HEATMAP_PANELS = 16
@@ -85,7 +84,7 @@ def values_label(keys: list[str], values: tuple, scenario: Scenario | None = Non
         elif k == "file":
             parts.append(str(v))
         else:
-            parts.append(f"{PARAM_TITLES.get(k, k)} {fmt_number(v)}")
+            parts.append(f"{title_of(k)} {fmt_number(v)}")
     return ", ".join(parts)
 
 
@@ -173,7 +172,7 @@ def utilization_figure(scenarios: list[Scenario], varied: list[str], title: str)
     if len(colors_of) > MAX_COLOR_LEGEND:
         handles.append(Line2D([], [], color="0.5", linewidth=1))
         labels.append(f"{len(colors_of)} colours: one per\n" +
-                      textwrap.fill(", ".join(PARAM_TITLES.get(k, k) for k in lay.color_keys), 34))
+                      textwrap.fill(", ".join(title_of(k) for k in lay.color_keys), 34))
     for t in colors_of if lay.color_keys and len(colors_of) <= MAX_COLOR_LEGEND else []:
         handles.append(Line2D([], [], color=color[t], linewidth=2))
         labels.append(values_label(lay.color_keys, t, example(lay.color_keys, t)))
@@ -450,8 +449,8 @@ def heatmap_figure(scenarios: list[Scenario], varied: list[str], a: str, b: str,
         ax.grid(False)
         ax.set_xticks(range(len(xs)), [fmt_number(v[0]) for v in xs], rotation=45 if len(xs) > 6 else 0)
         ax.set_yticks(range(len(ys)), [fmt_number(v[0]) for v in ys])
-        ax.set_xlabel(PARAM_TITLES.get(a, a))
-        ax.set_ylabel(PARAM_TITLES.get(b, b))
+        ax.set_xlabel(title_of(a))
+        ax.set_ylabel(title_of(b))
         context = [k for k in ("hardware", "experts") if k not in facet_keys]
         keys = context + facet_keys
         ax.set_title(values_label(keys, tuple(example.params.get(k) for k in keys), example), fontsize=8)

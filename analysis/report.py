@@ -10,8 +10,8 @@ import os
 from . import AnalysisError
 from . import figures as fig
 from .results import ResultsFile, check_usable, load
-from .scenarios import (BASE_PARAMS, PARAM_TITLES, THRESHOLD_COLUMNS, Scenario, fmt_flop, fmt_number,
-                        scenarios_of, table_columns, varied_params)
+from .scenarios import (BASE_PARAMS, THRESHOLD_COLUMNS, Scenario, fmt_flop, fmt_number, scenarios_of,
+                        table_columns, title_of, varied_params)
 
 
 MAX_MARKDOWN_ROWS = 300
@@ -118,7 +118,7 @@ def build(paths: list[str], out_dir: str) -> list[str]:
                 what = "Largest feasible compute" if not suffix else "Compute where linear scaling ends"
                 name = f"heatmap_{a}_{b}{suffix}.png"
                 fig.save(fig.heatmap_figure(scenarios, varied, a, b, metric,
-                                            f"{what} over {PARAM_TITLES.get(a, a)} × {PARAM_TITLES.get(b, b)} ({title})"),
+                                            f"{what} over {title_of(a)} × {title_of(b)} ({title})"),
                          out(name))
                 heatmaps.append((a, b, metric, name))
 
@@ -221,7 +221,7 @@ def markdown(files, scenarios, varied, header, rows, heatmaps, title) -> str:
         md.append("")
         for a, b, metric, name in heatmaps:
             what = "largest feasible compute" if metric == "largest_feasible_flop" else "compute where linear scaling ends"
-            md.append(f"### log10 {what} over {PARAM_TITLES.get(a, a)} × {PARAM_TITLES.get(b, b)}")
+            md.append(f"### log10 {what} over {title_of(a)} × {title_of(b)}")
             md.append("")
             md.append(f"![{what}]({name})")
             md.append("")

@@ -15,7 +15,7 @@ from __future__ import annotations
 import math
 import os
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Optional
 
 import numpy as np
@@ -57,6 +57,10 @@ PARAM_TITLES = {
     "interleave": "interleave",
     "plan_zero_bubble": "zero-bubble plan",
 }
+
+# Axes whose values the parameters above already describe (from the input columns).
+KNOWN_AXES = {"hardware", "width", "d_ff_ratio", "depth", "experts", "batch", "batch_multiplier", "seq_len",
+              "run_months", "zero_bubble_allowed", "zb_latency", "search", "gpus"}
 
 # Explicit-parallelism axes: not input columns, so their values come from the /axes labels.
 PLAN_AXES = {"dp": "dp", "tp_model": "tp_model", "tp_ff": "tp_ff", "pp": "pp", "ep": "ep",
@@ -135,7 +139,7 @@ class Scenario:
             elif k == "file":
                 parts.append(str(v))
             else:
-                parts.append(f"{PARAM_TITLES.get(k, k)} {self.display(k)}")
+                parts.append(f"{title_of(k)} {self.display(k)}")
         return sep.join(parts)
 
 
@@ -241,8 +245,10 @@ def scenarios_of(rf: ResultsFile, file_index: int = 0) -> list[Scenario]:
     d_model = table["d_model"].to_numpy()
     inputs = {c: table[c].to_numpy() for c in INPUT_COLUMNS if c in table.columns}
     hw_axis = table["axis:hardware"].to_numpy() if "axis:hardware" in table.columns else None
-    plan_axes = {key: (table["axis:" + axis].to_numpy(), rf.axis_labels[axis]) for axis, key in PLAN_AXES.items()
-                 if "axis:" + axis in table.columns and axis in rf.axis_labels}
+    # Explicit-plan axes, and any axis this code does not know yet (a newer llmsweep's), by label.
+    label_axes = {PLAN_AXES.get(axis, axis): (table["axis:" + axis].to_numpy(), rf.axis_labels[axis])
+                  for axis in rf.axis_names
+                  if axis not in KNOWN_AXES and "axis:" + axis in table.columns and axis in rf.axis_labels}
     file_stem = os.path.splitext(rf.name)[0]
     starts = np.concatenate([[0], np.flatnonzero(np.diff(scenario)) + 1])
     ends = np.concatenate([starts[1:], [n]])
@@ -258,10 +264,12 @@ def scenarios_of(rf: ResultsFile, file_index: int = 0) -> list[Scenario]:
         stem = rf.hardware_stems[code] if code < len(rf.hardware_stems) else f"hw{code}"
         params = {"file": file_stem, "hardware": stem}
         params.update(_row_params(rf, r))
-        for key, (digits, labels) in plan_axes.items():
+        for key, (digits, labels) in label_axes.items():
             d = int(digits[start])
-            params[key] = _maybe_int(labels[d] if d < len(labels) else str(d))
-        params = {k: params[k] for k in PARAM_TITLES if k in params}  # table order
+            params[key] = _maybe_number(labels[d] if d < len(labels) else str(d))
+        # Table order; parameters of axes this code does not know go last.
+        params = {**{k: params[k] for k in PARAM_TITLES if k in params},
+                  **{k: v for k, v in params.items() if k not in PARAM_TITLES}}
         cap = rf.utilization_caps[code] if code < len(rf.utilization_caps) else 1.0
         keep, first_inf, linear, largest, at_pending, code_inf = walk_arrays(
             st, utilization[start:end], compute[start:end], d_model[start:end], cap)
@@ -276,17 +284,24 @@ def scenarios_of(rf: ResultsFile, file_index: int = 0) -> list[Scenario]:
     return out
 
 
-def _maybe_int(s: str):
-    try:
-        return int(s)
-    except ValueError:
-        return s
+def _maybe_number(s: str):
+    for kind in (int, float):
+        try:
+            return kind(s)
+        except ValueError:
+            pass
+    return s
+
+
+def title_of(key: str) -> str:
+    return PARAM_TITLES.get(key, key.replace("_", " "))
 
 
 def varied_params(scenarios: list[Scenario]) -> list[str]:
     """Parameters whose value differs between scenarios, in table order."""
     out = []
-    for k in PARAM_TITLES:
+    keys = list(PARAM_TITLES) + [k for s in scenarios[:1] for k in s.params if k not in PARAM_TITLES]
+    for k in keys:
         first = _key(scenarios[0].params.get(k)) if scenarios else None
         if any(_key(s.params.get(k)) != first for s in scenarios):
             out.append(k)

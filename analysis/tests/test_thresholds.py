@@ -93,3 +93,36 @@ def test_report_md(main_file, main_report):
     for name in ("utilization.png", "utilization.svg", "parallelism.png", "breakdown.png", "thresholds.csv"):
         assert f"({name})" in md
     assert "heatmap_" not in md
+
+
+CLUSTER_SIZES_SPEC = """\
+[sweep]
+name = "pytest-cluster-sizes"
+
+[hardware]
+profiles = ["gb200-nvl72"]
+
+[model]
+d_model = [12288, 49152]
+
+[cluster]
+sizes = ["powers-of-two", "fill-levels"]
+"""
+
+
+def test_other_varied_axes_get_columns(llmsweep, sweeps):
+    """An axis without a dedicated input column here (cluster sizes) is read from /axes."""
+    from analysis.report import threshold_rows
+    from analysis.results import load
+    from analysis.scenarios import scenarios_of, table_columns
+
+    path = sweeps("cluster_sizes", CLUSTER_SIZES_SPEC)
+    scenarios = scenarios_of(load(str(path)))
+    columns = table_columns(scenarios)
+    assert columns == HEADER[:4] + ["cluster_sizes"]
+    rows = threshold_rows(scenarios, columns)
+    assert [r["cluster_sizes"] for r in rows] == ["powers-of-two", "fill-levels"]
+    theirs = json.loads(run_llmsweep(llmsweep, "summarize", str(path), "--json").stdout)["scenarios"]
+    for s, t in zip(scenarios, theirs):
+        assert (s.linear_scaling_ends_flop, s.largest_feasible_flop, s.first_infeasible_d_model) == (
+            t["linear_scaling_ends_flop"], t["largest_feasible_flop"], t["first_infeasible_d_model"])
