@@ -24,6 +24,7 @@ struct FrontierArgs {
   double months = search::kDefaultRunMonths;
   std::vector<std::int64_t> widths;
   std::string cluster_sizes = "powers-of-two";
+  std::string search = "reference";
   bool json = false;
 };
 

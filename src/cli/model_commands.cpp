@@ -256,6 +256,7 @@ json frontier_json(const costmodel::Hardware& hw, const FrontierArgs& a, const s
           {"run_months", a.months},
           {"zb_latency", a.zb_latency},
           {"cluster_sizes", a.cluster_sizes},
+          {"search", a.search},
           {"rows", rows},
           {"linear_scaling_ends_flop", opt(f.thresholds.linear_scaling_ends_flop)},
           {"largest_feasible_flop", opt(f.thresholds.largest_feasible_flop)},
@@ -319,6 +320,10 @@ search::FrontierSpec frontier_spec(const FrontierArgs& a) {
   ModelArgs m;
   m.zb_latency = a.zb_latency;
   spec.search = search_options(m, a.no_zero_bubble, 1, 0, 1);
+  if (a.search == "exhaustive" || a.search == "corrected") spec.search.prune_flattened = false;
+  if (a.search == "all-microbatches" || a.search == "corrected") spec.search.microbatch_candidates = 0;
+  if (a.search != "reference" && a.search != "exhaustive" && a.search != "all-microbatches" && a.search != "corrected")
+    throw UsageError("--search must be reference, exhaustive, all-microbatches or corrected, got '" + a.search + "'");
   return spec;
 }
 
@@ -332,6 +337,10 @@ void add_frontier_options(CLI::App* sub, FrontierArgs& a) {
   sub->add_option("--cluster-sizes", a.cluster_sizes,
                   "Cluster sizes: powers-of-two (E x 2^i, reference), fill-levels (rounded up to whole NVLink "
                   "domains) or pow2-domains (a power of two of each domain's GPUs, e.g. 64 of 72)")
+      ->capture_default_str();
+  sub->add_option("--search", a.search,
+                  "Plan search: reference, exhaustive (no flattened-profile pruning, quirk Q2), all-microbatches "
+                  "(quirk Q3) or corrected (both)")
       ->capture_default_str();
   sub->add_option("--widths", a.widths, "Widths to walk instead of the paper's set (comma-separated)")->delimiter(',');
 }

@@ -4,6 +4,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <sstream>
 
 #include "common/error.hpp"
@@ -72,8 +73,21 @@ Profile parse_profile(const std::string& text, const std::string& path) {
   read_network(r, hw);
   r.finish();
   problems.throw_if_any();
-  if (std::string why = costmodel::validate_hardware(hw); !why.empty())
-    throw ConfigError(path, "", 0, 0, "invalid hardware profile: " + why);
+  if (const auto problem = costmodel::check_hardware(hw)) {
+    // The profile's key for each field, so the error points at the line to fix.
+    static const std::map<std::string, std::string> keys{
+        {"l2_bandwidth", "l2_bandwidth_GBps"}, {"l2_bytes", "l2_size_MiB"},
+        {"hbm_bandwidth", "hbm_bandwidth_GBps"}, {"max_clock", "max_clock_MHz"},
+        {"memory", "memory_GB"}, {"kernel_latency", "kernel_latency_us"},
+        {"level_sizes", "network.level_sizes"}, {"link_bandwidth", "network.link_bandwidth_GBps"},
+        {"link_latency", "network.link_latency_us"}};
+    const auto it = keys.find(problem->field);
+    const std::string key = it == keys.end() ? problem->field : it->second;
+    const toml::node_view<const toml::node> node = doc.at_path(key);
+    const int line = node ? static_cast<int>(node.node()->source().begin.line) : 0;
+    const int column = node ? static_cast<int>(node.node()->source().begin.column) : 0;
+    throw ConfigError(path, key, line, column, "invalid value: " + problem->message);
+  }
   Profile p;
   p.hardware = std::move(hw);
   p.path = path;

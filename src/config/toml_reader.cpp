@@ -189,8 +189,12 @@ void TableReader::finish() {
     }
     problems_.add(path(k.str()), k.source().begin.line ? k.source() : v.source(), message);
   }
-  for (const auto& [key, what] : missing_)
-    if (!explained.count(key)) problems_.add(path(key), table_.source(), what);
+  // A missing key has no line of its own; inside a [table] the table's header line helps.
+  for (const auto& [key, what] : missing_) {
+    if (explained.count(key)) continue;
+    if (prefix_.empty()) problems_.add(path(key), what);
+    else problems_.add(path(key), table_.source(), what);
+  }
   missing_.clear();
 }
 

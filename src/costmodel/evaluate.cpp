@@ -128,10 +128,11 @@ std::string check_plan(const Hardware& hw, const Model& model, const Plan& plan)
   const unsigned __int128 split = static_cast<unsigned __int128>(dp) *
                                   static_cast<unsigned __int128>(plan.microbatches) *
                                   static_cast<unsigned __int128>(model.experts);
-  if (split > static_cast<unsigned __int128>(tokens) || tokens % static_cast<std::int64_t>(split) != 0)
+  // The batch shard is floored (MODEL.md quirk Q3), as the search does; it must not be empty.
+  if (split > static_cast<unsigned __int128>(tokens))
     return "dp " + std::to_string(dp) + " x microbatches " + std::to_string(plan.microbatches) +
-           " x experts " + std::to_string(model.experts) + " does not divide the " +
-           std::to_string(tokens) + " tokens of a batch";
+           " x experts " + std::to_string(model.experts) + " exceeds the " + std::to_string(tokens) +
+           " tokens of a batch: a microbatch shard would be empty";
   return {};
 }
 
@@ -255,8 +256,17 @@ std::string validate_model(const Model& model) {
                         positive("layers", model.layers), positive("experts", model.experts),
                         positive("batch_seqs", model.batch_seqs), positive("seq_len", model.seq_len)})
     if (!r.empty()) return r;
-  if (model.batch_seqs > (std::int64_t{1} << 62) / model.seq_len)
-    return "batch_seqs x seq_len is too large";
+  // Products of these stay exact in 64-bit integers (and shard sizes in doubles).
+  using Wide = unsigned __int128;
+  const Wide limit = Wide{1} << 53;
+  const Wide tokens = static_cast<Wide>(model.batch_seqs) * static_cast<Wide>(model.seq_len);
+  if (tokens > limit) return "batch_seqs x seq_len is too large (over 2^53 tokens per step)";
+  if (static_cast<Wide>(model.d_model) * static_cast<Wide>(model.d_ff) > limit)
+    return "d_model x d_ff is too large (over 2^53)";
+  if (static_cast<Wide>(std::max(model.d_model, model.d_ff)) * tokens > (Wide{1} << 62))
+    return "the model is too large: max(d_model, d_ff) x tokens per step passes 2^62";
+  if (static_cast<Wide>(model.layers) > limit || static_cast<Wide>(model.experts) > (Wide{1} << 30))
+    return "layers or experts too large";
   return {};
 }
 

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <optional>
 
 namespace llmsweep::costmodel {
 
@@ -35,35 +36,43 @@ bool finite_positive(double x) { return positive(x) && std::isfinite(x); }
 
 }  // namespace
 
-std::string validate_hardware(const Hardware& hw) {
-  if (hw.name.empty()) return "name must not be empty";
-  if (hw.bits <= 0 || hw.bits % 8 != 0) return "bits must be a positive multiple of 8";
-  if (!finite_positive(hw.flop_per_clock_per_thread)) return "flop_per_clock_per_thread must be > 0";
-  if (!finite_positive(hw.register_bytes_per_block)) return "register_bytes_per_block must be > 0";
-  if (hw.sms <= 0) return "sms must be > 0";
-  if (!positive(hw.l2_bandwidth_Bps)) return "L2 bandwidth must be > 0";
-  if (!finite_positive(hw.l2_bytes)) return "L2 size must be > 0";
-  if (!positive(hw.hbm_bandwidth_Bps)) return "HBM bandwidth must be > 0";
-  if (!finite_positive(hw.max_clock_hz)) return "max clock must be > 0";
-  if (!(hw.utilization_cap > 0 && hw.utilization_cap <= 1)) return "utilization_cap must be in (0, 1]";
-  if (!finite_positive(hw.memory_bytes)) return "memory must be > 0";
-  if (!(hw.kernel_latency_s >= 0 && std::isfinite(hw.kernel_latency_s))) return "kernel latency must be >= 0";
+std::optional<HardwareProblem> check_hardware(const Hardware& hw) {
+  const auto problem = [](const char* field, std::string message) {
+    return std::optional<HardwareProblem>(HardwareProblem{field, std::move(message)});
+  };
+  if (hw.name.empty()) return problem("name", "must not be empty");
+  if (hw.bits <= 0 || hw.bits % 8 != 0) return problem("bits", "must be a positive multiple of 8");
+  if (!finite_positive(hw.flop_per_clock_per_thread)) return problem("flop_per_clock_per_thread", "must be > 0");
+  if (!finite_positive(hw.register_bytes_per_block)) return problem("register_bytes_per_block", "must be > 0");
+  if (hw.sms <= 0) return problem("sms", "must be > 0");
+  if (!positive(hw.l2_bandwidth_Bps)) return problem("l2_bandwidth", "must be > 0");
+  if (!finite_positive(hw.l2_bytes)) return problem("l2_bytes", "must be > 0");
+  if (!positive(hw.hbm_bandwidth_Bps)) return problem("hbm_bandwidth", "must be > 0");
+  if (!finite_positive(hw.max_clock_hz)) return problem("max_clock", "must be > 0");
+  if (!(hw.utilization_cap > 0 && hw.utilization_cap <= 1)) return problem("utilization_cap", "must be in (0, 1]");
+  if (!finite_positive(hw.memory_bytes)) return problem("memory", "must be > 0");
+  if (!(hw.kernel_latency_s >= 0 && std::isfinite(hw.kernel_latency_s))) return problem("kernel_latency", "must be >= 0");
   const std::size_t levels = hw.level_sizes.size() + 1;
   if (levels > static_cast<std::size_t>(kMaxLevels))
-    return "at most " + std::to_string(kMaxLevels - 1) + " level_sizes are supported";
-  if (hw.link_bandwidth_Bps.size() != levels)
-    return "link bandwidth needs one entry per network level (level_sizes + 1 = " +
-           std::to_string(levels) + "), got " + std::to_string(hw.link_bandwidth_Bps.size());
-  if (hw.link_latency_s.size() != levels)
-    return "link latency needs one entry per network level (level_sizes + 1 = " +
-           std::to_string(levels) + "), got " + std::to_string(hw.link_latency_s.size());
+    return problem("level_sizes", "at most " + std::to_string(kMaxLevels - 1) + " levels below the top are supported");
   for (std::int64_t s : hw.level_sizes)
-    if (s < 2) return "every level size must be >= 2";
+    if (s < 2) return problem("level_sizes", "every level size must be >= 2, got " + std::to_string(s));
+  if (hw.link_bandwidth_Bps.size() != levels)
+    return problem("link_bandwidth", "needs one entry per network level (level_sizes + 1 = " + std::to_string(levels) +
+                                         "), got " + std::to_string(hw.link_bandwidth_Bps.size()));
+  if (hw.link_latency_s.size() != levels)
+    return problem("link_latency", "needs one entry per network level (level_sizes + 1 = " + std::to_string(levels) +
+                                       "), got " + std::to_string(hw.link_latency_s.size()));
   for (double b : hw.link_bandwidth_Bps)
-    if (!positive(b)) return "every link bandwidth must be > 0";
+    if (!positive(b)) return problem("link_bandwidth", "every link bandwidth must be > 0");
   for (double l : hw.link_latency_s)
-    if (!(l >= 0 && std::isfinite(l))) return "every link latency must be >= 0";
-  return {};
+    if (!(l >= 0 && std::isfinite(l))) return problem("link_latency", "every link latency must be >= 0");
+  return std::nullopt;
+}
+
+std::string validate_hardware(const Hardware& hw) {
+  const auto p = check_hardware(hw);
+  return p ? p->field + " " + p->message : std::string();
 }
 
 }  // namespace llmsweep::costmodel

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -51,6 +52,13 @@ Machine make_machine(const Hardware& hw);
 // The profile with its network collapsed to one level: bandwidth the sum over levels, latency
 // the smallest (section 6, used only to prune the plan search).
 Hardware flatten(const Hardware& hw);
+
+// What is wrong with a profile: the field (a Hardware member, without its unit suffix) and why.
+struct HardwareProblem {
+  std::string field;
+  std::string message;
+};
+std::optional<HardwareProblem> check_hardware(const Hardware& hw);
 
 // Empty when the profile is usable; otherwise a one-line reason naming the field.
 std::string validate_hardware(const Hardware& hw);

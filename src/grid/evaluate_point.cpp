@@ -93,7 +93,7 @@ std::int64_t width_for_compute(double target_flop, const search::ScalingPolicy& 
 
 void fill_result(Row& row, const costmodel::Plan& plan, const costmodel::Evaluation& ev) {
   const double steps = ev.steps;
-  row.gpus = static_cast<std::int64_t>(ev.gpus);
+  row.gpus = ev.gpus;
   row.levels = plan.levels;
   for (int k = 0; k < costmodel::kKinds; ++k) {
     const auto kind = static_cast<Kind>(k);

@@ -55,7 +55,7 @@ struct Row {
   std::uint8_t zero_bubble = 0;
   std::uint8_t pad1 = 0;
   std::int32_t levels = 0;  // network levels of the hardware
-  std::int64_t gpus = 0;
+  double gpus = 0;          // N; a double because the widest sparse runs pass 2^63 GPUs (E * 2^i, exact)
   std::int64_t microbatches = 0;
   std::int64_t interleave = 0;
   std::array<std::int64_t, costmodel::kKinds> total{};

@@ -55,7 +55,7 @@ std::vector<Column> columns(int levels, const std::vector<std::string>& hardware
       LLMSWEEP_COL(status, u8, "code", "result status (code; labels and descriptions attributes; 255 = not computed yet)", false),
       LLMSWEEP_COL(meets_deadline, u8, "bool", "the run finishes within run_months", false),
       LLMSWEEP_COL(compute_flop, f64, "FLOP", "training compute C = 6 * P * D / E", false),
-      LLMSWEEP_COL(gpus, i64, "GPUs", "cluster size N of the result (0 when infeasible)", false),
+      LLMSWEEP_COL(gpus, f64, "GPUs", "cluster size N of the result (0 when infeasible); a float because the widest sparse runs pass 2^63 GPUs, exact for every size the search tries", false),
       LLMSWEEP_COL(utilization, f64, "1", "model FLOP utilization: ideal step time / step time", false),
       LLMSWEEP_COL(years, f64, "years", "run time in years of 3.154e7 s", false),
       LLMSWEEP_COL(run_s, f64, "s", "run time: steps * step time", false),

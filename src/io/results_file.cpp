@@ -173,6 +173,15 @@ StoredInfo info_of(hid_t file, const std::string& path) {
             H5Dclose);
   info.hardware_names = h5::read_strings_attribute(hw.get(), "names", path);
   info.utilization_caps = h5::read_doubles_attribute(hw.get(), "utilization_cap", path);
+  info.axis_names = h5::read_strings_attribute(file, "axis_names", path);
+  {
+    Handle a(H5Aopen(file, "axis_sizes", H5P_DEFAULT), H5Aclose);
+    Handle space(H5Aget_space(a.get()), H5Sclose);
+    info.axis_sizes.resize(static_cast<std::size_t>(H5Sget_simple_extent_npoints(space.get())));
+    h5::check(H5Aread(a.get(), H5T_NATIVE_INT64, info.axis_sizes.data()), path, "axis_sizes", "cannot read attribute");
+  }
+  if (info.axis_sizes.size() != info.axis_names.size())
+    throw ResultFileError(path, "axis_sizes", "does not match axis_names");
   if (info.levels < 1 || info.levels > costmodel::kMaxLevels)
     throw ResultFileError(path, "", "invalid levels attribute " + std::to_string(info.levels));
   return info;
@@ -361,6 +370,9 @@ std::vector<grid::Row> ResultsReader::rows() const {
     out[i].index = i;
     out[i].levels = impl_->info.levels;
   }
+  // Pending rows hold only fill values; their scenario and width position follow from the index.
+  const std::vector<std::string>& names = impl_->info.axis_names;
+  const std::vector<std::int64_t>& sizes = impl_->info.axis_sizes;
   for (const grid::Column& c : impl_->columns) {
     if (c.type == grid::ColumnType::f64) {
       const std::vector<double> v = real(c.name);
@@ -369,6 +381,21 @@ std::vector<grid::Row> ResultsReader::rows() const {
       const std::vector<std::int64_t> v = integer(c.name);
       for (std::size_t i = 0; i < out.size(); ++i) grid::set_integer(out[i], c, v[i]);
     }
+  }
+  for (grid::Row& r : out) {
+    std::uint64_t rest = r.index, scenario = 0, stride = 1;
+    for (std::size_t a = sizes.size(); a-- > 0;) {
+      const auto n = static_cast<std::uint64_t>(std::max<std::int64_t>(1, sizes[a]));
+      const std::uint64_t digit = rest % n;
+      rest /= n;
+      if (names[a] == "width") {
+        r.width_index = static_cast<std::int64_t>(digit);
+      } else {
+        scenario += digit * stride;
+        stride *= n;
+      }
+    }
+    r.scenario = static_cast<std::int64_t>(scenario);
   }
   return out;
 }

@@ -46,6 +46,8 @@ struct StoredInfo {
   std::vector<std::string> hardware_stems;
   std::vector<std::string> hardware_names;
   std::vector<double> utilization_caps;
+  std::vector<std::string> axis_names;
+  std::vector<std::int64_t> axis_sizes;
 };
 
 inline constexpr const char* kPointsGroup = "/points";

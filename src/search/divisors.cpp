@@ -21,8 +21,9 @@ std::int64_t isqrt(std::int64_t n) {
 std::int64_t gcd64(std::int64_t a, std::int64_t b) { return std::gcd(a, b); }
 
 std::vector<std::int64_t> divisors(std::int64_t n) {
+  if (n <= 0) return {};  // no counts divide nothing: a zero-token shard has no microbatch count
   std::vector<std::int64_t> out{1};
-  if (n <= 1) return out;
+  if (n == 1) return out;
   std::int64_t rest = n;
   const auto take = [&out, &rest](std::int64_t p) {
     int count = 0;

@@ -11,7 +11,7 @@ namespace llmsweep::search {
 std::int64_t isqrt(std::int64_t n);
 std::int64_t gcd64(std::int64_t a, std::int64_t b);
 
-// All divisors of n > 0, ascending. Factorises by trial division, which is quick for the
+// All divisors of n > 0, ascending; none for n <= 0. Factorises by trial division, which is quick for the
 // smooth numbers the model produces (products of small odd factors and powers of two).
 std::vector<std::int64_t> divisors(std::int64_t n);
 

@@ -150,10 +150,11 @@ TEST(Machine, ValidateHardwareNamesTheBadField) {
   EXPECT_EQ(validate_hardware(h100_sxm()), "");
   Hardware hw = h100_sxm();
   hw.link_bandwidth_Bps = {9e11};  // one entry for two levels (level_sizes (8) + 1)
-  EXPECT_NE(validate_hardware(hw).find("link bandwidth"), std::string::npos);
+  EXPECT_NE(validate_hardware(hw).find("link_bandwidth"), std::string::npos);
+  EXPECT_EQ(check_hardware(hw)->field, "link_bandwidth");
   hw = h100_sxm();
   hw.link_latency_s = {1e-6, 1e-6, 1e-6};
-  EXPECT_NE(validate_hardware(hw).find("link latency"), std::string::npos);
+  EXPECT_NE(validate_hardware(hw).find("link_latency"), std::string::npos);
   hw = h100_sxm();
   hw.utilization_cap = 1.5;
   EXPECT_NE(validate_hardware(hw).find("utilization_cap"), std::string::npos);
@@ -689,10 +690,15 @@ TEST_F(CheckPlan, RejectsInterleaveBeyondLayers) {
   rejects(p, {"interleave 4", "exceeds layers 4"});
 }
 
-TEST_F(CheckPlan, RejectsBatchThatDoesNotSplit) {
+// The batch shard is floored (MODEL.md quirk Q3), as in the search, which picks such plans
+// (e.g. the sparse, no-growth-batch frontier): a shard that does not divide evenly is allowed,
+// an empty one is not.
+TEST_F(CheckPlan, FloorsTheBatchShardButRejectsAnEmptyOne) {
   Plan p = ok;
-  p.at(Kind::dp, 1) = 3;  // DP m E = 3 * 2 * 2 = 12 does not divide 16384 tokens
-  rejects(p, {"dp 3", "does not divide the 16384 tokens"});
+  p.at(Kind::dp, 1) = 3;  // DP m E = 3 * 2 * 2 = 12 does not divide 16384 tokens: shard 1365
+  EXPECT_EQ(check_plan(hw, mdl, p), "");
+  p.microbatches = 4096;  // 3 * 4096 * 2 = 24576 > 16384 tokens: nothing per shard
+  rejects(p, {"dp 3", "exceeds the 16384 tokens"});
 }
 
 TEST(Model, DerivedSizesAndValidation) {
