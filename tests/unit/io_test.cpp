@@ -98,6 +98,25 @@ TEST_F(Io, ResultsFileRoundTrip) {
   EXPECT_THROW(r.real("no_such_column"), ResultFileError);
 }
 
+// Rows not computed yet hold fill values only; the reader places them by their index.
+TEST_F(Io, PendingRowsGetTheirScenarioFromTheirIndex) {
+  const std::string f = path("p.h5");
+  FileMeta m = meta(8);
+  m.axis_names = {"experts", "width"};
+  m.axis_sizes = {2, 4};
+  m.axis_labels = {{"dense", "sparse"}, {"a", "b", "c", "d"}};
+  create_results_file(f, m);
+  ResultsReader r(f);
+  const std::vector<grid::Row> rows = r.rows();
+  ASSERT_EQ(rows.size(), 8u);
+  EXPECT_EQ(rows[5].status, grid::kStatusPending);
+  EXPECT_EQ(rows[5].scenario, 1);     // 5 = experts 1, width 1 (width varies fastest)
+  EXPECT_EQ(rows[5].width_index, 1);
+  EXPECT_EQ(rows[2].scenario, 0);
+  EXPECT_EQ(rows[2].width_index, 2);
+  EXPECT_EQ(r.info().axis_names, m.axis_names);
+}
+
 TEST_F(Io, ForeignAndNewerFilesAreRefused) {
   const std::string text = path("notes.h5");
   std::ofstream(text) << "hello";
