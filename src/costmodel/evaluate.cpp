@@ -263,8 +263,6 @@ std::string validate_model(const Model& model) {
   if (tokens > limit) return "batch_seqs x seq_len is too large (over 2^53 tokens per step)";
   if (static_cast<Wide>(model.d_model) * static_cast<Wide>(model.d_ff) > limit)
     return "d_model x d_ff is too large (over 2^53)";
-  if (static_cast<Wide>(std::max(model.d_model, model.d_ff)) * tokens > (Wide{1} << 62))
-    return "the model is too large: max(d_model, d_ff) x tokens per step passes 2^62";
   if (static_cast<Wide>(model.layers) > limit || static_cast<Wide>(model.experts) > (Wide{1} << 30))
     return "layers or experts too large";
   return {};

@@ -18,9 +18,10 @@ Traffic traffic(const Machine& mc, std::int64_t d1, std::int64_t d2, std::int64_
   const double w = mc.word_bytes;
   const double m = static_cast<double>(d1);
   const double n = static_cast<double>(d2);
-  const double weights = static_cast<double>(d1 * d2) * w;
-  const double act_left = static_cast<double>(d1 * b) * w;
-  const double act_right = static_cast<double>(d2 * b) * w;
+  // Each product rounds once, as an exact integer product converted to double would.
+  const double weights = m * n * w;
+  const double act_left = m * static_cast<double>(b) * w;
+  const double act_right = n * static_cast<double>(b) * w;
 
   Tiling outer;
   Tiling inner{1, 1};
