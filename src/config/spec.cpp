@@ -382,6 +382,26 @@ void read_cluster(TableReader& top, Ctx& ctx, grid::Axes& axes) {
   r.finish();
 }
 
+// Every ordered way to write `total` as a product of `levels` factors, inside a node first.
+void splits(std::int64_t total, int levels, std::vector<std::int64_t>& current,
+            std::vector<std::vector<std::int64_t>>& out) {
+  if (static_cast<int>(current.size()) == levels - 1) {
+    current.push_back(total);
+    out.push_back(current);
+    current.pop_back();
+    return;
+  }
+  for (std::int64_t d = 1; d <= total; ++d) {
+    if (total % d != 0) continue;
+    current.push_back(d);
+    splits(total / d, levels, current, out);
+    current.pop_back();
+  }
+}
+
+// One degree axis: an integer (a total whose split over the network levels is searched, the
+// best kept), an array (one degree per level, inside a node first), or a table
+// { total = N, split = "all" } that makes every split of N its own grid point.
 std::vector<grid::DegreeValue> degrees(TableReader& r, Ctx& ctx, std::string_view key, int levels_needed,
                                        bool levels_agree) {
   if (!r.has(key)) {
@@ -390,16 +410,27 @@ std::vector<grid::DegreeValue> degrees(TableReader& r, Ctx& ctx, std::string_vie
   }
   std::vector<grid::DegreeValue> out;
   std::set<std::vector<std::int64_t>> seen;
+  const auto add = [&](const toml::node* e, grid::DegreeValue v, std::vector<std::int64_t> key_of) {
+    if (!seen.insert(key_of).second) {
+      ctx.bad(r.path(key), e, "duplicate value");
+      return;
+    }
+    out.push_back(std::move(v));
+  };
+  const auto per_level_ok = [&](const toml::node* e) {
+    if (levels_agree) return true;
+    ctx.bad(r.path(key), e, "per-level degrees need profiles with the same number of network levels");
+    return false;
+  };
   for (const toml::node* e : elements(r, key)) {
     grid::DegreeValue v;
-    std::vector<std::int64_t> key_of;
     if (e->is_integer()) {
       v.total = e->as_integer()->get();
       if (v.total <= 0) {
         ctx.bad(r.path(key), e, "impossible degree " + std::to_string(v.total) + ": must be > 0");
         continue;
       }
-      key_of = {v.total};
+      add(e, v, {v.total});
     } else if (const toml::array* a = e->as_array()) {
       bool ok = !a->empty();
       v.total = 1;
@@ -411,26 +442,48 @@ std::vector<grid::DegreeValue> degrees(TableReader& r, Ctx& ctx, std::string_vie
         ctx.bad(r.path(key), e, "per-level degrees must be an array of positive integers, inside a node first");
         continue;
       }
-      if (!levels_agree) {
-        ctx.bad(r.path(key), e, "per-level degrees need profiles with the same number of network levels");
-        continue;
-      }
+      if (!per_level_ok(e)) continue;
       if (static_cast<int>(v.per_level.size()) != levels_needed) {
         ctx.bad(r.path(key), e, "has " + std::to_string(v.per_level.size()) + " levels but the hardware has " +
                                     std::to_string(levels_needed));
         continue;
       }
-      key_of = v.per_level;
+      std::vector<std::int64_t> key_of = v.per_level;
       key_of.push_back(-1);
+      add(e, v, key_of);
+    } else if (const toml::table* t = e->as_table()) {
+      TableReader tr(*t, r.path(key), ctx.problems);
+      const auto total = tr.integer("total", true);
+      const auto split = tr.string("split", true);
+      tr.finish();
+      if (!total || !split) continue;
+      if (*total <= 0 || *total > (std::int64_t{1} << 40)) {
+        tr.error("total", "impossible degree " + std::to_string(*total));
+        continue;
+      }
+      if (*split == "best") {
+        v.total = *total;
+        add(e, v, {v.total});
+        continue;
+      }
+      if (*split != "all") {
+        tr.error("split", "expected \"all\" (every split its own point) or \"best\" (the best split), got '" + *split + "'");
+        continue;
+      }
+      if (!per_level_ok(e)) continue;
+      std::vector<std::vector<std::int64_t>> all;
+      std::vector<std::int64_t> current;
+      splits(*total, levels_needed, current, all);
+      for (auto& levels : all) {
+        grid::DegreeValue each;
+        each.total = *total;
+        each.per_level = levels;
+        levels.push_back(-1);
+        add(e, each, levels);
+      }
     } else {
-      ctx.bad(r.path(key), e, "expected a degree (integer) or per-level degrees (array)");
-      continue;
+      ctx.bad(r.path(key), e, "expected a degree (integer), per-level degrees (array) or {total = N, split = \"all\"}");
     }
-    if (!seen.insert(key_of).second) {
-      ctx.bad(r.path(key), e, "duplicate value");
-      continue;
-    }
-    out.push_back(v);
   }
   return out;
 }

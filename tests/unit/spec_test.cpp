@@ -115,6 +115,27 @@ TEST(Spec, ExplicitParallelism) {
   EXPECT_EQ(p.ep.size(), 1u);  // default degree 1
 }
 
+// {total = N, split = "all"} makes every split of N over the levels its own point.
+TEST(Spec, AllSplitsOfADegree) {
+  const SweepSpec s = parse(
+      "[hardware]\nprofiles = [\"h100-sxm\"]\n[model]\nd_model = [12288]\n"
+      "[parallelism]\ntp_model = [{ total = 8, split = \"all\" }, 2]\npp = [{ total = 4, split = \"best\" }]\n"
+      "microbatches = [8]\n");
+  const grid::ExplicitParallelism& p = *s.axes.parallelism;
+  ASSERT_EQ(p.tp_model.size(), 5u);  // 1x8, 2x4, 4x2, 8x1 (two levels), and 2 with its split searched
+  EXPECT_EQ(p.tp_model[0].per_level, (std::vector<std::int64_t>{1, 8}));
+  EXPECT_EQ(p.tp_model[3].per_level, (std::vector<std::int64_t>{8, 1}));
+  EXPECT_EQ(p.tp_model[3].total, 8);
+  EXPECT_TRUE(p.tp_model[4].per_level.empty());
+  ASSERT_EQ(p.pp.size(), 1u);
+  EXPECT_EQ(p.pp[0].total, 4);
+  EXPECT_TRUE(p.pp[0].per_level.empty());
+  EXPECT_NE(error_of("[hardware]\nprofiles = [\"h100-sxm\"]\n[model]\nd_model = [1]\n[parallelism]\n"
+                     "dp = [{ total = 8, split = \"some\" }]\nmicrobatches = [1]\n")
+                .find("key 'parallelism.dp.split'"),
+            std::string::npos);
+}
+
 struct BadCase {
   const char* name;
   std::string text;
