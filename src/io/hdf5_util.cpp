@@ -1,5 +1,8 @@
 #include "io/hdf5_util.hpp"
 
+#include <unistd.h>
+
+#include <filesystem>
 #include <mutex>
 
 #include "common/error.hpp"
@@ -9,6 +12,27 @@ namespace llmsweep::io::h5 {
 void quiet() {
   static std::once_flag once;
   std::call_once(once, [] { H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr); });
+}
+
+void create_atomically(const std::string& path, const std::function<void(hid_t file)>& fill) {
+  quiet();
+  const std::string tmp = path + ".tmp-" + std::to_string(::getpid());
+  try {
+    {
+      Handle f(check(H5Fcreate(tmp.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT), path, "",
+                     "cannot create file (check the folder exists and is writable)"),
+               H5Fclose);
+      fill(f.get());
+      check(H5Fflush(f.get(), H5F_SCOPE_GLOBAL), path, "", "cannot flush");
+    }
+    std::error_code ec;
+    std::filesystem::rename(tmp, path, ec);
+    if (ec) throw ResultFileError(path, "", "cannot move the new file into place: " + ec.message());
+  } catch (...) {
+    std::error_code ignore;
+    std::filesystem::remove(tmp, ignore);
+    throw;
+  }
 }
 
 hid_t check(hid_t id, const std::string& file, const std::string& object, const std::string& what) {

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -42,6 +43,10 @@ class Handle {
 
 // Silences HDF5's own error printing once per process; we report errors ourselves.
 void quiet();
+
+// Creates the HDF5 file `path` through PATH.tmp-PID, renamed into place once `fill` has written
+// it, so that a failure (or a kill) never leaves a half-written file at `path`.
+void create_atomically(const std::string& path, const std::function<void(hid_t file)>& fill);
 
 // Throws ResultFileError(file, object, message) when id < 0.
 hid_t check(hid_t id, const std::string& file, const std::string& object, const std::string& what);

@@ -194,31 +194,15 @@ void create_results_file(const std::string& path, const FileMeta& meta) {
   if (meta.points == 0) throw ResultFileError(path, "", "cannot create a results file for an empty grid");
   const fs::path target(path);
   if (fs::exists(target)) throw ResultFileError(path, "", "already exists");
-  const fs::path tmp = target.string() + ".tmp-" + std::to_string(::getpid());
-  try {
-    {
-      Handle fapl(H5Pcreate(H5P_FILE_ACCESS), H5Pclose);
-      // Readable by HDF5 1.8+ tools as well; no need for the newest format features.
-      Handle f(h5::check(H5Fcreate(tmp.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, fapl.get()), path, "",
-                         "cannot create file (check the folder exists and is writable)"),
-               H5Fclose);
-      Handle points(h5::check(H5Gcreate2(f.get(), "points", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), path,
-                              kPointsGroup, "cannot create group"),
-                    H5Gclose);
-      for (const grid::Column& c : grid::columns(meta.levels, meta.hardware_stems))
-        create_column(points.get(), c, meta.points, path);
-      write_meta(f.get(), points.get(), meta, path);
-      write_hardware_labels(points.get(), meta, path);
-      h5::check(H5Fflush(f.get(), H5F_SCOPE_GLOBAL), path, "", "cannot flush");
-    }
-    std::error_code ec;
-    fs::rename(tmp, target, ec);
-    if (ec) throw ResultFileError(path, "", "cannot move the new file into place: " + ec.message());
-  } catch (...) {
-    std::error_code ignore;
-    fs::remove(tmp, ignore);
-    throw;
-  }
+  h5::create_atomically(path, [&](hid_t f) {
+    Handle points(h5::check(H5Gcreate2(f, "points", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), path, kPointsGroup,
+                            "cannot create group"),
+                  H5Gclose);
+    for (const grid::Column& c : grid::columns(meta.levels, meta.hardware_stems))
+      create_column(points.get(), c, meta.points, path);
+    write_meta(f, points.get(), meta, path);
+    write_hardware_labels(points.get(), meta, path);
+  });
 }
 
 StoredInfo read_info(const std::string& path) {

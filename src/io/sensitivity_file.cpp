@@ -46,64 +46,51 @@ void write_sensitivity_file(const std::string& path, const SensitivityMeta& meta
                             bool overwrite) {
   h5::quiet();
   if (fs::exists(path) && !overwrite) throw ResultFileError(path, "", "already exists; use --overwrite to replace it");
-  const std::string tmp = path + ".tmp-" + std::to_string(::getpid());
-  try {
-    {
-      Handle f(h5::check(H5Fcreate(tmp.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT), path, "", "cannot create file"),
-               H5Fclose);
-      const hid_t root = f.get();
-      h5::write_int_attribute(root, "schema_version", grid::kSchemaVersion, path);
-      h5::write_string_attribute(root, "kind", "sensitivity", path);
-      h5::write_string_attribute(root, "llmsweep_version", std::string(version()), path);
-      h5::write_string_attribute(root, "git_hash", std::string(git_hash()), path);
-      h5::write_string_attribute(root, "hardware", meta.hardware_stem, path);
-      h5::write_string_attribute(root, "hardware_name", meta.hardware_name, path);
-      h5::write_string_attribute(root, "profile:" + meta.hardware_stem, meta.profile_text, path);
-      h5::write_string_attribute(root, "experts", meta.experts, path);
-      h5::write_string_attribute(root, "batch", meta.batch, path);
-      h5::write_string_attribute(root, "cluster_sizes", meta.cluster_sizes, path);
-      h5::write_int_attribute(root, "zero_bubble", meta.zero_bubble ? 1 : 0, path);
-      h5::write_doubles_attribute(root, "run_months", {meta.run_months}, path);
-      h5::write_doubles_attribute(root, "factor", {s.factor}, path);
-      thresholds(root, "baseline_", s.baseline, path);
-      Handle g(h5::check(H5Gcreate2(root, "sensitivity", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), path, "/sensitivity",
-                         "cannot create group"),
-               H5Gclose);
-      std::vector<std::string> names, units;
-      std::vector<double> base, e_lin, e_wall, lin_down, lin_up, wall_down, wall_up;
-      for (const search::SensitivityRow& r : s.rows) {
-        names.emplace_back(search::hardware_number_name(r.number));
-        units.emplace_back(search::hardware_number_units(r.number));
-        base.push_back(r.baseline_value);
-        e_lin.push_back(value(r.linear_scaling_elasticity));
-        e_wall.push_back(value(r.wall_elasticity));
-        lin_down.push_back(value(r.down.linear_scaling_ends_flop));
-        lin_up.push_back(value(r.up.linear_scaling_ends_flop));
-        wall_down.push_back(value(r.down.largest_feasible_flop));
-        wall_up.push_back(value(r.up.largest_feasible_flop));
-      }
-      h5::write_strings_attribute(g.get(), "number", names.empty() ? std::vector<std::string>{""} : names, path);
-      h5::write_strings_attribute(g.get(), "units", units.empty() ? std::vector<std::string>{""} : units, path);
-      h5::write_string_attribute(g.get(), "description",
-                                 "one row per hardware number, ranked by the wall's elasticity; elasticity = "
-                                 "ln(threshold at x factor / threshold at / factor) / (2 ln factor)",
-                                 path);
-      column(g.get(), "baseline_value", base, "see the units attribute of the group", "the profile's value", path);
-      column(g.get(), "wall_elasticity", e_wall, "1", "elasticity of the largest feasible compute (latency wall)", path);
-      column(g.get(), "linear_scaling_elasticity", e_lin, "1", "elasticity of the compute where linear scaling ends", path);
-      column(g.get(), "wall_down_flop", wall_down, "FLOP", "largest feasible compute with the number divided by factor", path);
-      column(g.get(), "wall_up_flop", wall_up, "FLOP", "largest feasible compute with the number multiplied by factor", path);
-      column(g.get(), "linear_scaling_down_flop", lin_down, "FLOP", "end of linear scaling with the number divided by factor", path);
-      column(g.get(), "linear_scaling_up_flop", lin_up, "FLOP", "end of linear scaling with the number multiplied by factor", path);
+  h5::create_atomically(path, [&](hid_t root) {
+    h5::write_int_attribute(root, "schema_version", grid::kSchemaVersion, path);
+    h5::write_string_attribute(root, "kind", "sensitivity", path);
+    h5::write_string_attribute(root, "llmsweep_version", std::string(version()), path);
+    h5::write_string_attribute(root, "git_hash", std::string(git_hash()), path);
+    h5::write_string_attribute(root, "hardware", meta.hardware_stem, path);
+    h5::write_string_attribute(root, "hardware_name", meta.hardware_name, path);
+    h5::write_string_attribute(root, "profile:" + meta.hardware_stem, meta.profile_text, path);
+    h5::write_string_attribute(root, "experts", meta.experts, path);
+    h5::write_string_attribute(root, "batch", meta.batch, path);
+    h5::write_string_attribute(root, "cluster_sizes", meta.cluster_sizes, path);
+    h5::write_int_attribute(root, "zero_bubble", meta.zero_bubble ? 1 : 0, path);
+    h5::write_doubles_attribute(root, "run_months", {meta.run_months}, path);
+    h5::write_doubles_attribute(root, "factor", {s.factor}, path);
+    thresholds(root, "baseline_", s.baseline, path);
+    Handle g(h5::check(H5Gcreate2(root, "sensitivity", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), path, "/sensitivity",
+                       "cannot create group"),
+             H5Gclose);
+    std::vector<std::string> names, units;
+    std::vector<double> base, e_lin, e_wall, lin_down, lin_up, wall_down, wall_up;
+    for (const search::SensitivityRow& r : s.rows) {
+      names.emplace_back(search::hardware_number_name(r.number));
+      units.emplace_back(search::hardware_number_units(r.number));
+      base.push_back(r.baseline_value);
+      e_lin.push_back(value(r.linear_scaling_elasticity));
+      e_wall.push_back(value(r.wall_elasticity));
+      lin_down.push_back(value(r.down.linear_scaling_ends_flop));
+      lin_up.push_back(value(r.up.linear_scaling_ends_flop));
+      wall_down.push_back(value(r.down.largest_feasible_flop));
+      wall_up.push_back(value(r.up.largest_feasible_flop));
     }
-    std::error_code ec;
-    fs::rename(tmp, path, ec);
-    if (ec) throw ResultFileError(path, "", "cannot move the new file into place: " + ec.message());
-  } catch (...) {
-    std::error_code ignore;
-    fs::remove(tmp, ignore);
-    throw;
-  }
+    h5::write_strings_attribute(g.get(), "number", names.empty() ? std::vector<std::string>{""} : names, path);
+    h5::write_strings_attribute(g.get(), "units", units.empty() ? std::vector<std::string>{""} : units, path);
+    h5::write_string_attribute(g.get(), "description",
+                               "one row per hardware number, ranked by the wall's elasticity; elasticity = "
+                               "ln(threshold at x factor / threshold at / factor) / (2 ln factor)",
+                               path);
+    column(g.get(), "baseline_value", base, "see the units attribute of the group", "the profile's value", path);
+    column(g.get(), "wall_elasticity", e_wall, "1", "elasticity of the largest feasible compute (latency wall)", path);
+    column(g.get(), "linear_scaling_elasticity", e_lin, "1", "elasticity of the compute where linear scaling ends", path);
+    column(g.get(), "wall_down_flop", wall_down, "FLOP", "largest feasible compute with the number divided by factor", path);
+    column(g.get(), "wall_up_flop", wall_up, "FLOP", "largest feasible compute with the number multiplied by factor", path);
+    column(g.get(), "linear_scaling_down_flop", lin_down, "FLOP", "end of linear scaling with the number divided by factor", path);
+    column(g.get(), "linear_scaling_up_flop", lin_up, "FLOP", "end of linear scaling with the number multiplied by factor", path);
+  });
 }
 
 }  // namespace llmsweep::io

@@ -14,6 +14,8 @@
 #include <fstream>
 #include <initializer_list>
 #include <nlohmann/json.hpp>
+
+#include "subprocess.hpp"
 #include <sstream>
 #include <string>
 #include <vector>
@@ -34,11 +36,7 @@ std::string read(const std::string& path) {
   return s.str();
 }
 
-struct Result {
-  int exit_code = -1;
-  std::string out;
-  std::string err;
-};
+using llmsweep::test::Result;
 
 std::string command_line(const std::vector<std::string>& args) {
   std::string s = "llmsweep";
@@ -63,32 +61,11 @@ class Cli : public testing::Test {
     return path(name);
   }
 
-  // Runs the binary with stdout and stderr captured to files in the temporary folder.
+  // Runs the binary with stdout and stderr captured (tests/support/subprocess.hpp).
   Result run(const std::vector<std::string>& args) {
-    const std::string out = path("stdout.txt"), err = path("stderr.txt");
-    std::vector<std::string> argv_s{LLMSWEEP_BINARY};
-    argv_s.insert(argv_s.end(), args.begin(), args.end());
-    std::vector<char*> argv;
-    for (auto& a : argv_s) argv.push_back(a.data());
-    argv.push_back(nullptr);
-    const pid_t pid = fork();
-    if (pid == 0) {
-      const int fo = open(out.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
-      const int fe = open(err.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
-      if (fo < 0 || fe < 0 || dup2(fo, 1) < 0 || dup2(fe, 2) < 0) _exit(126);
-      execv(argv[0], argv.data());
-      _exit(127);
-    }
-    Result r;
-    int status = 0;
-    if (pid < 0 || waitpid(pid, &status, 0) != pid) {
-      ADD_FAILURE() << "cannot run " << LLMSWEEP_BINARY;
-      return r;
-    }
-    r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-    r.out = read(out);
-    r.err = read(err);
-    return r;
+    std::vector<std::string> argv{LLMSWEEP_BINARY};
+    argv.insert(argv.end(), args.begin(), args.end());
+    return llmsweep::test::run(argv, dir_, 120);
   }
 
   // Expects exit code 2, nothing on stdout, and one stderr line holding every word of `names`.

@@ -13,6 +13,7 @@
 #include "grid/schema.hpp"
 #include "search/best_plan.hpp"
 #include "search/frontier.hpp"
+#include "search/sensitivity.hpp"
 
 namespace llmsweep::grid {
 namespace {
@@ -236,6 +237,45 @@ TEST(ClusterSizes, Pow2DomainsMakesGb200Usable) {
     EXPECT_EQ(usable.rows[i].result.gpus, same.rows[i].result.gpus);
     EXPECT_EQ(usable.rows[i].result.evaluation.run_s, same.rows[i].result.evaluation.run_s);
   }
+}
+
+}  // namespace
+}  // namespace llmsweep::search
+
+namespace llmsweep::search {
+namespace {
+
+TEST(Sensitivity, ScalingOneNumberAtATime) {
+  const costmodel::Hardware h100 = config::resolve_profile("h100-sxm", LLMSWEEP_PROFILE_DIR_FOR_TESTS).hardware;
+  EXPECT_EQ(scaled(h100, HardwareNumber::nvlink_domain, 2)->level_sizes, (std::vector<std::int64_t>{16}));
+  EXPECT_EQ(scaled(h100, HardwareNumber::nvlink_domain, 1.5)->level_sizes, (std::vector<std::int64_t>{12}));
+  EXPECT_FALSE(scaled(h100, HardwareNumber::nvlink_domain, 1.3));  // 10.4 GPUs: not a whole number
+  EXPECT_EQ(scaled(h100, HardwareNumber::kernel_latency, 0.5)->kernel_latency_s, 2.25e-6);
+  EXPECT_EQ(scaled(h100, HardwareNumber::scaleout_bandwidth, 2)->link_bandwidth_Bps,
+            (std::vector<double>{9e11, 2e11}));
+  EXPECT_EQ(hardware_value(h100, HardwareNumber::flops), costmodel::make_machine(h100).peak_flops);
+  const costmodel::Hardware flat = config::resolve_profile("h100-sxm-global-nvlink", LLMSWEEP_PROFILE_DIR_FOR_TESTS).hardware;
+  EXPECT_FALSE(scaled(flat, HardwareNumber::nvlink_bandwidth, 2));  // one level: it is the whole network
+  EXPECT_FALSE(scaled(flat, HardwareNumber::nvlink_domain, 2));
+}
+
+// The latency wall of H100 SXM rests on latency (MODEL.md section 9): shorter kernels move it
+// out, more FLOP/s does not; the refined wall lies between the last feasible paper width
+// (196608) and the first infeasible one (212992).
+TEST(Sensitivity, WhatMovesTheWall) {
+  const costmodel::Hardware h100 = config::resolve_profile("h100-sxm", LLMSWEEP_PROFILE_DIR_FOR_TESTS).hardware;
+  const Sensitivity s = sensitivity(h100, FrontierSpec{}, 2);
+  ASSERT_TRUE(s.baseline.largest_feasible_flop);
+  EXPECT_GE(*s.baseline.largest_feasible_flop, *s.baseline.coarse.largest_feasible_flop);
+  EXPECT_GE(*s.baseline.largest_feasible_d_model, 196608);
+  EXPECT_LT(*s.baseline.largest_feasible_d_model, 212992);
+  ASSERT_FALSE(s.rows.empty());
+  EXPECT_EQ(s.rows.front().number, HardwareNumber::kernel_latency);  // ranked first
+  EXPECT_LT(*s.rows.front().wall_elasticity, -0.5);
+  for (const SensitivityRow& r : s.rows)
+    if (r.number == HardwareNumber::flops) {
+      EXPECT_EQ(*r.wall_elasticity, 0.0);
+    }
 }
 
 }  // namespace

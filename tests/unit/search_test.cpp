@@ -19,6 +19,7 @@
 #include "search/divisors.hpp"
 #include "search/frontier.hpp"
 #include "search/policy.hpp"
+#include "model_md_hardware.hpp"
 
 namespace llmsweep::search {
 namespace {
@@ -27,26 +28,7 @@ using costmodel::Kind;
 using costmodel::Status;
 
 // MODEL.md section 1, H100 SXM column.
-costmodel::Hardware h100_sxm() {
-  costmodel::Hardware hw;
-  hw.name = "H100 SXM";
-  hw.bits = 16;
-  hw.flop_per_clock_per_thread = 32;
-  hw.register_bytes_per_block = 65536;
-  hw.sms = 132;
-  hw.l2_bandwidth_Bps = 6441e9;
-  hw.l2_bytes = 50 * 1048576.0;
-  hw.hbm_bandwidth_Bps = 3352e9;
-  hw.max_clock_hz = 1830e6;
-  hw.utilization_cap = 0.70;
-  hw.dsmem = true;
-  hw.memory_bytes = 8e10;
-  hw.kernel_latency_s = 4.5e-6;
-  hw.level_sizes = {8};
-  hw.link_bandwidth_Bps = {9e11, 1e11};
-  hw.link_latency_s = {1.125e-6, 1.125e-6};
-  return hw;
-}
+costmodel::Hardware h100_sxm() { return test::model_md_h100_sxm(); }
 
 // MODEL.md section 1, superpod variant: levels (8, 32), bandwidth 9e11, 4.5e11, 1e11.
 costmodel::Hardware h100_superpod() {

@@ -6,26 +6,12 @@
 #include "costmodel/evaluate.hpp"
 #include "costmodel/hardware.hpp"
 #include "costmodel/matmul.hpp"
+#include "../../support/model_md_hardware.hpp"
 
 int main() {
   using namespace llmsweep::costmodel;
   // H100 SXM, MODEL.md section 1.
-  Hardware hw;
-  hw.name = "H100 SXM";
-  hw.flop_per_clock_per_thread = 32;
-  hw.register_bytes_per_block = 65536;
-  hw.sms = 132;
-  hw.l2_bandwidth_Bps = 6441e9;
-  hw.l2_bytes = 50 * 1048576.0;
-  hw.hbm_bandwidth_Bps = 3352e9;
-  hw.max_clock_hz = 1830e6;
-  hw.utilization_cap = 0.70;
-  hw.dsmem = true;
-  hw.memory_bytes = 8e10;
-  hw.kernel_latency_s = 4.5e-6;
-  hw.level_sizes = {8};
-  hw.link_bandwidth_Bps = {9e11, 1e11};
-  hw.link_latency_s = {1.125e-6, 1.125e-6};
+  const Hardware hw = llmsweep::test::model_md_h100_sxm();
   if (!validate_hardware(hw).empty()) return 1;
   const Machine mc = make_machine(hw);
   // 8 x 8 x 8 on H100 SXM: 4.5 us + 512 B / 6441e9 B/s (worked in tests/unit/costmodel_test.cpp).
