@@ -1,5 +1,7 @@
 #include "cli/run.hpp"
 
+#include <mpi.h>
+
 #include <iostream>
 #include <string>
 
@@ -12,9 +14,19 @@
 namespace llmsweep::cli {
 namespace {
 
+// Prints the error; under MPI with other ranks running, takes them all down (they would
+// otherwise wait for this rank forever).
 int fail(const std::string& message, int code) {
-  std::string line = message;
-  std::cerr << "llmsweep: error: " << line << "\n";
+  std::cerr << "llmsweep: error: " << message << "\n";
+  int initialized = 0, finalized = 0;
+  MPI_Initialized(&initialized);
+  MPI_Finalized(&finalized);
+  if (initialized && !finalized) {
+    int size = 1;
+    MPI_Comm_size(MPI_COMM_WORLD, &size);
+    if (size > 1) MPI_Abort(MPI_COMM_WORLD, code);
+    MPI_Finalize();
+  }
   return code;
 }
 

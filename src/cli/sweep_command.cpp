@@ -3,6 +3,7 @@
 #include <mpi.h>
 #include <sys/resource.h>
 
+#include <exception>
 #include <filesystem>
 #include <iostream>
 #include <memory>
@@ -53,8 +54,10 @@ class MpiSession {
     MPI_Comm_rank(MPI_COMM_WORLD, &rank_);
     MPI_Comm_size(MPI_COMM_WORLD, &size_);
   }
+  // While an error unwinds, MPI stays up: cli::run then aborts every rank (a rank that
+  // finalized here would wait forever for the others).
   ~MpiSession() {
-    if (owner_) MPI_Finalize();
+    if (owner_ && std::uncaught_exceptions() == 0) MPI_Finalize();
   }
   int rank() const { return rank_; }
   int size() const { return size_; }

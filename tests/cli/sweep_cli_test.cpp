@@ -248,6 +248,25 @@ TEST_F(SweepCli, DeadWorkerStopsTheSweepWithAResumableFile) {
   expect_same_points(reference_, out);
 }
 
+// Ranks that read different profiles would compute different things: the sweep stops at once
+// with an MPI error (exit 4 from MPI_Abort) and the file stays resumable.
+TEST_F(SweepCli, RanksThatDisagreeOnTheSpecStopTheSweep) {
+  const std::string profiles = dir_.file("profiles");
+  fs::copy(LLMSWEEP_PROFILE_DIR_FOR_TESTS, profiles);
+  std::string text = read_file(profiles + "/h100-sxm.toml");
+  text.replace(text.find("sms = 132 "), 10, "sms = 130 ");
+  dir_.write("profiles/h100-sxm.toml", text);
+  const std::string out = dir_.file("disagree.h5");
+  const Result r = run({"mpirun", "-n", "1", LLMSWEEP_BINARY, "sweep", kResumeSpec, "-o", out, "-q", ":", "-n", "1", "-x",
+                        "LLMSWEEP_PROFILE_DIR=" + profiles, LLMSWEEP_BINARY, "sweep", kResumeSpec, "-o", out, "-q"},
+                       dir_.path(), 120, with_profiles(mpi_env()));
+  EXPECT_EQ(r.exit_code, 4) << r.err;
+  EXPECT_NE(r.err.find("rank 1 reads a different spec or profiles than rank 0"), std::string::npos) << r.err;
+  const Result again = sweep({kResumeSpec, "-o", out, "--resume", "-q"}, 2);
+  EXPECT_EQ(again.exit_code, kExitOk) << again.err;
+  expect_same_points(reference_, out);
+}
+
 TEST_F(SweepCli, OpenModes) {
   const std::string out = dir_.file("modes.h5");
   const std::string spec = dir_.write("tiny.toml", "[hardware]\nprofiles = [\"h100-sxm\"]\n[model]\nd_model = [12288, 16384]\n");
