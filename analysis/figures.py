@@ -13,10 +13,12 @@ matplotlib.use("Agg")
 
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
+from matplotlib import patheffects  # noqa: E402
 from matplotlib.lines import Line2D  # noqa: E402
-from matplotlib.patches import Patch  # noqa: E402
+from matplotlib.patches import Patch, Rectangle  # noqa: E402
 
-from .scenarios import Scenario, batch_phrase, fmt_number, sort_key, title_of  # noqa: E402
+from . import closedforms  # noqa: E402
+from .scenarios import LINEAR_SCALING_FRACTION, Scenario, batch_phrase, fmt_number, sort_key, title_of  # noqa: E402
 
 MAX_PANELS = 60
 MAX_HEATMAP_PANELS = 16
@@ -216,6 +218,17 @@ def utilization_figure(scenarios: list[Scenario], varied: list[str], title: str)
             else:
                 ax.tick_params(labelleft=False)
     any_open_end = False
+    # A frontier identical to one already drawn in its panel (H200 SXM gives H100 SXM's, row for
+    # row) is drawn dashed over it, so that both colours show; only where line styles mean nothing else.
+    drawn: dict[tuple, dict[bytes, Scenario]] = {}
+    any_same = False
+    caps = {s.cap for s in scenarios}
+    if len(caps) == 1 and any(s.linear_scaling_ends_flop is not None for s in scenarios):
+        cap_line = LINEAR_SCALING_FRACTION * next(iter(caps))
+        for ax in axes.values():
+            ax.axhline(cap_line, color="0.55", linewidth=0.8, linestyle=(0, (1, 2)), zorder=1)
+    else:
+        cap_line = None
     for s in scenarios:
         i = rows.index(tuple(s.params.get(k) for k in lay.row_keys))
         j = cols.index(tuple(s.params.get(k) for k in lay.col_keys))
@@ -227,7 +240,15 @@ def utilization_figure(scenarios: list[Scenario], varied: list[str], title: str)
             continue
         x = f["compute_flop"].to_numpy(float)
         y = f["utilization"].to_numpy(float)
-        ax.plot(x, y, color=c, linestyle=ls, linewidth=1.4, zorder=3)
+        signature = x.tobytes() + y.tobytes()
+        panel = drawn.setdefault((i, j), {})
+        same = panel.get(signature) if not lay.style_keys else None
+        if same is not None:
+            ax.plot(x, y, color=c, linestyle=(0, (3, 3)), linewidth=1.4, zorder=3.5)
+            any_same = True
+        else:
+            panel.setdefault(signature, s)
+            ax.plot(x, y, color=c, linestyle=ls, linewidth=1.4, zorder=3)
         if s.linear_scaling_ends_flop is not None:
             k = int(np.argmax(x == s.linear_scaling_ends_flop))
             ax.plot([x[k]], [y[k]], markeredgecolor=c, **LINEAR_MARKER)
@@ -240,6 +261,12 @@ def utilization_figure(scenarios: list[Scenario], varied: list[str], title: str)
                 any_open_end = True
 
     # One legend, beside the panels; markers only where some line has them.
+    if any_same:
+        handles.append(Line2D([], [], color="0.3", linestyle=(0, (3, 3)), linewidth=1.4))
+        labels.append("dashed: the same frontier as\na line drawn under it")
+    if cap_line is not None:
+        handles.append(Line2D([], [], color="0.55", linewidth=0.8, linestyle=(0, (1, 2))))
+        labels.append(f"0.8 × utilization cap ({cap_line:.2f})")
     if any(s.linear_scaling_ends_flop is not None for s in scenarios):
         handles.append(Line2D([], [], markeredgecolor="0.2", **LINEAR_MARKER))
         labels.append("linear scaling ends\n(utilization ≤ 0.8 × cap)")
@@ -395,14 +422,27 @@ def heatmap_pairs(varied: list[str]) -> list[tuple[str, str]]:
     return list(itertools.combinations(candidates, 2))[:MAX_HEATMAP_PAIRS]
 
 
-def heatmap_figure(scenarios: list[Scenario], varied: list[str], a: str, b: str, metric: str, title: str):
+@dataclass
+class HeatmapGrids:
+    facet_keys: list[str]
+    omitted: int                       # facets not drawn (beyond MAX_HEATMAP_PANELS)
+    xs: list[tuple]                    # values of a (across)
+    ys: list[tuple]                    # values of b (up)
+    grids: list[tuple]                 # (facet values, example scenario, log10 values, lower-bound mask)
+    vmin: float
+    vmax: float
+
+
+def heatmap_grids(scenarios: list[Scenario], varied: list[str], a: str, b: str, metric: str,
+                  max_panels: int = MAX_HEATMAP_PANELS) -> HeatmapGrids:
+    """log10 of `metric` per (a, b) cell, one grid per combination of the other varied inputs."""
     facet_keys = [k for k in varied if k not in (a, b)]
     if "hardware" in facet_keys:
         facet_keys.remove("hardware")
         facet_keys.insert(0, "hardware")
     facets = distinct(scenarios, facet_keys) if facet_keys else [()]
-    omitted = max(0, len(facets) - MAX_HEATMAP_PANELS)
-    facets = facets[:MAX_HEATMAP_PANELS]
+    omitted = max(0, len(facets) - max_panels)
+    facets = facets[:max_panels]
     xs = distinct(scenarios, [a])
     ys = distinct(scenarios, [b])
     by_facet: dict[tuple, list[Scenario]] = {}
@@ -424,19 +464,32 @@ def heatmap_figure(scenarios: list[Scenario], varied: list[str], a: str, b: str,
     vmin, vmax = (finite.min(), finite.max()) if finite.size else (24.0, 32.0)
     if vmax - vmin < 0.5:
         vmin, vmax = vmin - 0.25, vmax + 0.25
+    return HeatmapGrids(facet_keys, omitted, xs, ys, grids, float(vmin), float(vmax))
+
+
+METRIC_LABELS = {"largest_feasible_flop": "log10 largest feasible compute (FLOP)",
+                 "linear_scaling_ends_flop": "log10 compute, linear scaling ends (FLOP)"}
+
+
+def heatmap_figure(scenarios: list[Scenario], varied: list[str], a: str, b: str, metric: str, title: str):
+    hg = heatmap_grids(scenarios, varied, a, b, metric)
+    facet_keys, omitted, xs, ys, grids, vmin, vmax = (hg.facet_keys, hg.omitted, hg.xs, hg.ys, hg.grids, hg.vmin,
+                                                      hg.vmax)
     ncols = min(len(grids), 4)
     nrows = math.ceil(len(grids) / ncols)
     cell = 0.55
-    panel_w = max(2.6, cell * len(xs) + 1.2)
+    # Room left of each panel for its y tick labels (words like 'all-microbatches') and y label.
+    gap = 0.065 * max([len(fmt_number(v[0])) for v in ys] + [4]) + 0.55
+    axes_w = max(1.4, cell * len(xs))
     panel_h = max(2.2, cell * len(ys) + 1.1)
-    fig_w = max(7.5, panel_w * ncols + 1.6)
+    fig_w = max(7.5, gap * ncols + axes_w * ncols + 1.6)
     title_lines = textwrap.wrap(title, width=int(fig_w * 11))
     head = 0.35 + 0.2 * (len(title_lines) + 1)
     fig_h = panel_h * nrows + head + 0.75
     fig, axs = plt.subplots(nrows, ncols, figsize=(fig_w, fig_h), squeeze=False)
-    side = (fig_w - panel_w * ncols - 1.6) / 2  # centres a narrow grid
-    fig.subplots_adjust(left=(1.0 + side) / fig_w, right=1 - (1.5 + side) / fig_w, bottom=0.75 / fig_h,
-                        top=1 - head / fig_h, wspace=0.45, hspace=0.55)
+    side = (fig_w - (gap + axes_w) * ncols - 1.6) / 2  # centres a narrow grid
+    fig.subplots_adjust(left=(gap + side) / fig_w, right=1 - (1.6 + side) / fig_w, bottom=0.75 / fig_h,
+                        top=1 - head / fig_h, wspace=gap / axes_w, hspace=0.55)
     cmap = plt.get_cmap("viridis").copy()
     cmap.set_bad("0.88")
     image = None
@@ -460,11 +513,9 @@ def heatmap_figure(scenarios: list[Scenario], varied: list[str], a: str, b: str,
             ax.text(xi, yi, text, ha="center", va="center", fontsize=7,
                     color="white" if np.isfinite(v) and v < mid else "black")
     if image is not None:
-        cax = fig.add_axes([1 - (1.2 + side) / fig_w, 0.75 / fig_h, 0.16 / fig_w, 1 - (head + 0.75) / fig_h])
+        cax = fig.add_axes([1 - (1.35 + side) / fig_w, 0.75 / fig_h, 0.16 / fig_w, 1 - (head + 0.75) / fig_h])
         cax.grid(False)
-        label = {"largest_feasible_flop": "log10 largest feasible compute (FLOP)",
-                 "linear_scaling_ends_flop": "log10 compute, linear scaling ends (FLOP)"}[metric]
-        fig.colorbar(image, cax=cax, label=label)
+        fig.colorbar(image, cax=cax, label=METRIC_LABELS[metric])
     if metric == "linear_scaling_ends_flop":
         note = "grey '–': not reached within the swept widths"
     else:
@@ -474,6 +525,214 @@ def heatmap_figure(scenarios: list[Scenario], varied: list[str], a: str, b: str,
     if omitted:
         note += f"; {omitted} more panels not shown"
     fig.suptitle("\n".join(title_lines + [note]), fontsize=10, y=1 - 0.12 / fig_h, va="top")
+    return fig
+
+
+# ---- heat maps with the paper's closed forms ------------------------------------------------
+CLOSED_FORM_PAIR = {"batch_exponent", "depth_exponent"}
+MAX_CLOSED_FORM_FACETS = 4
+
+
+def _closed_form_inputs(s: Scenario):
+    """(Node, run months, b0, L0) for the closed forms of a scenario, or None where they do not apply
+    (not dense, not a power-law batch, no numeric depth exponent, no readable profile)."""
+    if s.params.get("experts") != "dense" or s.params.get("batch") != "power":
+        return None
+    if not isinstance(s.params.get("depth_exponent"), (int, float)) or \
+            not isinstance(s.params.get("batch_exponent"), (int, float)):
+        return None
+    text = s.file.profile_text(s.params.get("hardware", ""))
+    if not text:
+        return None
+    try:
+        node = closedforms.node_from_profile(text)
+    except ValueError:
+        return None
+    months = s.params.get("run_months") or 3.0
+    b0 = closedforms.B0_TOKENS * (s.params.get("batch_multiplier") or 1.0)
+    l0 = closedforms.L0_LAYERS * (s.params.get("depth_multiplier") or 1.0)
+    return node, float(months), b0, l0
+
+
+def closed_form_applies(scenarios: list[Scenario], a: str, b: str) -> bool:
+    """The pair is (batch exponent, depth exponent) and every scenario has closed-form inputs."""
+    return {a, b} == CLOSED_FORM_PAIR and bool(scenarios) and all(_closed_form_inputs(s) for s in scenarios)
+
+
+def closed_form_value(s_or_inputs, g: float, e: float, metric: str) -> float:
+    inputs = s_or_inputs if isinstance(s_or_inputs, tuple) else _closed_form_inputs(s_or_inputs)
+    node, months, b0, l0 = inputs
+    return closedforms.for_metric(metric, closedforms.alpha_of(g, e), node, months, b0=b0, l0=l0)
+
+
+def closed_form_cells(scenarios: list[Scenario], varied: list[str], a: str, b: str, metric: str):
+    """Per drawn cell: (log10 simulated, log10 closed form, lower bound?) as three flat arrays."""
+    hg = heatmap_grids(scenarios, varied, a, b, metric, max_panels=MAX_CLOSED_FORM_FACETS)
+    sim, cf, bound = [], [], []
+    for _, example, z, bnd in hg.grids:
+        inputs = _closed_form_inputs(example)
+        for (yi, xi), v in np.ndenumerate(z):
+            x, y = hg.xs[xi][0], hg.ys[yi][0]
+            g, e = (x, y) if a == "batch_exponent" else (y, x)
+            c = closed_form_value(inputs, g, e, metric)
+            sim.append(v)
+            cf.append(math.log10(c) if np.isfinite(c) and c > 0 else np.nan)
+            bound.append(bool(bnd[yi, xi]))
+    return np.array(sim, dtype=float), np.array(cf, dtype=float), np.array(bound, dtype=bool)
+
+
+def _outlined(color="white"):
+    return [patheffects.withStroke(linewidth=2.2, foreground="black" if color == "white" else "white")]
+
+
+def heatmap_closed_form_figure(scenarios: list[Scenario], varied: list[str], a: str, b: str, metric: str,
+                               title: str):
+    """Per facet (hardware, ...) one row of three panels: the simulated threshold with contour lines
+    of the closed form over it, the closed form per cell on the same colour scale, and the
+    difference simulated - closed form in decades."""
+    hg = heatmap_grids(scenarios, varied, a, b, metric, max_panels=MAX_CLOSED_FORM_FACETS)
+    xs, ys = [v[0] for v in hg.xs], [v[0] for v in hg.ys]
+    nx, ny = len(xs), len(ys)
+    gs_of = (lambda xi, yi: (xs[xi], ys[yi])) if a == "batch_exponent" else (lambda xi, yi: (ys[yi], xs[xi]))
+    form = closedforms.METRIC_FORMS[metric]
+    rows = []
+    for t, example, z, bound in hg.grids:
+        inputs = _closed_form_inputs(example)
+        cf = np.full((ny, nx), np.nan)
+        alpha = np.full((ny, nx), np.nan)
+        for yi in range(ny):
+            for xi in range(nx):
+                g, e = gs_of(xi, yi)
+                alpha[yi, xi] = closedforms.alpha_of(g, e)
+                v = closed_form_value(inputs, g, e, metric)
+                cf[yi, xi] = math.log10(v) if np.isfinite(v) and v > 0 else np.nan
+        rows.append((t, example, z, bound, cf, alpha, inputs))
+    vmin, vmax = hg.vmin, hg.vmax
+    cf_all = np.concatenate([r[4][np.isfinite(r[4])] for r in rows])
+    extend = ("both" if cf_all.min() < vmin and cf_all.max() > vmax else "min" if cf_all.min() < vmin
+              else "max" if cf_all.max() > vmax else "neither") if cf_all.size else "neither"
+    # The colour range of the differences: cells with a real threshold (a lower bound is not compared).
+    diffs = np.concatenate([(r[2] - r[4])[np.isfinite(r[2] - r[4]) & ~r[3]] for r in rows])
+    dlim = max(1.0, math.ceil(float(np.abs(diffs).max()) * 2) / 2) if diffs.size else 1.0
+    dlim = min(dlim, 4.0)
+
+    cell_w, cell_h = 0.68, 0.55
+    panel_w, panel_h = max(2.4, cell_w * nx), max(2.0, cell_h * ny)
+    margin_l, gap, cbar_gap, cbar_w, cbar_lab = 1.0, 0.75, 0.12, 0.16, 1.45
+    fig_w = margin_l + panel_w + gap + panel_w + cbar_gap + cbar_w + cbar_lab + panel_w + cbar_gap + cbar_w + 0.75
+    title_lines = textwrap.wrap(title, width=int(fig_w * 10))
+    head = 0.75 + 0.2 * len(title_lines)
+    row_h = panel_h + 0.95
+    foot = 0.45
+    fig_h = head + row_h * len(rows) + foot
+    fig = plt.figure(figsize=(fig_w, fig_h))
+    cmap = plt.get_cmap("viridis").copy()
+    cmap.set_bad("0.88")
+    dmap = plt.get_cmap("RdBu_r").copy()
+    dmap.set_bad("0.88")
+
+    def box(x0, w, r):
+        y0 = fig_h - head - r * row_h - panel_h
+        return [x0 / fig_w, y0 / fig_h, w / fig_w, panel_h / fig_h]
+
+    x_sim = margin_l
+    x_cf = x_sim + panel_w + gap
+    x_cb1 = x_cf + panel_w + cbar_gap
+    x_diff = x_cb1 + cbar_w + cbar_lab
+    x_cb2 = x_diff + panel_w + cbar_gap
+    fine_x = np.linspace(0, nx - 1, 121)
+    fine_y = np.linspace(0, ny - 1, 121)
+    mid = (vmin + vmax) / 2
+    for r, (t, example, z, bound, cf, alpha, inputs) in enumerate(rows):
+        keys = [k for k in ("hardware", "experts") if k not in hg.facet_keys] + hg.facet_keys
+        facet = values_label(keys, tuple(example.params.get(k) for k in keys), example)
+        axes = []
+        for x0, heading in ((x_sim, f"simulated ({facet})\nlines: closed form, log10 FLOP"),
+                            (x_cf, f"closed form: {form}\n(MODEL.md §10; small: α per cell)"),
+                            (x_diff, "simulated − closed form (decades); blue: simulated lower"
+                             + ("\nhatched ≥: the wall lies beyond the sweep" if bound.any() else ""))):
+            ax = fig.add_axes(box(x0, panel_w, r))
+            ax.grid(False)
+            ax.set_xticks(range(nx), [fmt_number(v) for v in xs], rotation=45 if nx > 6 else 0)
+            ax.set_yticks(range(ny), [fmt_number(v) for v in ys])
+            ax.set_xlabel(title_of(a))
+            if x0 == x_sim:
+                ax.set_ylabel(title_of(b))
+            ax.set_title(heading, fontsize=8)
+            axes.append(ax)
+        ax_sim, ax_cf, ax_diff = axes
+        image = ax_sim.imshow(z, origin="lower", cmap=cmap, vmin=vmin, vmax=vmax, aspect="auto")
+        ax_cf.imshow(cf, origin="lower", cmap=cmap, vmin=vmin, vmax=vmax, aspect="auto")
+        d = z - cf
+        dimage = ax_diff.imshow(np.where(bound, np.nan, d), origin="lower", cmap=dmap, vmin=-dlim, vmax=dlim,
+                                aspect="auto")
+        for yi, xi in zip(*np.nonzero(bound)):
+            ax_diff.add_patch(Rectangle((xi - 0.5, yi - 0.5), 1, 1, fill=False, hatch="///", edgecolor="0.6",
+                                        linewidth=0))
+        for (yi, xi), v in np.ndenumerate(z):
+            text = ("≥" if bound[yi, xi] else "") + f"{v:.1f}" if np.isfinite(v) else "–"
+            ax_sim.text(xi, yi, text, ha="center", va="center", fontsize=7,
+                        color="white" if np.isfinite(v) and v < mid else "black")
+            c = cf[yi, xi]
+            ax_cf.text(xi, yi + 0.1, f"{c:.1f}" if np.isfinite(c) else "∞", ha="center", va="center", fontsize=7,
+                       color="white" if np.isfinite(c) and c < mid else "black")
+            ax_cf.text(xi, yi - 0.26, f"α={alpha[yi, xi]:+.2f}", ha="center", va="center", fontsize=5.5,
+                       color="white" if np.isfinite(c) and c < mid else "black")
+            dv = d[yi, xi]
+            dtext = ("≥" if bound[yi, xi] else "") + f"{dv:+.1f}" if np.isfinite(dv) else "–"
+            ax_diff.text(xi, yi, dtext.replace("-", "−"), ha="center", va="center", fontsize=7,
+                         color="white" if np.isfinite(dv) and not bound[yi, xi] and abs(dv) > 0.6 * dlim
+                         else "black", bbox=dict(boxstyle="round,pad=0.12", facecolor="0.88", linewidth=0)
+                         if bound[yi, xi] else None)
+        # Contours of the closed form over the simulated map, in cell coordinates.
+        fx = np.interp(fine_x, range(nx), xs)
+        fy = np.interp(fine_y, range(ny), ys)
+        gx, gy = np.meshgrid(fx, fy)
+        g, e = (gx, gy) if a == "batch_exponent" else (gy, gx)
+        vals = np.vectorize(lambda gg, ee: closed_form_value(inputs, gg, ee, metric))(g, e)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            lv = np.where(np.isfinite(vals) & (vals > 0), np.log10(vals), np.nan)
+        levels = np.arange(math.ceil(vmin), math.floor(vmax) + 1)
+        if np.isfinite(lv).any():
+            levels = levels[(levels > np.nanmin(lv)) & (levels < np.nanmax(lv))]
+        else:
+            levels = levels[:0]
+        if levels.size:
+            cs = ax_sim.contour(fine_x, fine_y, lv, levels=levels, colors="white", linewidths=1.1,
+                                linestyles="--")
+            for coll in getattr(cs, "collections", [cs]):
+                coll.set_path_effects(_outlined())
+            labels = ax_sim.clabel(cs, fmt=lambda v: f"{v:.0f}", fontsize=6.5, inline=True, inline_spacing=2)
+            for lab in labels:
+                lab.set_path_effects(_outlined())
+                lab.set_color("white")
+        if r == 0:
+            y0 = (fig_h - head - len(rows) * row_h + (row_h - panel_h)) / fig_h
+            hgt = (len(rows) * row_h - (row_h - panel_h)) / fig_h
+            cax = fig.add_axes([x_cb1 / fig_w, y0, cbar_w / fig_w, hgt])
+            cax.grid(False)
+            fig.colorbar(image, cax=cax, label=METRIC_LABELS[metric], extend=extend)
+            dax = fig.add_axes([x_cb2 / fig_w, y0, cbar_w / fig_w, hgt])
+            dax.grid(False)
+            fig.colorbar(dimage, cax=dax, label="decades (simulated − closed form)", extend="both")
+    node, months, b0, l0 = rows[0][6]
+    fig.suptitle("\n".join(title_lines), fontsize=10.5, y=1 - 0.12 / fig_h, va="top")
+    if metric == "largest_feasible_flop":
+        formula = ("latency limit (MAC) = [(3/320)·((b0/L0)·T0^−α·t/τ)²]^(1/(1−2α)), τ = 9 µs")
+    else:
+        formula = ("critical compute (MAC) = [(1/960)·((b0/L0)·T0^−α·Rn·t/(a²·n))²]^(1/(1−2α)); "
+                   f"{node.name}: Rn = {node.rn:.3g} MAC/s per 8-GPU node, n = {node.nanobatch:.0f}, "
+                   f"a = {node.shard:.0f} (one-way = half the HBM and the bidirectional scale-out figures)")
+    foot_lines = [formula,
+                  f"α = batch exponent g − e/(2(1+e)) for depth exponent e (L ∝ (d·f)^e, C ∝ (d·f·L)²); "
+                  f"b0 = {b0:.3g} tokens, L0 = {l0:g} layers at T0 = 3e23 FLOP (1.5e23 MAC), t = {months:g} months; "
+                  "FLOP = 2 MAC."]
+    fig.text(0.01, 0.08 / fig_h, "\n".join(foot_lines), fontsize=7.5, color="0.2", va="bottom")
+    note = []
+    if hg.omitted:
+        note.append(f"{hg.omitted} more panels not shown")
+    if note:
+        fig.text(0.99, 0.1 / fig_h, "; ".join(note), fontsize=7, ha="right", va="bottom")
     return fig
 
 

@@ -1,4 +1,9 @@
-"""The report: figures, thresholds.csv and report.md in one folder."""
+"""The report: figures, CSV tables and report.md in one folder.
+
+Sweep files give the utilization, parallelism and breakdown figures, heat maps (with the paper's
+closed forms over batch exponent x depth exponent), thresholds.csv and, where the quirk
+corrections vary, corrections.csv; sensitivity files give a bar chart each and sensitivity.csv.
+"""
 
 from __future__ import annotations
 
@@ -6,12 +11,16 @@ import csv
 import datetime as _dt
 import math
 import os
+from dataclasses import dataclass, field
 
-from . import AnalysisError
+import numpy as np
+
+from . import AnalysisError, closedforms, corrections
 from . import figures as fig
-from .results import ResultsFile, check_usable, load
-from .scenarios import (BASE_PARAMS, THRESHOLD_COLUMNS, Scenario, fmt_flop, fmt_number, scenarios_of,
-                        table_columns, title_of, varied_params)
+from . import sensitivity as sens
+from .results import ResultsFile, SensitivityFile, check_usable, load
+from .scenarios import (BASE_PARAMS, THRESHOLD_COLUMNS, Scenario, constant_context, fmt_flop, fmt_number,
+                        scenarios_of, table_columns, title_of, varied_params)
 
 
 MAX_MARKDOWN_ROWS = 300
@@ -80,23 +89,71 @@ def sweep_title(files: list[ResultsFile]) -> str:
     return ("sweep " if len(names) == 1 else "sweeps ") + ", ".join(f"'{n}'" for n in names)
 
 
+def _sensitivity_summary(sf: SensitivityFile) -> str:
+    return (f"| `{sf.path}` | {sf.hardware_name} | {sf.experts} | {sf.batch} | ×/÷ {sens.fmt_factor(sf.factor)} "
+            f"| {len(sf.table)} | {sf.attr('llmsweep_version')} | `{sf.attr('git_hash')}` |")
+
+
+def sensitivity_title(files: list[SensitivityFile]) -> str:
+    names = list(dict.fromkeys(sf.hardware_name for sf in files))
+    return "sensitivity of " + ", ".join(names)
+
+
+def identical_frontiers(scenarios: list[Scenario]) -> list[tuple[str, str, int, int]]:
+    """Hardware pairs whose frontiers agree row for row (compute, utilization and GPUs) in every
+    scenario they share: (later hardware, earlier hardware, scenarios equal, scenarios shared)."""
+    by_rest: dict[tuple, list[Scenario]] = {}
+    for s in scenarios:
+        rest = tuple((k, v) for k, v in s.params.items() if k != "hardware")
+        by_rest.setdefault(rest, []).append(s)
+    counts: dict[tuple[str, str], list[int]] = {}
+    for group in by_rest.values():
+        for i, s in enumerate(group):
+            for t in group[:i]:
+                key = (s.hardware_name, t.hardware_name)
+                fs, ft = s.frontier, t.frontier
+                same = (len(fs) == len(ft) and len(fs) > 0
+                        and all(np.array_equal(fs[c].to_numpy(), ft[c].to_numpy())
+                                for c in ("compute_flop", "utilization", "gpus")))
+                n = counts.setdefault(key, [0, 0])
+                n[0] += int(same)
+                n[1] += 1
+    return [(a, b, n[0], n[1]) for (a, b), n in counts.items() if n[0] == n[1]]
+
+
+def linear_at_first_width(scenarios: list[Scenario]) -> list[Scenario]:
+    """Scenarios whose linear scaling ends at their first (smallest) frontier row."""
+    return [s for s in scenarios if s.linear_scaling_ends_flop is not None and len(s.frontier)
+            and float(s.frontier["compute_flop"].iat[0]) == s.linear_scaling_ends_flop]
+
+
 def build(paths: list[str], out_dir: str) -> list[str]:
     """Writes the report; returns the paths written."""
-    files = []
+    files: list[ResultsFile] = []
+    sensitivity_files: list[SensitivityFile] = []
     for p in paths:
         rf = load(p)
+        if isinstance(rf, SensitivityFile):
+            sensitivity_files.append(rf)
+            continue
         check_usable(rf)
         files.append(rf)
     prepare_output(out_dir)
     scenarios: list[Scenario] = []
     for i, rf in enumerate(files):
         scenarios.extend(scenarios_of(rf, i))
-    if not any(not s.frontier.empty for s in scenarios):
-        raise AnalysisError(f"{', '.join(paths)}: no scenario has a feasible first width, so there is no frontier")
-    varied = varied_params(scenarios)
+    if files and not any(not s.frontier.empty for s in scenarios):
+        sweep_paths = [rf.path for rf in files]
+        raise AnalysisError(f"{', '.join(sweep_paths)}: no scenario has a feasible first width, so there is no frontier")
+    varied = varied_params(scenarios) if scenarios else []
     if len(files) == 1 and "file" in varied:
         varied.remove("file")
-    title = sweep_title(files)
+    if files:
+        title = sweep_title(files)
+        if sensitivity_files:
+            title += " and " + sensitivity_title(sensitivity_files)
+    else:
+        title = sensitivity_title(sensitivity_files)
     written = []
 
     def out(name):
@@ -104,51 +161,108 @@ def build(paths: list[str], out_dir: str) -> list[str]:
         written.append(path)
         return path
 
+    ctx = ReportContext(files=files, sensitivity_files=sensitivity_files, scenarios=scenarios, varied=varied,
+                        title=title)
     try:
-        u = fig.utilization_figure(scenarios, varied, f"Best achievable utilization along each frontier ({title})")
-        u.savefig(out("utilization.svg"))
-        fig.save(u, out("utilization.png"), dpi=100)
-        fig.save(fig.parallelism_figure(scenarios, varied, f"How the cluster is split ({title})"),
-                 out("parallelism.png"), dpi=100)
-        fig.save(fig.breakdown_figure(scenarios, varied, f"Where the run time goes ({title})"),
-                 out("breakdown.png"), dpi=100)
-        heatmaps = []
-        for a, b in fig.heatmap_pairs(varied):
-            for metric, suffix in (("largest_feasible_flop", ""), ("linear_scaling_ends_flop", "_linear_scaling_ends")):
-                what = "Largest feasible compute" if not suffix else "Compute where linear scaling ends"
-                name = f"heatmap_{a}_{b}{suffix}.png"
-                fig.save(fig.heatmap_figure(scenarios, varied, a, b, metric,
-                                            f"{what} over {title_of(a)} × {title_of(b)} ({title})"),
-                         out(name))
-                heatmaps.append((a, b, metric, name))
+        if files:
+            stitle = sweep_title(files)
+            context = constant_context(scenarios, varied)
+            if context:
+                stitle += f"; {context}"
+            u = fig.utilization_figure(scenarios, varied, f"Best achievable utilization along each frontier ({stitle})")
+            u.savefig(out("utilization.svg"))
+            fig.save(u, out("utilization.png"), dpi=100)
+            fig.save(fig.parallelism_figure(scenarios, varied, f"How the cluster is split ({stitle})"),
+                     out("parallelism.png"), dpi=100)
+            fig.save(fig.breakdown_figure(scenarios, varied, f"Where the run time goes ({stitle})"),
+                     out("breakdown.png"), dpi=100)
+            for a, b in fig.heatmap_pairs(varied):
+                closed = fig.closed_form_applies(scenarios, a, b)
+                for metric, suffix in (("largest_feasible_flop", ""),
+                                       ("linear_scaling_ends_flop", "_linear_scaling_ends")):
+                    what = "Largest feasible compute" if not suffix else "Compute where linear scaling ends"
+                    name = f"heatmap_{a}_{b}{suffix}.png"
+                    if closed:
+                        form = closedforms.METRIC_FORMS[metric]
+                        figure = fig.heatmap_closed_form_figure(
+                            scenarios, varied, a, b, metric,
+                            f"{what} over {title_of(a)} × {title_of(b)} ({stitle}), beside the paper's closed form "
+                            f"for it ({form}, docs/MODEL.md section 10)")
+                    else:
+                        figure = fig.heatmap_figure(scenarios, varied, a, b, metric,
+                                                    f"{what} over {title_of(a)} × {title_of(b)} ({stitle})")
+                    fig.save(figure, out(name))
+                    ctx.heatmaps.append((a, b, metric, name, closed))
 
-        columns = table_columns(scenarios)
-        extra = columns[len(BASE_PARAMS):]
-        header = list(BASE_PARAMS) + list(THRESHOLD_COLUMNS) + extra
-        rows = threshold_rows(scenarios, columns)
-        write_csv(out("thresholds.csv"), header, rows)
+            columns = table_columns(scenarios)
+            extra = columns[len(BASE_PARAMS):]
+            ctx.header = list(BASE_PARAMS) + list(THRESHOLD_COLUMNS) + extra
+            ctx.rows = threshold_rows(scenarios, columns)
+            write_csv(out("thresholds.csv"), ctx.header, ctx.rows)
+            if corrections.applies(varied):
+                ctx.corrections = corrections.compare(scenarios, varied)
+                header, rows = corrections.csv_rows(ctx.corrections)
+                write_csv(out("corrections.csv"), header, rows)
+        if sensitivity_files:
+            used: set[str] = set()
+            csv_rows = []
+            for sf in sensitivity_files:
+                stem = sens.file_stem(sf)
+                name, k = f"{stem}.png", 2
+                while name in used:
+                    name, k = f"{stem}_{k}.png", k + 1
+                used.add(name)
+                fig.save(sens.figure(sf), out(name), dpi=100)
+                ctx.sensitivity.append((sf, name))
+                csv_rows.extend(sens.csv_rows(sf))
+            write_csv(out("sensitivity.csv"), sens.CSV_HEADER, csv_rows)
         with open(out("report.md"), "w") as f:
-            f.write(markdown(files, scenarios, varied, header, rows, heatmaps, title))
+            f.write(markdown(ctx))
     except OSError as e:
         raise AnalysisError(f"{out_dir}: cannot write the report: {e.strerror or e}") from None
     return written
 
 
-def markdown(files, scenarios, varied, header, rows, heatmaps, title) -> str:
+@dataclass
+class ReportContext:
+    files: list
+    sensitivity_files: list
+    scenarios: list
+    varied: list
+    title: str
+    header: list = field(default_factory=list)
+    rows: list = field(default_factory=list)
+    heatmaps: list = field(default_factory=list)       # (a, b, metric, file name, with closed forms)
+    corrections: list = field(default_factory=list)
+    sensitivity: list = field(default_factory=list)    # (SensitivityFile, image name)
+
+
+def markdown(ctx: ReportContext) -> str:
+    files, scenarios, varied = ctx.files, ctx.scenarios, ctx.varied
     now = _dt.datetime.now(_dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
-    md = [f"# llmsweep report: {title}", ""]
+    md = [f"# llmsweep report: {ctx.title}", ""]
     md.append(f"Made by `python3 -m analysis report` on {now} from:")
     md.append("")
-    md.append("| file | sweep | points | llmsweep | git | created | spec hash |")
-    md.append("|---|---|---|---|---|---|---|")
-    md.extend(_file_summary(rf) for rf in files)
-    md.append("")
+    if files:
+        md.append("| file | sweep | points | llmsweep | git | created | spec hash |")
+        md.append("|---|---|---|---|---|---|---|")
+        md.extend(_file_summary(rf) for rf in files)
+        md.append("")
+    if ctx.sensitivity_files:
+        md.append("| sensitivity file | hardware | experts | batch | factor | numbers | llmsweep | git |")
+        md.append("|---|---|---|---|---|---:|---|---|")
+        md.extend(_sensitivity_summary(sf) for sf in ctx.sensitivity_files)
+        md.append("")
     for rf in files:
         desc = rf.attr("description")
         if desc:
             md.append(f"- **{rf.attr('sweep_name')}**: {desc}")
     md.append("")
     notes = []
+    if not files:
+        notes.append("No sweep file among the inputs: the utilization, parallelism and run-time breakdown figures, "
+                     "the heat maps and the thresholds table need one (`llmsweep sweep SPEC -o FILE.h5`), so they "
+                     "are skipped; this report has the sensitivity section only.")
     for rf in files:
         notes.extend(f"`{rf.name}`: {n}" for n in rf.notes)
         if not rf.complete:
@@ -159,6 +273,18 @@ def markdown(files, scenarios, varied, header, rows, heatmaps, title) -> str:
         notes.append(f"{len(cut)} scenario(s) stop at a pending point: "
                      + "; ".join(s.label(["hardware"] + [k for k in varied if k != "hardware"]) for s in cut[:8])
                      + (" ..." if len(cut) > 8 else ""))
+    first = linear_at_first_width(scenarios)
+    if first:
+        label_keys = ["hardware"] + [k for k in varied if k != "hardware"]
+        shown = "; ".join(f"{s.label(label_keys)} (utilization {float(s.frontier['utilization'].iat[0]):.3f}, "
+                          f"cap {s.cap:g})" for s in first[:8])
+        notes.append(f"In {len(first)} scenario(s) linear scaling ends at the first (smallest) swept width: its "
+                     "utilization is already at most 0.8 × the hardware's cap, so the threshold only says "
+                     f"'at or below this compute': {shown}" + (" ..." if len(first) > 8 else ""))
+    for later, earlier, n, _ in identical_frontiers(scenarios):
+        where = "in the one scenario they share" if n == 1 else f"in all {n} scenarios they share"
+        notes.append(f"{later} gives the same frontier as {earlier}, row for row (compute, utilization and GPUs), "
+                     f"{where}; utilization.png draws its lines dashed over {earlier}'s.")
     if len(scenarios) > fig.MAX_LINES:
         notes.append(f"utilization.png shows the first {fig.MAX_LINES} of {len(scenarios)} scenarios.")
     if len(scenarios) > fig.MAX_PANELS:
@@ -180,18 +306,27 @@ def markdown(files, scenarios, varied, header, rows, heatmaps, title) -> str:
             md.append("")
             md.append("</details>")
             md.append("")
-    md.append("## Thresholds")
-    md.append("")
+    if files:
+        md.extend(_sweep_sections(ctx))
+    if ctx.corrections:
+        md.extend(corrections.markdown(ctx.corrections))
+    if ctx.sensitivity:
+        md.extend(_sensitivity_sections(ctx))
+    return "\n".join(md)
+
+
+def _sweep_sections(ctx: ReportContext) -> list[str]:
+    md = ["## Thresholds", ""]
     md.append("One row per scenario (every input but the width). Walking its widths in ascending order, the "
               "frontier stops at the first infeasible width (`first_infeasible_d_model`) or after the first "
               "utilization below 0.001. *Linear scaling ends* at the first compute whose utilization is at most "
               "0.8 × the hardware's utilization cap; the *largest feasible* compute is the latency wall "
               "(docs/MODEL.md section 9). `-`: not reached / none. Also in [thresholds.csv](thresholds.csv).")
     md.append("")
-    md.append(markdown_table(header, rows[:MAX_MARKDOWN_ROWS]))
-    if len(rows) > MAX_MARKDOWN_ROWS:
+    md.append(markdown_table(ctx.header, ctx.rows[:MAX_MARKDOWN_ROWS]))
+    if len(ctx.rows) > MAX_MARKDOWN_ROWS:
         md.append("")
-        md.append(f"(first {MAX_MARKDOWN_ROWS} of {len(rows)} scenarios; all of them are in "
+        md.append(f"(first {MAX_MARKDOWN_ROWS} of {len(ctx.rows)} scenarios; all of them are in "
                   "[thresholds.csv](thresholds.csv))")
     md.append("")
     md.append("## Best achievable utilization")
@@ -216,13 +351,75 @@ def markdown(files, scenarios, varied, header, rows, heatmaps, title) -> str:
     md.append("")
     md.append("![Run-time breakdown against training compute](breakdown.png)")
     md.append("")
-    if heatmaps:
+    if ctx.heatmaps:
         md.append("## Heat maps")
         md.append("")
-        for a, b, metric, name in heatmaps:
+        if any(h[4] for h in ctx.heatmaps):
+            md.extend(_closed_form_text(ctx))
+        for a, b, metric, name, closed in ctx.heatmaps:
             what = "largest feasible compute" if metric == "largest_feasible_flop" else "compute where linear scaling ends"
-            md.append(f"### log10 {what} over {title_of(a)} × {title_of(b)}")
+            extra = f", beside the closed form ({closedforms.METRIC_FORMS[metric]})" if closed else ""
+            md.append(f"### log10 {what} over {title_of(a)} × {title_of(b)}{extra}")
             md.append("")
+            if closed:
+                md.append(_closed_form_summary(ctx, a, b, metric))
+                md.append("")
             md.append(f"![{what}]({name})")
             md.append("")
-    return "\n".join(md)
+    return md
+
+
+def _closed_form_text(ctx: ReportContext) -> list[str]:
+    md = ["The heat maps over batch exponent × depth exponent put the paper's closed forms (docs/MODEL.md "
+          "section 10) beside the simulation: left, the simulated threshold with dashed contour lines of the closed "
+          "form (log10 FLOP); middle, the closed form per cell on the same colour scale (with α); right, "
+          "simulated − closed form in decades. α = g − e/(2(1+e)) for batch exponent g (tokens ∝ C^g) and depth "
+          "exponent e (L ∝ (d·f)^e, so L ∝ C^(e/(2(1+e))) since C ∝ (d·f·L)²). The largest feasible compute is "
+          "compared with the latency limit, the end of linear scaling with the critical compute. Node numbers: "
+          "one 8-GPU node, Rn = 8·Fpeak/2 MAC/s, one-way bandwidth = half the profile's HBM figure and half its "
+          "per-GPU bidirectional scale-out figure; T0 = 3e23 FLOP enters as 1.5e23 MAC (analysis/closedforms.py)."]
+    md.append("")
+    nodes = {}
+    for s in ctx.scenarios:
+        inputs = fig._closed_form_inputs(s)
+        if inputs:
+            nodes.setdefault(s.hardware_name, inputs)
+    for name, (node, months, b0, l0) in nodes.items():
+        md.append(f"- {name}: at α = 0 the critical compute is {fmt_flop(closedforms.critical_flop(0, node, months, b0, l0))}"
+                  f" FLOP and the latency limit {fmt_flop(closedforms.latency_limit_flop(0, months, b0=b0, l0=l0))} "
+                  f"FLOP (Rn = {node.rn:.4g} MAC/s, n = {node.nanobatch:.1f}, a = {node.shard:.0f}, "
+                  f"{months:g}-month run).")
+    md.append("")
+    return md
+
+
+def _closed_form_summary(ctx: ReportContext, a: str, b: str, metric: str) -> str:
+    sim, cf, bound = fig.closed_form_cells(ctx.scenarios, ctx.varied, a, b, metric)
+    ok = np.isfinite(sim) & np.isfinite(cf) & ~bound
+    d = sim[ok] - cf[ok]
+    form = closedforms.METRIC_FORMS[metric]
+    if not d.size:
+        return f"No cell has both a simulated threshold and a finite {form} to compare."
+    text = (f"Simulated − {form} over {int(ok.sum())} cells: median {np.median(d):+.2f} decades, from "
+            f"{d.min():+.2f} to {d.max():+.2f}; within ±0.5 decades in {int((np.abs(d) <= 0.5).sum())} of "
+            f"{int(ok.sum())} cells.")
+    if bound.any():
+        text += (f" {int(bound.sum())} cells are lower bounds (the wall lies beyond the widest swept compute) and "
+                 "are left out.")
+    missing = int((~np.isfinite(sim)).sum())
+    if missing:
+        text += f" {missing} cells have no simulated value."
+    return text
+
+
+def _sensitivity_sections(ctx: ReportContext) -> list[str]:
+    md = ["## What moves the wall: sensitivity to each hardware number", ""]
+    md.append("From `llmsweep sensitivity`: each hardware number is divided and multiplied by the factor and both "
+              "thresholds are found again (refined between the paper's widths). Elasticity = ln(T(×f) / T(÷f)) / "
+              "(2 ln f) ≈ d ln(threshold) / d ln(number): −1 means halving the number doubles the threshold. Ranked "
+              "by |wall elasticity|. n/a: the threshold is not reached within the widths. Also in "
+              "[sensitivity.csv](sensitivity.csv).")
+    md.append("")
+    for sf, name in ctx.sensitivity:
+        md.extend(sens.markdown(sf, name))
+    return md

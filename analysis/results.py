@@ -1,15 +1,20 @@
-"""Reading one llmsweep results file: its attributes and the /points columns.
+"""Reading one llmsweep file: a sweep's attributes and /points columns, or a sensitivity table.
 
-The layout is described by the file itself (src/grid/schema.cpp, src/io/results_file.cpp):
-root attributes (schema_version, spec, axis_names, axis_sizes, ...), group /axes with the
-value labels of every axis, and group /points with one equal-length column per field.
+A sweep file (root attribute kind = "sweep"; older ones have no kind) is described by the file
+itself (src/grid/schema.cpp, src/io/results_file.cpp): root attributes (schema_version, spec,
+axis_names, axis_sizes, ...), group /axes with the value labels of every axis, and group /points
+with one equal-length column per field. A sensitivity file (kind = "sensitivity",
+src/io/sensitivity_file.cpp) has root attributes for the scenario and baseline thresholds, and
+group /sensitivity with one entry per hardware number in each of its 1-D datasets.
 """
 
 from __future__ import annotations
 
+import math
 import os
 import re
 from dataclasses import dataclass, field
+from typing import Optional
 
 import h5py
 import numpy as np
@@ -86,6 +91,114 @@ class ResultsFile:
         return labels[code] if 0 <= code < len(labels) else f"status {code}"
 
 
+    def profile_text(self, stem: str) -> str:
+        """The hardware profile (TOML text) the sweep stored for `stem`, or ''."""
+        return self.attr("profile:" + stem)
+
+
+# The columns of a sensitivity file's /sensitivity group (src/io/sensitivity_file.cpp), one entry
+# per hardware number, in the file's rank order.
+SENSITIVITY_COLUMNS = ("baseline_value", "wall_elasticity", "linear_scaling_elasticity", "wall_down_flop",
+                       "wall_up_flop", "linear_scaling_down_flop", "linear_scaling_up_flop")
+
+
+@dataclass
+class SensitivityFile:
+    """`llmsweep sensitivity -o FILE`: the elasticity of both thresholds to each hardware number."""
+    path: str
+    attrs: dict
+    table: pd.DataFrame               # number, units, then SENSITIVITY_COLUMNS; ranked as in the file
+    description: str = ""
+
+    @property
+    def name(self) -> str:
+        return os.path.basename(self.path)
+
+    def attr(self, key: str, default: str = "") -> str:
+        value = self.attrs.get(key)
+        return default if value is None else _text(value)
+
+    def real(self, key: str) -> Optional[float]:
+        """A one-element real attribute; None when missing or NaN (NaN = none)."""
+        value = self.attrs.get(key)
+        if value is None:
+            return None
+        try:
+            v = float(np.asarray(value, dtype=float).ravel()[0])
+        except (TypeError, ValueError, IndexError):
+            return None
+        return None if math.isnan(v) else v
+
+    @property
+    def hardware(self) -> str:
+        return self.attr("hardware")
+
+    @property
+    def hardware_name(self) -> str:
+        return self.attr("hardware_name") or self.hardware
+
+    @property
+    def experts(self) -> str:
+        return self.attr("experts", "dense")
+
+    @property
+    def batch(self) -> str:
+        return self.attr("batch", "default")
+
+    @property
+    def factor(self) -> float:
+        return self.real("factor") or 2.0
+
+    @property
+    def run_months(self) -> float:
+        return self.real("run_months") or 3.0
+
+    @property
+    def zero_bubble(self) -> bool:
+        value = self.attrs.get("zero_bubble")
+        return True if value is None else bool(_int(value))
+
+    @property
+    def cluster_sizes(self) -> str:
+        return self.attr("cluster_sizes", "powers-of-two")
+
+    def profile_text(self, stem: str | None = None) -> str:
+        return self.attr("profile:" + (stem or self.hardware))
+
+
+def _load_sensitivity(path: str, f: h5py.File) -> SensitivityFile:
+    attrs = {k: (f.attrs[k] if not isinstance(f.attrs[k], bytes) else _text(f.attrs[k])) for k in f.attrs}
+    group = f["sensitivity"]
+    if "hardware" not in attrs:
+        raise _fail(path, "sensitivity file without its hardware attribute (not a complete llmsweep file)")
+    if "number" not in group.attrs:
+        raise _fail(path, "sensitivity file without the /sensitivity number attribute (not a complete llmsweep file)")
+    numbers = [n for n in _texts(group.attrs["number"])]
+    units = _texts(group.attrs.get("units"))
+    if numbers == [""]:
+        numbers = []  # nothing applies: the C++ writes one empty name
+    if units == [""]:
+        units = []
+    columns: dict[str, np.ndarray] = {}
+    for name in SENSITIVITY_COLUMNS:
+        ds = group.get(name)
+        if not isinstance(ds, h5py.Dataset):
+            raise _fail(path, f"missing dataset /sensitivity/{name} (not a complete llmsweep sensitivity file)")
+        try:
+            values = np.asarray(ds[()], dtype=float).ravel()
+        except (OSError, TypeError, ValueError) as e:
+            raise _fail(path, f"cannot read /sensitivity/{name}: {e}") from None
+        if len(values) != len(numbers):
+            raise _fail(path, f"/sensitivity/{name} has {len(values)} entries, the number attribute "
+                              f"{len(numbers)}")
+        columns[name] = values
+    if len(units) != len(numbers):
+        units = (units + [""] * len(numbers))[:len(numbers)]
+    table = pd.DataFrame({"rank": np.arange(1, len(numbers) + 1), "number": numbers, "units": units, **columns})
+    return SensitivityFile(path=path, attrs=attrs, table=table,
+                           description=_text(group.attrs.get("description", "")))
+
+
 def _fail(path: str, message: str) -> AnalysisError:
     return AnalysisError(f"{path}: {message}")
 
@@ -111,8 +224,8 @@ def _decode_grid(n: int, names: list[str], sizes: list[int]) -> tuple[np.ndarray
     return scenario, digits.get("width", np.zeros(n, dtype=np.int64)), digits
 
 
-def load(path: str) -> ResultsFile:
-    """Open and validate one results file; AnalysisError (one line) when it is not usable."""
+def _open(path: str) -> h5py.File:
+    """The file opened for reading; AnalysisError (one line) when it is not an HDF5 file."""
     if not os.path.exists(path):
         raise _fail(path, "no such file")
     if os.path.isdir(path):
@@ -124,52 +237,85 @@ def load(path: str) -> ResultsFile:
     if not is_hdf5:
         raise _fail(path, "not an HDF5 file, so not an llmsweep results file")
     try:
-        f = h5py.File(path, "r")
+        return h5py.File(path, "r")
     except OSError as e:
         raise _fail(path, f"cannot open (damaged, or being written by a running sweep): {e}") from None
+
+
+def _check_version(path: str, f: h5py.File) -> int:
+    try:
+        version = _int(f.attrs["schema_version"])
+    except (TypeError, ValueError, IndexError):
+        raise _fail(path, "invalid schema_version attribute") from None
+    if version > SUPPORTED_SCHEMA_VERSION:
+        raise _fail(path, f"written by a newer llmsweep (schema version {version}; "
+                          f"this analysis reads up to {SUPPORTED_SCHEMA_VERSION})")
+    if version < 1:
+        raise _fail(path, f"invalid schema version {version}")
+    return version
+
+
+NOT_RESULTS = ("not an llmsweep results file (neither a sweep file with a /points group nor a sensitivity "
+               "file with a /sensitivity group, or no schema_version attribute)")
+
+
+def load(path: str) -> "ResultsFile | SensitivityFile":
+    """Open and validate one llmsweep file: a sweep (root attribute kind = "sweep", or no kind in
+    files from before it existed) gives a ResultsFile, a sensitivity file (kind = "sensitivity")
+    a SensitivityFile. AnalysisError (one line) when it is neither, or not usable."""
+    f = _open(path)
     with f:
-        if "schema_version" not in f.attrs or "points" not in f or not isinstance(f["points"], h5py.Group):
-            raise _fail(path, "not an llmsweep results file (no schema_version attribute or /points group)")
+        kind = _text(f.attrs["kind"]) if "kind" in f.attrs else None
+        has_points = "points" in f and isinstance(f["points"], h5py.Group)
+        has_sensitivity = "sensitivity" in f and isinstance(f["sensitivity"], h5py.Group)
+        if "schema_version" not in f.attrs:
+            raise _fail(path, NOT_RESULTS)
+        if kind == "sensitivity" or (kind is None and has_sensitivity and not has_points):
+            if not has_sensitivity:
+                raise _fail(path, "sensitivity file without its /sensitivity group (not a complete llmsweep file)")
+            _check_version(path, f)
+            return _load_sensitivity(path, f)
+        if kind not in (None, "sweep"):
+            raise _fail(path, f"unknown kind '{kind}' of llmsweep file (this analysis reads 'sweep' and "
+                              "'sensitivity' files)")
+        if not has_points:
+            raise _fail(path, NOT_RESULTS)
+        return _load_sweep(path, f)
+
+
+def _load_sweep(path: str, f: h5py.File) -> ResultsFile:
+    _check_version(path, f)
+    attrs = {k: (f.attrs[k] if not isinstance(f.attrs[k], bytes) else _text(f.attrs[k])) for k in f.attrs}
+    group = f["points"]
+    missing = [c for c in REQUIRED_COLUMNS if c not in group]
+    if missing:
+        raise _fail(path, f"missing column /points/{missing[0]} (not a complete llmsweep results file)")
+    columns: dict[str, np.ndarray] = {}
+    labels: dict[str, list[str]] = {}
+    length = None
+    for name, ds in group.items():
+        if not isinstance(ds, h5py.Dataset) or ds.ndim != 1:
+            continue
+        if PER_LEVEL.search(name):
+            continue  # per-level degrees: not used, and large files have many rows
+        if length is None:
+            length = ds.shape[0]
+        elif ds.shape[0] != length:
+            raise _fail(path, f"/points/{name} has {ds.shape[0]} rows, other columns {length}")
         try:
-            version = _int(f.attrs["schema_version"])
-        except (TypeError, ValueError, IndexError):
-            raise _fail(path, "invalid schema_version attribute") from None
-        if version > SUPPORTED_SCHEMA_VERSION:
-            raise _fail(path, f"written by a newer llmsweep (schema version {version}; "
-                              f"this analysis reads up to {SUPPORTED_SCHEMA_VERSION})")
-        if version < 1:
-            raise _fail(path, f"invalid schema version {version}")
-        attrs = {k: (f.attrs[k] if not isinstance(f.attrs[k], bytes) else _text(f.attrs[k])) for k in f.attrs}
-        group = f["points"]
-        missing = [c for c in REQUIRED_COLUMNS if c not in group]
-        if missing:
-            raise _fail(path, f"missing column /points/{missing[0]} (not a complete llmsweep results file)")
-        columns: dict[str, np.ndarray] = {}
-        labels: dict[str, list[str]] = {}
-        length = None
-        for name, ds in group.items():
-            if not isinstance(ds, h5py.Dataset) or ds.ndim != 1:
-                continue
-            if PER_LEVEL.search(name):
-                continue  # per-level degrees: not used, and large files have many rows
-            if length is None:
-                length = ds.shape[0]
-            elif ds.shape[0] != length:
-                raise _fail(path, f"/points/{name} has {ds.shape[0]} rows, other columns {length}")
-            try:
-                columns[name] = ds[()]
-            except OSError as e:
-                raise _fail(path, f"cannot read /points/{name}: {e}") from None
-            if "labels" in ds.attrs:
-                labels[name] = _texts(ds.attrs["labels"])
-        hw = group["hardware"]
-        stems = _texts(attrs.get("hardware")) or labels.get("hardware", [])
-        names = _texts(hw.attrs.get("names")) or stems
-        caps = [float(c) for c in np.asarray(hw.attrs.get("utilization_cap", [1.0] * len(stems))).ravel()]
-        status_descriptions = _texts(group["status"].attrs.get("descriptions"))
-        axis_labels = {}
-        if "axes" in f:
-            axis_labels = {k: _texts(v) for k, v in f["axes"].attrs.items()}
+            columns[name] = ds[()]
+        except OSError as e:
+            raise _fail(path, f"cannot read /points/{name}: {e}") from None
+        if "labels" in ds.attrs:
+            labels[name] = _texts(ds.attrs["labels"])
+    hw = group["hardware"]
+    stems = _texts(attrs.get("hardware")) or labels.get("hardware", [])
+    names = _texts(hw.attrs.get("names")) or stems
+    caps = [float(c) for c in np.asarray(hw.attrs.get("utilization_cap", [1.0] * len(stems))).ravel()]
+    status_descriptions = _texts(group["status"].attrs.get("descriptions"))
+    axis_labels = {}
+    if "axes" in f:
+        axis_labels = {k: _texts(v) for k, v in f["axes"].attrs.items()}
     n = length or 0
     points = pd.DataFrame(columns)
     axis_names = _texts(attrs.get("axis_names"))

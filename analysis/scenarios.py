@@ -331,3 +331,29 @@ def table_columns(scenarios: list[Scenario]) -> list[str]:
     if any(s.params.get("batch") == "power" for s in scenarios) and "batch_exponent" not in extra:
         extra.insert(0, "batch_exponent")
     return list(BASE_PARAMS) + extra
+
+
+# The reference run's inputs: a constant input with another value is named in figure titles.
+DEFAULTS = {"zero_bubble": "true", "batch_multiplier": 1.0, "d_ff_ratio": 4.0, "depth_multiplier": 1.0,
+            "depth_exponent": "fit", "seq_len": 2048, "run_months": 3.0, "zb_latency": "hidden",
+            "search": "reference", "gpus": "smallest", "cluster_sizes": "powers-of-two"}
+NOT_CONTEXT = {"file", "hardware", "experts", "batch", "batch_exponent", "layers"}
+
+
+def constant_context(scenarios: list[Scenario], varied: list[str]) -> str:
+    """Inputs that every scenario shares and that differ from the reference run's, as words
+    ('cluster sizes pow2-domains'); plan axes fixed to a value other than 'best' too."""
+    if not scenarios:
+        return ""
+    parts = []
+    for k, v in scenarios[0].params.items():
+        if k in varied or k in NOT_CONTEXT or v is None:
+            continue
+        default = DEFAULTS.get(k, "best")
+        if _key(v) == default or (isinstance(v, float) and isinstance(default, float) and v == default):
+            continue
+        if k == "zero_bubble":
+            parts.append("no zero-bubble")
+        else:
+            parts.append(f"{title_of(k)} {fmt_number(v)}")
+    return ", ".join(parts)

@@ -170,3 +170,108 @@ def heatmap_report(heatmap_file, tmp_path_factory) -> Path:
     p = run_analysis("report", str(heatmap_file), "-o", str(out), "-q")
     assert p.returncode == 0, p.stderr
     return out
+
+
+# Batch exponent x depth exponent on H100 SXM, dense: the heat maps get the paper's closed forms.
+CLOSED_FORMS_SPEC = """\
+[sweep]
+name = "pytest-closed-forms"
+
+[hardware]
+profiles = ["h100-sxm"]
+
+[model]
+compute_flop = { from = 1e27, to = 1e33, per_decade = 2 }
+depth_exponent = [0.3, 0.3751]
+
+[batch]
+policy = "power"
+exponent = [0.0833, 0.1667, 0.25]
+"""
+
+# Quirk corrections Q1 (zb_latency) and Q2 (search). On H100 SXM Scaled the corrected Q1 changes
+# the utilization of d = 360448 (0.219818 -> 0.219807); on H100 SXM that width is infeasible.
+CORRECTIONS_SPEC = """\
+[sweep]
+name = "pytest-corrections"
+
+[hardware]
+profiles = ["h100-sxm-scaled", "h100-sxm"]
+
+[model]
+d_model = [12288, 360448]
+
+[run]
+zb_latency = ["hidden", "max"]
+search = ["reference", "exhaustive"]
+"""
+
+# H200 SXM gives H100 SXM's frontier row for row; GB200 NVL72 with 64 of each rack's 72 GPUs.
+SAME_FRONTIER_SPEC = """\
+[sweep]
+name = "pytest-same-frontier"
+
+[hardware]
+profiles = ["h100-sxm", "h200-sxm", "gb200-nvl72"]
+
+[model]
+d_model = [12288, 32768, 53248]
+
+[cluster]
+sizes = "pow2-domains"
+"""
+
+
+@pytest.fixture(scope="session")
+def closed_forms_file(sweeps) -> Path:
+    return sweeps("closed_forms", CLOSED_FORMS_SPEC)
+
+
+@pytest.fixture(scope="session")
+def corrections_file(sweeps) -> Path:
+    return sweeps("corrections", CORRECTIONS_SPEC)
+
+
+@pytest.fixture(scope="session")
+def same_frontier_file(sweeps) -> Path:
+    return sweeps("same_frontier", SAME_FRONTIER_SPEC)
+
+
+class SensitivityRuns:
+    """`llmsweep sensitivity ... -o FILE` once per argument list; also its --json output."""
+
+    def __init__(self, binary: str, folder: Path):
+        self.binary = binary
+        self.folder = folder
+        self.done: dict[tuple, tuple[Path, str]] = {}
+
+    def __call__(self, *args: str) -> tuple[Path, str]:
+        if args not in self.done:
+            out = self.folder / f"sens{len(self.done)}.h5"
+            p = run_llmsweep(self.binary, "sensitivity", *args, "-o", str(out), "--json")
+            self.done[args] = (out, p.stdout)
+        return self.done[args]
+
+
+@pytest.fixture(scope="session")
+def sensitivity_runs(llmsweep, tmp_path_factory) -> SensitivityRuns:
+    return SensitivityRuns(llmsweep, tmp_path_factory.mktemp("sensitivity"))
+
+
+@pytest.fixture(scope="session")
+def sens_h100(sensitivity_runs) -> tuple[Path, str]:
+    """H100 SXM, dense, default batch, factor 2, the paper's widths (about 1 s)."""
+    return sensitivity_runs("--hardware", "h100-sxm")
+
+
+@pytest.fixture(scope="session")
+def sens_b200(sensitivity_runs) -> tuple[Path, str]:
+    """B200 HGX: linear scaling ends at the first width (utilization 0.42 < 0.8 x 0.70)."""
+    return sensitivity_runs("--hardware", "b200-hgx")
+
+
+@pytest.fixture(scope="session")
+def sens_sparse(sensitivity_runs) -> tuple[Path, str]:
+    """Non-default options, on a few widths to stay quick."""
+    return sensitivity_runs("--hardware", "b200-hgx", "--experts", "sparse", "--batch", "deepseek", "--factor",
+                            "1.5", "--widths", "12288,24576,49152,98304")
