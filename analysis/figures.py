@@ -175,15 +175,25 @@ def utilization_figure(scenarios: list[Scenario], varied: list[str], title: str)
         handles.append(Line2D([], [], color="0.5", linewidth=1))
         labels.append(f"{len(colors_of)} colours: one per\n" +
                       textwrap.fill(", ".join(title_of(k) for k in lay.color_keys), 34))
+    color_label_at = {}
     for t in colors_of if lay.color_keys and len(colors_of) <= MAX_COLOR_LEGEND else []:
         handles.append(Line2D([], [], color=color[t], linewidth=2))
+        color_label_at[t] = len(labels)
         labels.append(values_label(lay.color_keys, t, example(lay.color_keys, t)))
     for t in styles_of if lay.style_keys else []:
         handles.append(Line2D([], [], color="0.3", linestyle=style[t], linewidth=1.4))
         labels.append(values_label(lay.style_keys, t))
     legend_w = min(5.5, max(2.6, 0.062 * max([len(x) for x in labels] + [28]) + 0.9))
 
-    ncols, nrows = len(cols), len(rows)
+    # Panels: rows x cols; a single row of more than 4 panels wraps onto several rows.
+    if len(rows) == 1 and len(cols) > 4:
+        ncols = math.ceil(len(cols) / math.ceil(len(cols) / 4))
+        nrows = math.ceil(len(cols) / ncols)
+        place = {(0, j): divmod(j, ncols) for j in range(len(cols))}
+    else:
+        ncols, nrows = len(cols), len(rows)
+        place = {(i, j): (i, j) for i in range(nrows) for j in range(ncols)}
+    occupied = set(place.values())
     panel_w, panel_h = 4.0, 3.0
     fig_w = panel_w * ncols + legend_w + 0.8
     fig_h = panel_h * nrows + 1.2
@@ -196,8 +206,9 @@ def utilization_figure(scenarios: list[Scenario], varied: list[str], title: str)
     axes = {}
     for i, rv in enumerate(rows):
         for j, cv in enumerate(cols):
+            gi, gj = place[(i, j)]
             share = axes.get((0, 0))
-            ax = fig.add_subplot(gs[i, j], sharex=share, sharey=share)
+            ax = fig.add_subplot(gs[gi, gj], sharex=share, sharey=share)
             axes[(i, j)] = ax
             ax.set_xscale("log")
             ax.set_xlim(xlo, xhi)
@@ -209,11 +220,12 @@ def utilization_figure(scenarios: list[Scenario], varied: list[str], title: str)
                 heading = [scenarios[0].label(context)] if context else []
             if heading:
                 ax.set_title(", ".join(heading))
-            if i == nrows - 1:
+            if (gi + 1, gj) not in occupied:
                 ax.set_xlabel("training compute (FLOP)")
+                ax.tick_params(labelbottom=True)
             else:
                 ax.tick_params(labelbottom=False)
-            if j == 0:
+            if gj == 0:
                 ax.set_ylabel("best achievable utilization")
             else:
                 ax.tick_params(labelleft=False)
@@ -221,14 +233,22 @@ def utilization_figure(scenarios: list[Scenario], varied: list[str], title: str)
     # A frontier identical to one already drawn in its panel (H200 SXM gives H100 SXM's, row for
     # row) is drawn dashed over it, so that both colours show; only where line styles mean nothing else.
     drawn: dict[tuple, dict[bytes, Scenario]] = {}
+    copies: dict[tuple, list] = {}  # colour -> for each of its lines, the colour it repeats (or None)
     any_same = False
-    caps = {s.cap for s in scenarios}
-    if len(caps) == 1 and any(s.linear_scaling_ends_flop is not None for s in scenarios):
-        cap_line = LINEAR_SCALING_FRACTION * next(iter(caps))
-        for ax in axes.values():
-            ax.axhline(cap_line, color="0.55", linewidth=0.8, linestyle=(0, (1, 2)), zorder=1)
-    else:
-        cap_line = None
+    # 0.8 x the utilization cap, in each panel whose lines share one cap.
+    panel_caps: dict[tuple, set] = {}
+    for s in scenarios:
+        at = (rows.index(tuple(s.params.get(k) for k in lay.row_keys)),
+              cols.index(tuple(s.params.get(k) for k in lay.col_keys)))
+        panel_caps.setdefault(at, set()).add(s.cap)
+    cap_lines = set()
+    if any(s.linear_scaling_ends_flop is not None for s in scenarios):
+        for at, cs in panel_caps.items():
+            if len(cs) == 1:
+                cap_lines.add(LINEAR_SCALING_FRACTION * next(iter(cs)))
+                axes[at].axhline(LINEAR_SCALING_FRACTION * next(iter(cs)), color="0.55", linewidth=0.8,
+                                 linestyle=(0, (1, 2)), zorder=1)
+    lines_in: dict[tuple, int] = {}
     for s in scenarios:
         i = rows.index(tuple(s.params.get(k) for k in lay.row_keys))
         j = cols.index(tuple(s.params.get(k) for k in lay.col_keys))
@@ -242,7 +262,11 @@ def utilization_figure(scenarios: list[Scenario], varied: list[str], title: str)
         y = f["utilization"].to_numpy(float)
         signature = x.tobytes() + y.tobytes()
         panel = drawn.setdefault((i, j), {})
+        lines_in[(i, j)] = lines_in.get((i, j), 0) + 1
         same = panel.get(signature) if not lay.style_keys else None
+        key = tuple(s.params.get(k) for k in lay.color_keys)
+        copies.setdefault(key, []).append(
+            tuple(same.params.get(k) for k in lay.color_keys) if same is not None else None)
         if same is not None:
             ax.plot(x, y, color=c, linestyle=(0, (3, 3)), linewidth=1.4, zorder=3.5)
             any_same = True
@@ -261,12 +285,21 @@ def utilization_figure(scenarios: list[Scenario], varied: list[str], title: str)
                 any_open_end = True
 
     # One legend, beside the panels; markers only where some line has them.
+    for t, of in copies.items():
+        if t in color_label_at and len(set(of)) == 1 and of[0] is not None:
+            other = values_label(lay.color_keys, of[0], example(lay.color_keys, of[0]))
+            labels[color_label_at[t]] += f"\n(= {other} throughout: dashed)"
     if any_same:
         handles.append(Line2D([], [], color="0.3", linestyle=(0, (3, 3)), linewidth=1.4))
         labels.append("dashed: the same frontier as\na line drawn under it")
-    if cap_line is not None:
+    if cap_lines:
         handles.append(Line2D([], [], color="0.55", linewidth=0.8, linestyle=(0, (1, 2))))
-        labels.append(f"0.8 × utilization cap ({cap_line:.2f})")
+        labels.append("0.8 × utilization cap" + (f" ({next(iter(cap_lines)):.2f})" if len(cap_lines) == 1 else ""))
+    # Panels whose lines all coincide say so: only the last one drawn shows.
+    for at, n in lines_in.items():
+        if n >= 2 and len(drawn[at]) == 1:
+            axes[at].text(0.03, 0.04, f"all {n} frontiers here are identical", transform=axes[at].transAxes,
+                          fontsize=8, color="0.25", ha="left", va="bottom")
     if any(s.linear_scaling_ends_flop is not None for s in scenarios):
         handles.append(Line2D([], [], markeredgecolor="0.2", **LINEAR_MARKER))
         labels.append("linear scaling ends\n(utilization ≤ 0.8 × cap)")
@@ -300,26 +333,33 @@ def panel_grid(scenarios: list[Scenario], varied: list[str]):
     return nrows, ncols
 
 
-def panel_title(s: Scenario, varied: list[str]) -> str:
+def panel_title(s: Scenario, varied: list[str], width: int = 200) -> str:
+    """Hardware on the first line, the other varied inputs wrapped to `width` characters below."""
     first = s.hardware_name
     rest = [k for k in varied if k != "hardware"]
     second = s.label(rest) if rest else ""
-    return first + ("\n" + second if second else "")
+    lines = [first] + (textwrap.wrap(second, width=width, break_long_words=False) if second else [])
+    return "\n".join(lines)
 
 
 def _panels(scenarios, varied, title, draw, legend_handles, ylabel):
     shown = scenarios[:MAX_PANELS]
     nrows, ncols = panel_grid(shown, varied)
     panel_w, panel_h = (2.7, 2.05) if ncols > 2 else (3.4, 2.5)
+    titles = [panel_title(s, varied, width=int(panel_w * 18)) for s in shown]
+    extra = max([t.count("\n") + 1 for t in titles] + [2]) - 2  # title lines beyond two
+    axes_h = panel_h / 1.42
+    gap = 0.42 * axes_h + 0.13 * extra
+    panel_h = axes_h + gap
     fig_w = max(7.0, panel_w * ncols + 0.8)
     items = len(legend_handles[0])
     legend_cols = min(items, max(1, int(fig_w / 2.3)))
     legend_rows = math.ceil(items / legend_cols)
-    head = 0.75 + 0.22 * legend_rows  # title and legend, inches
+    head = 0.75 + 0.22 * legend_rows + 0.13 * extra  # title and legend, inches
     fig_h = panel_h * nrows + head + 0.6
     fig, axs = plt.subplots(nrows, ncols, figsize=(fig_w, fig_h), sharex=True, sharey=True, squeeze=False)
     fig.subplots_adjust(left=0.6 / fig_w, right=1 - 0.15 / fig_w, bottom=0.55 / fig_h,
-                        top=1 - (head + 0.15) / fig_h, wspace=0.08, hspace=0.42)
+                        top=1 - (head + 0.15) / fig_h, wspace=0.08, hspace=gap / axes_h)
     xlo, xhi = _log_limits([c for s in shown for c in s.frontier["compute_flop"]])
     for idx, ax in enumerate(axs.flat):
         if idx >= len(shown):
@@ -329,7 +369,7 @@ def _panels(scenarios, varied, title, draw, legend_handles, ylabel):
         ax.set_xscale("log")
         ax.set_xlim(xlo, xhi)
         ax.set_ylim(0, 1)
-        ax.set_title(panel_title(s, varied), fontsize=7.5)
+        ax.set_title(titles[idx], fontsize=7.5)
         ax.tick_params(labelsize=7)
         if s.frontier.empty:
             ax.text(0.5, 0.5, "no feasible rows", ha="center", va="center", transform=ax.transAxes, fontsize=8)
@@ -565,6 +605,24 @@ def closed_form_value(s_or_inputs, g: float, e: float, metric: str) -> float:
     return closedforms.for_metric(metric, closedforms.alpha_of(g, e), node, months, b0=b0, l0=l0)
 
 
+def compute_grid_step(rf) -> float | None:
+    """Decades between the compute targets of a sweep whose widths are compute targets ('C=1e+24'
+    labels of /axes/width), or None."""
+    labels = rf.axis_labels.get("width", [])
+    values = []
+    for lab in labels:
+        if not lab.startswith("C="):
+            return None
+        try:
+            values.append(float(lab[2:]))
+        except ValueError:
+            return None
+    if len(values) < 2:
+        return None
+    steps = np.diff(np.log10(sorted(values)))
+    return float(np.median(steps))
+
+
 def closed_form_cells(scenarios: list[Scenario], varied: list[str], a: str, b: str, metric: str):
     """Per drawn cell: (log10 simulated, log10 closed form, lower bound?) as three flat arrays."""
     hg = heatmap_grids(scenarios, varied, a, b, metric, max_panels=MAX_CLOSED_FORM_FACETS)
@@ -623,7 +681,7 @@ def heatmap_closed_form_figure(scenarios: list[Scenario], varied: list[str], a: 
     title_lines = textwrap.wrap(title, width=int(fig_w * 10))
     head = 0.75 + 0.2 * len(title_lines)
     row_h = panel_h + 0.95
-    foot = 0.45
+    foot = 0.6
     fig_h = head + row_h * len(rows) + foot
     fig = plt.figure(figsize=(fig_w, fig_h))
     cmap = plt.get_cmap("viridis").copy()
@@ -649,7 +707,7 @@ def heatmap_closed_form_figure(scenarios: list[Scenario], varied: list[str], a: 
         axes = []
         for x0, heading in ((x_sim, f"simulated ({facet})\nlines: closed form, log10 FLOP"),
                             (x_cf, f"closed form: {form}\n(MODEL.md §10; small: α per cell)"),
-                            (x_diff, "simulated − closed form (decades); blue: simulated lower"
+                            (x_diff, "simulated − closed form (decades); blue: simulated lower, red: higher"
                              + ("\nhatched ≥: the wall lies beyond the sweep" if bound.any() else ""))):
             ax = fig.add_axes(box(x0, panel_w, r))
             ax.grid(False)
@@ -727,6 +785,14 @@ def heatmap_closed_form_figure(scenarios: list[Scenario], varied: list[str], a: 
                   f"α = batch exponent g − e/(2(1+e)) for depth exponent e (L ∝ (d·f)^e, C ∝ (d·f·L)²); "
                   f"b0 = {b0:.3g} tokens, L0 = {l0:g} layers at T0 = 3e23 FLOP (1.5e23 MAC), t = {months:g} months; "
                   "FLOP = 2 MAC."]
+    step = compute_grid_step(rows[0][1].file)
+    if step:
+        if metric == "largest_feasible_flop":
+            foot_lines.append(f"Simulated: the largest feasible swept compute target; targets are {step:.2g} decades "
+                              f"apart, so the simulated wall reads up to {step:.2g} decades low.")
+        else:
+            foot_lines.append(f"Simulated: the first swept compute target with utilization ≤ 0.8 × cap; targets are "
+                              f"{step:.2g} decades apart, so it reads up to {step:.2g} decades high.")
     fig.text(0.01, 0.08 / fig_h, "\n".join(foot_lines), fontsize=7.5, color="0.2", va="bottom")
     note = []
     if hg.omitted:
