@@ -1,6 +1,7 @@
 // llmsweep sensitivity: which single hardware improvement buys the most compute? The elasticity
 // of each frontier threshold to each hardware number, ranked.
 #include <cmath>
+#include <cstdio>
 #include <iostream>
 #include <memory>
 
@@ -44,7 +45,8 @@ int run_sensitivity(const SensitivityArgs& a) {
   const search::Sensitivity s = search::sensitivity(profile.hardware, spec, a.factor);
   if (!a.output.empty()) {
     io::SensitivityMeta meta{profile.stem, profile.hardware.name, profile.text, a.frontier.experts, a.frontier.batch,
-                             a.frontier.cluster_sizes, !a.frontier.no_zero_bubble, a.frontier.months};
+                             a.frontier.cluster_sizes, a.frontier.zb_latency, a.frontier.search, spec.widths,
+                             !a.frontier.no_zero_bubble, a.frontier.months};
     io::write_sensitivity_file(a.output, meta, s, a.overwrite);
   }
   if (a.frontier.json) {
@@ -61,6 +63,7 @@ int run_sensitivity(const SensitivityArgs& a) {
                       {"up", thresholds_json(r.up)}});
     std::cout << nlohmann::json{{"hardware", profile.hardware.name}, {"experts", a.frontier.experts},
                                 {"batch", a.frontier.batch}, {"factor", a.factor},
+                                {"wall_reached", s.baseline.coarse.first_infeasible_d_model.has_value()},
                                 {"baseline", thresholds_json(s.baseline)}, {"rows", rows}}
                      .dump(2)
               << "\n";
@@ -68,15 +71,21 @@ int run_sensitivity(const SensitivityArgs& a) {
   }
   std::cout << "Sensitivity of " << profile.hardware.name << " (" << a.frontier.experts << ", " << a.frontier.batch
             << " batch): each number divided and multiplied by " << a.factor << "\n"
-            << "elasticity = d ln(threshold) / d ln(number); thresholds refined between the paper's widths\n\n";
+            << "elasticity = d ln(threshold) / d ln(number); thresholds refined between the widths walked\n";
+  if (!s.baseline.coarse.first_infeasible_d_model)
+    std::cout << "note: no walked width is infeasible, so the 'wall' below is only the widest width walked\n";
+  std::cout << "\n";
   print_block(std::cout, "Baseline",
-              {{"linear scaling ends", flop(s.baseline.linear_scaling_ends_flop) + " FLOP (paper's widths: " +
+              {{"linear scaling ends", flop(s.baseline.linear_scaling_ends_flop) + " FLOP (on the widths walked: " +
                                            flop(s.baseline.coarse.linear_scaling_ends_flop) + ")"},
-               {"latency wall", flop(s.baseline.largest_feasible_flop) + " FLOP (paper's widths: " +
+               {"latency wall", flop(s.baseline.largest_feasible_flop) + " FLOP (on the widths walked: " +
                                     flop(s.baseline.coarse.largest_feasible_flop) + ")"}});
   std::cout << "\n";
-  Table t({"rank", "number", "value", "wall elasticity", "wall /" + fixed(a.factor, 0), "wall x" + fixed(a.factor, 0),
-           "linear-end elasticity", "linear end /" + fixed(a.factor, 0), "linear end x" + fixed(a.factor, 0)},
+  char f[32];
+  std::snprintf(f, sizeof f, "%g", a.factor);
+  const std::string k = f;
+  Table t({"rank", "number", "value", "wall elasticity", "wall /" + k, "wall x" + k, "linear-end elasticity",
+           "linear end /" + k, "linear end x" + k},
           {true, false, true, true, true, true, true, true, true});
   int rank = 0;
   for (const search::SensitivityRow& r : s.rows)

@@ -33,7 +33,13 @@ void column(hid_t group, const std::string& name, const std::vector<double>& v, 
   h5::write_string_attribute(ds.get(), "description", description, file);
 }
 
+// Whether the walk met an infeasible width: if not, the "wall" is only the widest width walked.
+double bounded(const search::RefinedThresholds& t) { return t.coarse.first_infeasible_d_model ? 1.0 : 0.0; }
+
 void thresholds(hid_t root, const std::string& prefix, const search::RefinedThresholds& t, const std::string& file) {
+  h5::write_int_attribute(root, prefix + "wall_reached", t.coarse.first_infeasible_d_model ? 1 : 0, file);
+  h5::write_int_attribute(root, prefix + "first_infeasible_d_model",
+                          t.coarse.first_infeasible_d_model ? *t.coarse.first_infeasible_d_model : -1, file);
   h5::write_doubles_attribute(root, prefix + "linear_scaling_ends_flop", {value(t.linear_scaling_ends_flop)}, file);
   h5::write_doubles_attribute(root, prefix + "largest_feasible_flop", {value(t.largest_feasible_flop)}, file);
   h5::write_doubles_attribute(root, prefix + "coarse_linear_scaling_ends_flop", {value(t.coarse.linear_scaling_ends_flop)}, file);
@@ -57,6 +63,9 @@ void write_sensitivity_file(const std::string& path, const SensitivityMeta& meta
     h5::write_string_attribute(root, "experts", meta.experts, path);
     h5::write_string_attribute(root, "batch", meta.batch, path);
     h5::write_string_attribute(root, "cluster_sizes", meta.cluster_sizes, path);
+    h5::write_string_attribute(root, "zb_latency", meta.zb_latency, path);
+    h5::write_string_attribute(root, "search", meta.search, path);
+    h5::write_ints_attribute(root, "widths", meta.widths, path);
     h5::write_int_attribute(root, "zero_bubble", meta.zero_bubble ? 1 : 0, path);
     h5::write_doubles_attribute(root, "run_months", {meta.run_months}, path);
     h5::write_doubles_attribute(root, "factor", {s.factor}, path);
@@ -65,7 +74,7 @@ void write_sensitivity_file(const std::string& path, const SensitivityMeta& meta
                        "cannot create group"),
              H5Gclose);
     std::vector<std::string> names, units;
-    std::vector<double> base, e_lin, e_wall, lin_down, lin_up, wall_down, wall_up;
+    std::vector<double> base, e_lin, e_wall, lin_down, lin_up, wall_down, wall_up, reached_down, reached_up;
     for (const search::SensitivityRow& r : s.rows) {
       names.emplace_back(search::hardware_number_name(r.number));
       units.emplace_back(search::hardware_number_units(r.number));
@@ -76,6 +85,8 @@ void write_sensitivity_file(const std::string& path, const SensitivityMeta& meta
       lin_up.push_back(value(r.up.linear_scaling_ends_flop));
       wall_down.push_back(value(r.down.largest_feasible_flop));
       wall_up.push_back(value(r.up.largest_feasible_flop));
+      reached_down.push_back(bounded(r.down));
+      reached_up.push_back(bounded(r.up));
     }
     h5::write_strings_attribute(g.get(), "number", names.empty() ? std::vector<std::string>{""} : names, path);
     h5::write_strings_attribute(g.get(), "units", units.empty() ? std::vector<std::string>{""} : units, path);
@@ -90,6 +101,10 @@ void write_sensitivity_file(const std::string& path, const SensitivityMeta& meta
     column(g.get(), "wall_up_flop", wall_up, "FLOP", "largest feasible compute with the number multiplied by factor", path);
     column(g.get(), "linear_scaling_down_flop", lin_down, "FLOP", "end of linear scaling with the number divided by factor", path);
     column(g.get(), "linear_scaling_up_flop", lin_up, "FLOP", "end of linear scaling with the number multiplied by factor", path);
+    column(g.get(), "wall_down_reached", reached_down, "bool",
+           "1 when the walk met an infeasible width (a real wall), 0 when the wall value is only the widest width walked", path);
+    column(g.get(), "wall_up_reached", reached_up, "bool",
+           "1 when the walk met an infeasible width (a real wall), 0 when the wall value is only the widest width walked", path);
   });
 }
 

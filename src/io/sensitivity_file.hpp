@@ -2,7 +2,9 @@
 // sweep results: /sensitivity holds one row per hardware number.
 #pragma once
 
+#include <cstdint>
 #include <string>
+#include <vector>
 
 #include "search/sensitivity.hpp"
 
@@ -15,6 +17,9 @@ struct SensitivityMeta {
   std::string experts;
   std::string batch;
   std::string cluster_sizes;
+  std::string zb_latency;
+  std::string search;
+  std::vector<std::int64_t> widths;  // the widths walked
   bool zero_bubble = true;
   double run_months = 3;
 };

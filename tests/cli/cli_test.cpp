@@ -395,3 +395,26 @@ TEST_F(Cli, ProfilesListsTheShippedProfiles) {
 }
 
 }  // namespace
+
+namespace {
+
+// sensitivity: options checked, the HDF5 output refuses an existing file without --overwrite,
+// and records whether the wall was reached.
+TEST_F(Cli, SensitivityOutputAndBadInput) {
+  expect_bad_input({"sensitivity", "--hardware", "h100-sxm", "--factor", "1"}, {"--factor"});
+  expect_bad_input({"sensitivity", "--hardware", "h100-sxm", "--search", "fast"}, {"--search", "fast"});
+  const std::string out = path("sens.h5");
+  Result r = run({"sensitivity", "--hardware", "h100-sxm", "--widths", "12288,196608,212992", "-o", out});
+  ASSERT_EQ(r.exit_code, kExitOk) << r.err;
+  EXPECT_NE(r.out.find("kernel_latency"), std::string::npos) << r.out;
+  r = run({"sensitivity", "--hardware", "h100-sxm", "--widths", "12288", "-o", out});
+  EXPECT_EQ(r.exit_code, 3) << r.err;  // kExitResultFile: exists
+  EXPECT_NE(r.err.find("--overwrite"), std::string::npos) << r.err;
+  const Result dump = llmsweep::test::run({"h5dump", "-a", "/baseline_wall_reached", out}, dir_);
+  EXPECT_NE(dump.out.find("(0): 1"), std::string::npos) << dump.out;
+  r = run({"sensitivity", "--hardware", "h100-sxm", "--widths", "12288", "-o", out, "--overwrite", "--json"});
+  ASSERT_EQ(r.exit_code, kExitOk) << r.err;
+  EXPECT_FALSE(json::parse(r.out)["wall_reached"].get<bool>());
+}
+
+}  // namespace
