@@ -120,43 +120,77 @@ class Progress {
 };
 
 // ---- work dispenser ---------------------------------------------------------------------
+// Points differ in cost by orders of magnitude, and costly ones cluster (a slow profile is a
+// block of the grid). The pending points are cut into stripes handed out in turn, so that every
+// rank meets the costly blocks at the same time; chunks aim at chunk_target_s of work by the
+// cost seen so far (a decaying maximum, so that a turn to costly points shrinks them at once)
+// and shrink toward the end, so that the last chunks finish together.
 class Dispenser {
  public:
   Dispenser(const std::vector<grid::IndexRange>& pending, const RunOptions& o, int computers)
-      : ranges_(pending.begin(), pending.end()), target_s_(o.chunk_target_s), max_(o.max_chunk), computers_(computers) {
-    for (const auto& r : ranges_) remaining_ += r.size();
+      : target_s_(o.chunk_target_s), max_(o.max_chunk), computers_(computers) {
+    for (const auto& r : pending) remaining_ += r.size();
+    const std::uint64_t stripes =
+        std::clamp<std::uint64_t>(remaining_ / 64, 1, static_cast<std::uint64_t>(8 * computers));
+    // Cut the concatenation of the pending ranges into `stripes` runs of nearly equal length.
+    const std::uint64_t per = (remaining_ + stripes - 1) / std::max<std::uint64_t>(stripes, 1);
+    std::deque<grid::IndexRange> stripe;
+    std::uint64_t in_stripe = 0;
+    for (grid::IndexRange r : pending) {
+      while (!r.empty()) {
+        const std::uint64_t take = std::min(r.size(), per - in_stripe);
+        stripe.push_back({r.begin, r.begin + take});
+        r.begin += take;
+        in_stripe += take;
+        if (in_stripe == per) {
+          stripes_.push_back(std::move(stripe));
+          stripe.clear();
+          in_stripe = 0;
+        }
+      }
+    }
+    if (!stripe.empty()) stripes_.push_back(std::move(stripe));
   }
   bool empty() const { return remaining_ == 0; }
   std::uint64_t remaining() const { return remaining_; }
 
   grid::IndexRange next() {
-    while (!ranges_.empty() && ranges_.front().empty()) ranges_.pop_front();
-    if (ranges_.empty()) return {};
-    // Aim at chunk_target_s of work, but leave enough chunks to balance the tail.
-    double want = estimate_s_ > 0 ? target_s_ / estimate_s_ : 4;
+    if (remaining_ == 0) return {};
+    double want = estimate_s_ > 0 ? target_s_ / std::max(estimate_s_, 0.25 * recent_max_s_) : 4;
     const double tail = static_cast<double>(remaining_) / (4.0 * computers_);
     want = std::min({want, static_cast<double>(max_), std::max(1.0, tail)});
     const auto n = std::max<std::uint64_t>(1, static_cast<std::uint64_t>(want));
-    grid::IndexRange& r = ranges_.front();
-    const grid::IndexRange out{r.begin, std::min(r.end, r.begin + n)};
-    r.begin = out.end;
-    remaining_ -= out.size();
-    return out;
+    // The next non-empty stripe in turn; within it, the next run of at most n points.
+    for (std::size_t tries = 0; tries < stripes_.size(); ++tries) {
+      std::deque<grid::IndexRange>& stripe = stripes_[turn_];
+      turn_ = (turn_ + 1) % stripes_.size();
+      while (!stripe.empty() && stripe.front().empty()) stripe.pop_front();
+      if (stripe.empty()) continue;
+      grid::IndexRange& r = stripe.front();
+      const grid::IndexRange out{r.begin, std::min(r.end, r.begin + n)};
+      r.begin = out.end;
+      remaining_ -= out.size();
+      return out;
+    }
+    return {};
   }
 
   void observe(std::uint64_t points, double seconds) {
     if (points == 0) return;
     const double per = std::max(seconds / static_cast<double>(points), 1e-7);
     estimate_s_ = estimate_s_ > 0 ? 0.8 * estimate_s_ + 0.2 * per : per;
+    recent_max_s_ = std::max(0.9 * recent_max_s_, per);
   }
 
  private:
-  std::deque<grid::IndexRange> ranges_;
+  std::vector<std::deque<grid::IndexRange>> stripes_;
+  std::size_t turn_ = 0;
   std::uint64_t remaining_ = 0;
   double target_s_;
   std::uint64_t max_;
   int computers_;
   double estimate_s_ = 0;
+  double recent_max_s_ = 0;
 };
 
 // ---- coordinator --------------------------------------------------------------------------
