@@ -201,25 +201,34 @@ void Journal::merge_end(std::uint64_t merged_bytes) {
 
 void Journal::read(std::uint64_t from, std::uint64_t to,
                    const std::function<void(std::span<const grid::Row>)>& fn) const {
-  std::vector<grid::Row> batch;
-  batch.reserve(kBatchRows);
+  // Records arrive in completion order, from stripes all over the grid. Handing them on in
+  // index order lets the results file fill each compressed chunk once instead of recompressing
+  // it for every record that touches it; only the record headers are held, not the rows.
+  struct Entry {
+    std::uint64_t first, count, offset;
+  };
+  std::vector<Entry> entries;
   std::uint64_t at = std::max<std::uint64_t>(from, sizeof(FileHeader));
   while (at < to) {
     RecordHeader r{};
     if (!read_exact(fd_, &r, sizeof r, at) || r.magic != kRecordMagic)
       throw ResultFileError(path_, "", "journal record unreadable at offset " + std::to_string(at));
-    const std::uint64_t bytes = payload_bytes(r);
-    if (r.kind == kRows) {
-      const std::size_t before = batch.size();
-      batch.resize(before + r.count);
-      if (!read_exact(fd_, batch.data() + before, bytes, at + sizeof r))
-        throw ResultFileError(path_, "", "journal record truncated at offset " + std::to_string(at));
-      if (batch.size() >= kBatchRows) {
-        fn(batch);
-        batch.clear();
-      }
+    if (r.kind == kRows) entries.push_back({r.first, r.count, at + sizeof r});
+    at += sizeof r + payload_bytes(r);
+  }
+  std::stable_sort(entries.begin(), entries.end(), [](const Entry& a, const Entry& b) { return a.first < b.first; });
+  std::vector<grid::Row> batch;
+  batch.reserve(kBatchRows);
+  for (const Entry& e : entries) {
+    // A batch holds consecutive rows only, so that each write is one run of the file.
+    if (!batch.empty() && (batch.back().index + 1 != e.first || batch.size() >= kBatchRows)) {
+      fn(batch);
+      batch.clear();
     }
-    at += sizeof r + bytes;
+    const std::size_t before = batch.size();
+    batch.resize(before + e.count);
+    if (!read_exact(fd_, batch.data() + before, e.count * sizeof(grid::Row), e.offset))
+      throw ResultFileError(path_, "", "journal record truncated at offset " + std::to_string(e.offset));
   }
   if (!batch.empty()) fn(batch);
 }
