@@ -18,7 +18,7 @@ from matplotlib.lines import Line2D  # noqa: E402
 from matplotlib.patches import Patch, Rectangle  # noqa: E402
 
 from . import closedforms  # noqa: E402
-from .scenarios import LINEAR_SCALING_FRACTION, Scenario, batch_phrase, fmt_number, sort_key, title_of  # noqa: E402
+from .scenarios import LINEAR_SCALING_FRACTION, Scenario, describe, fmt_number, sort_key, title_of  # noqa: E402
 
 MAX_PANELS = 60
 MAX_HEATMAP_PANELS = 16
@@ -73,21 +73,7 @@ def distinct(scenarios: list[Scenario], keys: list[str]) -> list[tuple]:
 
 
 def values_label(keys: list[str], values: tuple, scenario: Scenario | None = None) -> str:
-    parts = []
-    for k, v in zip(keys, values):
-        if k == "hardware" and scenario is not None:
-            parts.append(scenario.hardware_name)
-        elif k == "experts":
-            parts.append(fmt_number(v))
-        elif k == "batch":
-            parts.append(batch_phrase(v))
-        elif k == "zero_bubble":
-            parts.append("zero-bubble" if v == "true" else "no zero-bubble")
-        elif k == "file":
-            parts.append(str(v))
-        else:
-            parts.append(f"{title_of(k)} {fmt_number(v)}")
-    return ", ".join(parts)
+    return describe(keys, values, scenario.hardware_name if scenario is not None else None)
 
 
 def _log_limits(values) -> tuple[float, float]:

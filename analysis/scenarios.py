@@ -125,22 +125,26 @@ class Scenario:
 
     def label(self, keys, sep: str = ", ") -> str:
         """A readable label from the given parameters (hardware by display name)."""
-        parts = []
-        for k in keys:
-            v = self.params.get(k)
-            if k == "hardware":
-                parts.append(self.hardware_name)
-            elif k == "experts":
-                parts.append(self.display(k))
-            elif k == "batch":
-                parts.append(batch_phrase(v))
-            elif k == "zero_bubble":
-                parts.append("zero-bubble" if v == "true" else "no zero-bubble")
-            elif k == "file":
-                parts.append(str(v))
-            else:
-                parts.append(f"{title_of(k)} {self.display(k)}")
-        return sep.join(parts)
+        return describe(keys, [self.params.get(k) for k in keys], self.hardware_name, sep)
+
+
+def describe(keys, values, hardware_name: Optional[str] = None, sep: str = ", ") -> str:
+    """A readable label for parameter values: hardware by display name when it is known."""
+    parts = []
+    for k, v in zip(keys, values):
+        if k == "hardware" and hardware_name is not None:
+            parts.append(hardware_name)
+        elif k == "experts":
+            parts.append(fmt_number(v))
+        elif k == "batch":
+            parts.append(batch_phrase(v))
+        elif k == "zero_bubble":
+            parts.append("zero-bubble" if v == "true" else "no zero-bubble")
+        elif k == "file":
+            parts.append(str(v))
+        else:
+            parts.append(f"{title_of(k)} {fmt_number(v)}")
+    return sep.join(parts)
 
 
 def walk_arrays(status: np.ndarray, utilization: np.ndarray, compute: np.ndarray, d_model: np.ndarray, cap: float):
