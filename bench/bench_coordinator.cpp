@@ -58,7 +58,8 @@ double run_once(std::uint64_t n, io::ResultSink* sink, dist::RunStats& stats) {
   o.checkpoint_interval_s = 5;
   MPI_Barrier(MPI_COMM_WORLD);
   const auto t0 = std::chrono::steady_clock::now();
-  dist::run(MPI_COMM_WORLD, rank == 0 ? std::vector<grid::IndexRange>{{0, n}} : std::vector<grid::IndexRange>{}, n, 0,
+  dist::run(MPI_COMM_WORLD,
+            rank == 0 ? std::vector<grid::IndexRange>{{0, n}} : std::vector<grid::IndexRange>{}, n, 0,
             trivial, rank == 0 ? sink : nullptr, o, &stats);
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
 }
@@ -80,10 +81,14 @@ int main(int argc, char** argv) {
   dist::RunStats stats;
   const double t_null = run_once(n, &null, stats);
   if (rank == 0)
-    std::printf("coordinator, %d worker(s), rows dropped:        %10.0f points/s (%llu points in %.2f s, %llu chunks)\n",
-                size - 1, static_cast<double>(n) / t_null, static_cast<unsigned long long>(n), t_null,
-                static_cast<unsigned long long>(stats.chunks));
-  const std::string path = (std::filesystem::temp_directory_path() / ("bench_coordinator_" + std::to_string(getpid()) + ".h5")).string();
+    std::printf(
+        "coordinator, %d worker(s), rows dropped:        %10.0f points/s (%llu points in %.2f s, %llu "
+        "chunks)\n",
+        size - 1, static_cast<double>(n) / t_null, static_cast<unsigned long long>(n), t_null,
+        static_cast<unsigned long long>(stats.chunks));
+  const std::string path =
+      (std::filesystem::temp_directory_path() / ("bench_coordinator_" + std::to_string(getpid()) + ".h5"))
+          .string();
   std::unique_ptr<io::OutputSession> session;
   if (rank == 0) session = std::make_unique<io::OutputSession>(path, meta_for(n), io::OpenMode::create);
   const double t_file = run_once(n, session.get(), stats);
@@ -94,8 +99,10 @@ int main(int argc, char** argv) {
     t_finish = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     rusage u{};
     getrusage(RUSAGE_SELF, &u);
-    std::printf("coordinator, %d worker(s), journal + HDF5 merges:  %10.0f points/s (%.2f s, then %.2f s final merge)\n",
-                size - 1, static_cast<double>(n) / (t_file + t_finish), t_file, t_finish);
+    std::printf(
+        "coordinator, %d worker(s), journal + HDF5 merges:  %10.0f points/s (%.2f s, then %.2f s final "
+        "merge)\n",
+        size - 1, static_cast<double>(n) / (t_file + t_finish), t_file, t_finish);
     std::printf("rank 0 peak memory: %.1f MB\n", static_cast<double>(u.ru_maxrss) / 1024.0);
     std::filesystem::remove(path);
   }

@@ -79,8 +79,10 @@ void Table::print(std::ostream& out) const {
     for (std::size_t c = 0; c < cells.size(); ++c) {
       const std::size_t pad = width[c] - cells[c].size();
       if (c) s += "  ";
-      if (right_[c]) s += std::string(pad, ' ') + cells[c];
-      else s += cells[c] + (c + 1 < cells.size() ? std::string(pad, ' ') : "");
+      if (right_[c])
+        s += std::string(pad, ' ') + cells[c];
+      else
+        s += cells[c] + (c + 1 < cells.size() ? std::string(pad, ' ') : "");
     }
     out << s << "\n";
   };
@@ -96,13 +98,20 @@ void print_block(std::ostream& out, const std::string& heading,
   if (!heading.empty()) out << heading << "\n";
   std::size_t w = 0;
   for (const auto& [k, v] : rows) w = std::max(w, k.size());
-  for (const auto& [k, v] : rows) out << "  " << std::left << std::setw(static_cast<int>(w)) << k << "  " << v << "\n";
+  for (const auto& [k, v] : rows)
+    out << "  " << std::left << std::setw(static_cast<int>(w)) << k << "  " << v << "\n";
 }
 
 nlohmann::json model_json(const costmodel::Model& m) {
-  return {{"d_model", m.d_model},       {"d_ff", m.d_ff},       {"layers", m.layers},
-          {"experts", m.experts},       {"batch_seqs", m.batch_seqs}, {"seq_len", m.seq_len},
-          {"params", m.params()},       {"tokens", m.tokens()}, {"compute_flop", m.compute_flop()}};
+  return {{"d_model", m.d_model},
+          {"d_ff", m.d_ff},
+          {"layers", m.layers},
+          {"experts", m.experts},
+          {"batch_seqs", m.batch_seqs},
+          {"seq_len", m.seq_len},
+          {"params", m.params()},
+          {"tokens", m.tokens()},
+          {"compute_flop", m.compute_flop()}};
 }
 
 nlohmann::json plan_json(const costmodel::Plan& p) {
@@ -154,36 +163,41 @@ nlohmann::json evaluation_json(const costmodel::Evaluation& ev) {
 }
 
 void print_model(std::ostream& out, const costmodel::Model& m) {
-  print_block(out, "Model",
-              {{"d_model x d_ff", std::to_string(m.d_model) + " x " + std::to_string(m.d_ff)},
-               {"layers", std::to_string(m.layers)},
-               {"experts", std::to_string(m.experts)},
-               {"batch", std::to_string(m.batch_seqs) + " sequences of " + std::to_string(m.seq_len) + " tokens"},
-               {"parameters", sci(m.params())},
-               {"training tokens", sci(m.tokens())},
-               {"training compute", sci(m.compute_flop()) + " FLOP"}});
+  print_block(
+      out, "Model",
+      {{"d_model x d_ff", std::to_string(m.d_model) + " x " + std::to_string(m.d_ff)},
+       {"layers", std::to_string(m.layers)},
+       {"experts", std::to_string(m.experts)},
+       {"batch", std::to_string(m.batch_seqs) + " sequences of " + std::to_string(m.seq_len) + " tokens"},
+       {"parameters", sci(m.params())},
+       {"training tokens", sci(m.tokens())},
+       {"training compute", sci(m.compute_flop()) + " FLOP"}});
 }
 
 void print_plan(std::ostream& out, const costmodel::Plan& p) {
   std::vector<std::pair<std::string, std::string>> rows;
   for (int k = 0; k < costmodel::kKinds; ++k) {
     const auto kind = static_cast<Kind>(k);
-    rows.emplace_back(kind_name(kind), std::to_string(p.total(kind)) + "  (per level " + levels(p, kind) + ")");
+    rows.emplace_back(kind_name(kind),
+                      std::to_string(p.total(kind)) + "  (per level " + levels(p, kind) + ")");
   }
   rows.emplace_back("gpus", count(p.gpus()));
   rows.emplace_back("microbatches", std::to_string(p.microbatches));
   rows.emplace_back("interleave", std::to_string(p.interleave));
   rows.emplace_back("zero-bubble", p.zero_bubble ? "yes" : "no");
-  rows.emplace_back("overlap tp/dp/pp", std::string(p.overlap_tp ? "1" : "0") + "/" + (p.overlap_dp ? "1" : "0") +
-                                            "/" + (p.overlap_pp ? "1" : "0"));
+  rows.emplace_back("overlap tp/dp/pp", std::string(p.overlap_tp ? "1" : "0") + "/" +
+                                            (p.overlap_dp ? "1" : "0") + "/" + (p.overlap_pp ? "1" : "0"));
   print_block(out, "Plan (levels listed from inside a node outwards)", rows);
 }
 
 void print_evaluation(std::ostream& out, const costmodel::Evaluation& ev) {
-  const auto pair = [](double step, double run) { return duration(step) + " per step, " + duration(run) + " per run"; };
+  const auto pair = [](double step, double run) {
+    return duration(step) + " per step, " + duration(run) + " per run";
+  };
   print_block(out, "Time",
               {{"utilization", fixed(ev.utilization, 4) + " of peak"},
-               {"run time", duration(ev.run_s) + " (" + sci(ev.run_s) + " s, " + fixed(ev.run_s / search::kSecondsPerYear, 4) + " years)"},
+               {"run time", duration(ev.run_s) + " (" + sci(ev.run_s) + " s, " +
+                                fixed(ev.run_s / search::kSecondsPerYear, 4) + " years)"},
                {"step time", duration(ev.step_s) + " over " + sci(ev.steps) + " steps"},
                {"ideal step", duration(ev.ideal_step_s)},
                {"matmul", duration(ev.matmul_s) + " per step"},

@@ -1,12 +1,11 @@
 // eval, plan, frontier, verify and profiles: the cost model on the command line.
+#include <CLI/CLI.hpp>
 #include <algorithm>
 #include <iostream>
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
-
-#include <CLI/CLI.hpp>
-#include <nlohmann/json.hpp>
 
 #include "cli/commands.hpp"
 #include "cli/format.hpp"
@@ -42,7 +41,8 @@ struct ModelArgs {
 };
 
 void add_model_options(CLI::App* sub, ModelArgs& a) {
-  sub->add_option("--hardware", a.hardware, "Profile: file stem (h100-sxm), display name (\"H100 SXM\") or path")
+  sub->add_option("--hardware", a.hardware,
+                  "Profile: file stem (h100-sxm), display name (\"H100 SXM\") or path")
       ->required();
   sub->add_option("--d-model", a.d_model, "Model width d")->required();
   sub->add_option("--d-ff", a.d_ff, "MLP width f (default 4 x d_model)");
@@ -64,9 +64,12 @@ void require_positive(const char* option, std::int64_t v) {
 
 costmodel::Options model_options(const ModelArgs& a) {
   costmodel::Options o;
-  if (a.zb_latency == "hidden") o.zb_latency = costmodel::ZbLatency::hidden;
-  else if (a.zb_latency == "max") o.zb_latency = costmodel::ZbLatency::max;
-  else throw UsageError("--zb-latency must be hidden or max, got '" + a.zb_latency + "'");
+  if (a.zb_latency == "hidden")
+    o.zb_latency = costmodel::ZbLatency::hidden;
+  else if (a.zb_latency == "max")
+    o.zb_latency = costmodel::ZbLatency::max;
+  else
+    throw UsageError("--zb-latency must be hidden or max, got '" + a.zb_latency + "'");
   return o;
 }
 
@@ -102,7 +105,9 @@ costmodel::Model build_model(const CLI::App* sub, const ModelArgs& a) {
   return m;
 }
 
-void print_json(const json& j) { std::cout << j.dump(2) << "\n"; }
+void print_json(const json& j) {
+  std::cout << j.dump(2) << "\n";
+}
 
 // ---- eval ----------------------------------------------------------------------------
 struct EvalArgs {
@@ -143,7 +148,9 @@ int run_eval(const CLI::App* sub, const EvalArgs& a) {
   plan.microbatches = a.microbatches;
   plan.interleave = a.interleave;
   plan.zero_bubble = a.zero_bubble;
-  for (auto [name, v] : {std::pair{"--overlap-tp", a.overlap_tp}, {"--overlap-dp", a.overlap_dp}, {"--overlap-pp", a.overlap_pp}})
+  for (auto [name, v] : {std::pair{"--overlap-tp", a.overlap_tp},
+                         {"--overlap-dp", a.overlap_dp},
+                         {"--overlap-pp", a.overlap_pp}})
     if (v != 0 && v != 1) throw UsageError(std::string(name) + " must be 0 or 1, got " + std::to_string(v));
   plan.overlap_tp = a.overlap_tp == 1;
   plan.overlap_dp = a.overlap_dp == 1;
@@ -153,11 +160,14 @@ int run_eval(const CLI::App* sub, const EvalArgs& a) {
   if (sub->count("--gpus")) {
     require_positive("--gpus", a.gpus);
     if (plan.gpus() != static_cast<double>(a.gpus))
-      throw UsageError("the degrees multiply to " + count(plan.gpus()) + " GPUs, not --gpus " + std::to_string(a.gpus));
+      throw UsageError("the degrees multiply to " + count(plan.gpus()) + " GPUs, not --gpus " +
+                       std::to_string(a.gpus));
   }
   const costmodel::Evaluation ev = costmodel::evaluate(mc, model, plan, model_options(a.model));
   if (a.model.json) {
-    print_json({{"hardware", mc.hw.name}, {"model", model_json(model)}, {"plan", plan_json(plan)},
+    print_json({{"hardware", mc.hw.name},
+                {"model", model_json(model)},
+                {"plan", plan_json(plan)},
                 {"evaluation", evaluation_json(ev)}});
   } else {
     std::cout << "llmsweep eval on " << mc.hw.name << "\n\n";
@@ -198,22 +208,29 @@ int run_plan(const CLI::App* sub, const PlanArgs& a) {
   if (!search::fits_levels(mc.hw.level_sizes, a.gpus)) {
     std::string sizes;
     std::int64_t below = 1;
-    for (std::int64_t s : mc.hw.level_sizes) sizes += (sizes.empty() ? "" : ", ") + std::to_string(below *= s);
+    for (std::int64_t s : mc.hw.level_sizes)
+      sizes += (sizes.empty() ? "" : ", ") + std::to_string(below *= s);
     throw UsageError("--gpus " + std::to_string(a.gpus) + " does not fill " + mc.hw.name +
-                     "'s network levels: above each level's size (" + sizes + ") it must be a multiple of it");
+                     "'s network levels: above each level's size (" + sizes +
+                     ") it must be a multiple of it");
   }
-  const search::SearchOptions options = search_options(a.model, a.no_zero_bubble, a.overlap_tp, a.overlap_dp, a.overlap_pp);
+  const search::SearchOptions options =
+      search_options(a.model, a.no_zero_bubble, a.overlap_tp, a.overlap_dp, a.overlap_pp);
   const search::SearchResult r = search::best_plan(mc, model, a.gpus, options);
   if (!r.found()) {
     std::cerr << "llmsweep: no plan for this model on " << a.gpus << " GPUs of " << mc.hw.name << ": "
               << costmodel::status_description(r.status) << "\n";
     if (a.model.json)
-      print_json({{"hardware", mc.hw.name}, {"model", model_json(model)}, {"gpus", a.gpus},
+      print_json({{"hardware", mc.hw.name},
+                  {"model", model_json(model)},
+                  {"gpus", a.gpus},
                   {"status", std::string(costmodel::status_name(r.status))}});
     return kExitFailed;
   }
   if (a.model.json) {
-    print_json({{"hardware", mc.hw.name}, {"model", model_json(model)}, {"plan", plan_json(r.plan)},
+    print_json({{"hardware", mc.hw.name},
+                {"model", model_json(model)},
+                {"plan", plan_json(r.plan)},
                 {"evaluation", evaluation_json(r.evaluation)}});
   } else {
     std::cout << "llmsweep plan: the best plan on " << a.gpus << " GPUs of " << mc.hw.name << "\n\n";
@@ -230,10 +247,14 @@ json frontier_json(const costmodel::Hardware& hw, const FrontierArgs& a, const s
   for (const search::FrontierRow& row : f.rows) {
     const costmodel::Plan& p = row.result.plan;
     const costmodel::Evaluation& ev = row.result.evaluation;
-    json j = {{"d_model", row.model.d_model},   {"d_ff", row.model.d_ff},
-              {"layers", row.model.layers},     {"experts", row.model.experts},
-              {"batch_seqs", row.model.batch_seqs}, {"compute_flop", row.compute_flop},
-              {"gpus", row.result.gpus},        {"utilization", ev.utilization},
+    json j = {{"d_model", row.model.d_model},
+              {"d_ff", row.model.d_ff},
+              {"layers", row.model.layers},
+              {"experts", row.model.experts},
+              {"batch_seqs", row.model.batch_seqs},
+              {"compute_flop", row.compute_flop},
+              {"gpus", row.result.gpus},
+              {"utilization", ev.utilization},
               {"years", ev.run_s / search::kSecondsPerYear}};
     const json pj = plan_json(p);
     for (const char* k : {"dp", "tp_model", "tp_ff", "pp", "ep", "microbatches", "interleave", "dp_levels",
@@ -265,28 +286,48 @@ json frontier_json(const costmodel::Hardware& hw, const FrontierArgs& a, const s
 
 void print_frontier(const costmodel::Hardware& hw, const FrontierArgs& a, const search::Frontier& f) {
   std::cout << "Frontier: " << hw.name << ", " << a.experts << ", " << a.batch << " batch, "
-            << (a.no_zero_bubble ? "no zero-bubble" : "zero-bubble allowed") << ", "
-            << a.months << "-month runs\n\n";
-  Table t({"d_model", "layers", "experts", "batch", "compute FLOP", "GPUs", "util", "years", "DP", "TPm", "TPf",
-           "PP", "EP", "m", "v", "zb", "TP comm s", "DP comm s", "PP/EP comm s", "latency s"});
+            << (a.no_zero_bubble ? "no zero-bubble" : "zero-bubble allowed") << ", " << a.months
+            << "-month runs\n\n";
+  Table t({"d_model", "layers", "experts",   "batch",     "compute FLOP", "GPUs",     "util",
+           "years",   "DP",     "TPm",       "TPf",       "PP",           "EP",       "m",
+           "v",       "zb",     "TP comm s", "DP comm s", "PP/EP comm s", "latency s"});
   for (const search::FrontierRow& row : f.rows) {
     const costmodel::Plan& p = row.result.plan;
     const costmodel::Evaluation& ev = row.result.evaluation;
-    t.add({std::to_string(row.model.d_model), std::to_string(row.model.layers), std::to_string(row.model.experts),
-           std::to_string(row.model.batch_seqs), sci(row.compute_flop), count(row.result.gpus),
-           fixed(ev.utilization, 4), fixed(ev.run_s / search::kSecondsPerYear, 3),
-           std::to_string(p.total(Kind::dp)), std::to_string(p.total(Kind::tp_model)),
-           std::to_string(p.total(Kind::tp_ff)), std::to_string(p.total(Kind::pp)), std::to_string(p.total(Kind::ep)),
-           std::to_string(p.microbatches), std::to_string(p.interleave), p.zero_bubble ? "y" : "n",
-           sci(ev.run_tp_comm_s, 3), sci(ev.run_dp_comm_s, 3), sci(ev.run_pp_ep_comm_s, 3), sci(ev.run_latency_s, 3)});
+    t.add({std::to_string(row.model.d_model),
+           std::to_string(row.model.layers),
+           std::to_string(row.model.experts),
+           std::to_string(row.model.batch_seqs),
+           sci(row.compute_flop),
+           count(row.result.gpus),
+           fixed(ev.utilization, 4),
+           fixed(ev.run_s / search::kSecondsPerYear, 3),
+           std::to_string(p.total(Kind::dp)),
+           std::to_string(p.total(Kind::tp_model)),
+           std::to_string(p.total(Kind::tp_ff)),
+           std::to_string(p.total(Kind::pp)),
+           std::to_string(p.total(Kind::ep)),
+           std::to_string(p.microbatches),
+           std::to_string(p.interleave),
+           p.zero_bubble ? "y" : "n",
+           sci(ev.run_tp_comm_s, 3),
+           sci(ev.run_dp_comm_s, 3),
+           sci(ev.run_pp_ep_comm_s, 3),
+           sci(ev.run_latency_s, 3)});
   }
   t.print(std::cout);
   const auto& th = f.thresholds;
   std::cout << "\n";
-  print_block(std::cout, "Thresholds",
-              {{"linear scaling ends", th.linear_scaling_ends_flop ? sci(*th.linear_scaling_ends_flop) + " FLOP (utilization <= 0.8 x cap)" : "not reached"},
-               {"largest feasible run", th.largest_feasible_flop ? sci(*th.largest_feasible_flop) + " FLOP (the latency wall)" : "none"},
-               {"first infeasible d_model", th.first_infeasible_d_model ? std::to_string(*th.first_infeasible_d_model) : "none (widths exhausted or utilization < 0.001)"}});
+  print_block(
+      std::cout, "Thresholds",
+      {{"linear scaling ends", th.linear_scaling_ends_flop
+                                   ? sci(*th.linear_scaling_ends_flop) + " FLOP (utilization <= 0.8 x cap)"
+                                   : "not reached"},
+       {"largest feasible run",
+        th.largest_feasible_flop ? sci(*th.largest_feasible_flop) + " FLOP (the latency wall)" : "none"},
+       {"first infeasible d_model", th.first_infeasible_d_model
+                                        ? std::to_string(*th.first_infeasible_d_model)
+                                        : "none (widths exhausted or utilization < 0.001)"}});
 }
 
 int run_frontier(const FrontierArgs& a) {
@@ -294,8 +335,10 @@ int run_frontier(const FrontierArgs& a) {
   const config::Profile profile = config::resolve_profile(a.hardware);
   const costmodel::Machine mc = costmodel::make_machine(profile.hardware);
   const search::Frontier f = search::frontier(mc, spec);
-  if (a.json) print_json(frontier_json(mc.hw, a, f));
-  else print_frontier(mc.hw, a, f);
+  if (a.json)
+    print_json(frontier_json(mc.hw, a, f));
+  else
+    print_frontier(mc.hw, a, f);
   return kExitOk;
 }
 
@@ -315,15 +358,19 @@ search::FrontierSpec frontier_spec(const FrontierArgs& a) {
     std::sort(spec.widths.begin(), spec.widths.end());
   }
   const auto sizes = search::cluster_sizes_from_name(a.cluster_sizes);
-  if (!sizes) throw UsageError("--cluster-sizes must be powers-of-two, fill-levels or pow2-domains, got '" + a.cluster_sizes + "'");
+  if (!sizes)
+    throw UsageError("--cluster-sizes must be powers-of-two, fill-levels or pow2-domains, got '" +
+                     a.cluster_sizes + "'");
   spec.cluster_sizes = *sizes;
   ModelArgs m;
   m.zb_latency = a.zb_latency;
   spec.search = search_options(m, a.no_zero_bubble, 1, 0, 1);
   if (a.search == "exhaustive" || a.search == "corrected") spec.search.prune_flattened = false;
   if (a.search == "all-microbatches" || a.search == "corrected") spec.search.microbatch_candidates = 0;
-  if (a.search != "reference" && a.search != "exhaustive" && a.search != "all-microbatches" && a.search != "corrected")
-    throw UsageError("--search must be reference, exhaustive, all-microbatches or corrected, got '" + a.search + "'");
+  if (a.search != "reference" && a.search != "exhaustive" && a.search != "all-microbatches" &&
+      a.search != "corrected")
+    throw UsageError("--search must be reference, exhaustive, all-microbatches or corrected, got '" +
+                     a.search + "'");
   return spec;
 }
 
@@ -333,33 +380,43 @@ void add_frontier_options(CLI::App* sub, FrontierArgs& a) {
   sub->add_option("--batch", a.batch, "Batch law: default, deepseek or none")->capture_default_str();
   sub->add_flag("--no-zero-bubble", a.no_zero_bubble, "Do not consider zero-bubble schedules");
   sub->add_option("--months", a.months, "Run duration limit in months")->capture_default_str();
-  sub->add_option("--zb-latency", a.zb_latency, "hidden (reference, quirk Q1) or max (corrected)")->capture_default_str();
-  sub->add_option("--cluster-sizes", a.cluster_sizes,
-                  "Cluster sizes: powers-of-two (E x 2^i, reference), fill-levels (rounded up to whole NVLink "
-                  "domains) or pow2-domains (a power of two of each domain's GPUs, e.g. 64 of 72)")
+  sub->add_option("--zb-latency", a.zb_latency, "hidden (reference, quirk Q1) or max (corrected)")
       ->capture_default_str();
-  sub->add_option("--search", a.search,
-                  "Plan search: reference, exhaustive (no flattened-profile pruning, quirk Q2), all-microbatches "
-                  "(quirk Q3) or corrected (both)")
+  sub->add_option(
+         "--cluster-sizes", a.cluster_sizes,
+         "Cluster sizes: powers-of-two (E x 2^i, reference), fill-levels (rounded up to whole NVLink "
+         "domains) or pow2-domains (a power of two of each domain's GPUs, e.g. 64 of 72)")
       ->capture_default_str();
-  sub->add_option("--widths", a.widths, "Widths to walk instead of the paper's set (comma-separated)")->delimiter(',');
+  sub->add_option(
+         "--search", a.search,
+         "Plan search: reference, exhaustive (no flattened-profile pruning, quirk Q2), all-microbatches "
+         "(quirk Q3) or corrected (both)")
+      ->capture_default_str();
+  sub->add_option("--widths", a.widths, "Widths to walk instead of the paper's set (comma-separated)")
+      ->delimiter(',');
 }
 
 void add_eval_command(CLI::App& app, Action& action) {
   auto args = std::make_shared<EvalArgs>();
-  CLI::App* sub = app.add_subcommand("eval", "Evaluate one training run on one plan, with its whole breakdown");
+  CLI::App* sub =
+      app.add_subcommand("eval", "Evaluate one training run on one plan, with its whole breakdown");
   add_model_options(sub, args->model);
   const char* names[] = {"--dp", "--tp-model", "--tp-ff", "--pp", "--ep"};
   for (int k = 0; k < costmodel::kKinds; ++k)
-    sub->add_option(names[k], args->degrees[k], "Degrees per network level, inside a node first (e.g. 1,8); default all 1")
+    sub->add_option(names[k], args->degrees[k],
+                    "Degrees per network level, inside a node first (e.g. 1,8); default all 1")
         ->delimiter(',');
   sub->add_option("--microbatches", args->microbatches, "Microbatches m")->capture_default_str();
-  sub->add_option("--interleave", args->interleave, "Interleaved pipeline stages per GPU v")->capture_default_str();
+  sub->add_option("--interleave", args->interleave, "Interleaved pipeline stages per GPU v")
+      ->capture_default_str();
   sub->add_option("--gpus", args->gpus, "Check that the degrees multiply to this cluster size");
   sub->add_flag("--zero-bubble", args->zero_bubble, "Zero-bubble pipeline schedule");
-  sub->add_option("--overlap-tp", args->overlap_tp, "Overlap TP comm with compute (0/1)")->capture_default_str();
-  sub->add_option("--overlap-dp", args->overlap_dp, "Overlap DP comm with compute (0/1)")->capture_default_str();
-  sub->add_option("--overlap-pp", args->overlap_pp, "Overlap PP/EP comm with compute (0/1)")->capture_default_str();
+  sub->add_option("--overlap-tp", args->overlap_tp, "Overlap TP comm with compute (0/1)")
+      ->capture_default_str();
+  sub->add_option("--overlap-dp", args->overlap_dp, "Overlap DP comm with compute (0/1)")
+      ->capture_default_str();
+  sub->add_option("--overlap-pp", args->overlap_pp, "Overlap PP/EP comm with compute (0/1)")
+      ->capture_default_str();
   sub->callback([sub, args, &action] { action = [sub, args] { return run_eval(sub, *args); }; });
 }
 
@@ -369,16 +426,20 @@ void add_plan_command(CLI::App& app, Action& action) {
   add_model_options(sub, args->model);
   sub->add_option("--gpus", args->gpus, "Cluster size N")->required();
   sub->add_flag("--no-zero-bubble", args->no_zero_bubble, "Do not consider zero-bubble schedules");
-  sub->add_option("--overlap-tp", args->overlap_tp, "Overlap TP comm with compute (0/1)")->capture_default_str();
-  sub->add_option("--overlap-dp", args->overlap_dp, "Overlap DP comm with compute (0/1)")->capture_default_str();
-  sub->add_option("--overlap-pp", args->overlap_pp, "Overlap PP/EP comm with compute (0/1)")->capture_default_str();
+  sub->add_option("--overlap-tp", args->overlap_tp, "Overlap TP comm with compute (0/1)")
+      ->capture_default_str();
+  sub->add_option("--overlap-dp", args->overlap_dp, "Overlap DP comm with compute (0/1)")
+      ->capture_default_str();
+  sub->add_option("--overlap-pp", args->overlap_pp, "Overlap PP/EP comm with compute (0/1)")
+      ->capture_default_str();
   sub->callback([sub, args, &action] { action = [sub, args] { return run_plan(sub, *args); }; });
 }
 
 void add_frontier_command(CLI::App& app, Action& action) {
   auto args = std::make_shared<FrontierArgs>();
   CLI::App* sub = app.add_subcommand(
-      "frontier", "For each of the paper's widths, the smallest cluster that trains it in time (MODEL.md section 9)");
+      "frontier",
+      "For each of the paper's widths, the smallest cluster that trains it in time (MODEL.md section 9)");
   add_frontier_options(sub, *args);
   sub->add_flag("--json", args->json, "Print JSON: rows and the two thresholds");
   sub->callback([args, &action] { action = [args] { return run_frontier(*args); }; });
@@ -407,18 +468,23 @@ void add_profiles_command(CLI::App& app, Action& action) {
       const std::vector<config::Profile> all = config::list_profiles();
       if (*as_json) {
         json j = json::array();
-        for (const auto& p : all) j.push_back({{"stem", p.stem}, {"name", p.hardware.name}, {"path", p.path}});
+        for (const auto& p : all)
+          j.push_back({{"stem", p.stem}, {"name", p.hardware.name}, {"path", p.path}});
         print_json(j);
         return kExitOk;
       }
-      Table t({"stem", "name", "peak TFLOP/s", "HBM TB/s", "levels", "link GB/s"}, {false, false, true, true, true, true});
+      Table t({"stem", "name", "peak TFLOP/s", "HBM TB/s", "levels", "link GB/s"},
+              {false, false, true, true, true, true});
       for (const auto& p : all) {
         const costmodel::Machine mc = costmodel::make_machine(p.hardware);
         std::string lv = "(";
-        for (std::size_t i = 0; i < p.hardware.level_sizes.size(); ++i) lv += (i ? ", " : "") + std::to_string(p.hardware.level_sizes[i]);
+        for (std::size_t i = 0; i < p.hardware.level_sizes.size(); ++i)
+          lv += (i ? ", " : "") + std::to_string(p.hardware.level_sizes[i]);
         std::string bw;
-        for (std::size_t i = 0; i < p.hardware.link_bandwidth_Bps.size(); ++i) bw += (i ? ", " : "") + sci(p.hardware.link_bandwidth_Bps[i] / 1e9, 3);
-        t.add({p.stem, p.hardware.name, fixed(mc.peak_flops / 1e12, 1), fixed(p.hardware.hbm_bandwidth_Bps / 1e12, 2), lv + ")", bw});
+        for (std::size_t i = 0; i < p.hardware.link_bandwidth_Bps.size(); ++i)
+          bw += (i ? ", " : "") + sci(p.hardware.link_bandwidth_Bps[i] / 1e9, 3);
+        t.add({p.stem, p.hardware.name, fixed(mc.peak_flops / 1e12, 1),
+               fixed(p.hardware.hbm_bandwidth_Bps / 1e12, 2), lv + ")", bw});
       }
       t.print(std::cout);
       return kExitOk;

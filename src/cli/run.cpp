@@ -2,10 +2,9 @@
 
 #include <mpi.h>
 
+#include <CLI/CLI.hpp>
 #include <iostream>
 #include <string>
-
-#include <CLI/CLI.hpp>
 
 #include "cli/commands.hpp"
 #include "common/error.hpp"
@@ -33,9 +32,10 @@ int fail(const std::string& message, int code) {
 }  // namespace
 
 int run(int argc, char** argv) {
-  CLI::App app{"llmsweep: how far can a training run scale before data movement and latency stop it?\n"
-               "A reproduction of Erdil & Schneider-Joseph (2024), 'Data movement limits to frontier\n"
-               "model training', with MPI parameter sweeps over HDF5 results."};
+  CLI::App app{
+      "llmsweep: how far can a training run scale before data movement and latency stop it?\n"
+      "A reproduction of Erdil & Schneider-Joseph (2024), 'Data movement limits to frontier\n"
+      "model training', with MPI parameter sweeps over HDF5 results."};
   app.name("llmsweep");
   app.set_version_flag("--version", std::string(version()) + " (" + std::string(git_hash()) + ")");
   app.require_subcommand(1);

@@ -3,15 +3,14 @@
 #include <mpi.h>
 #include <sys/resource.h>
 
+#include <CLI/CLI.hpp>
 #include <exception>
 #include <filesystem>
 #include <iostream>
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
-
-#include <CLI/CLI.hpp>
-#include <nlohmann/json.hpp>
 
 #include "cli/commands.hpp"
 #include "cli/format.hpp"
@@ -125,10 +124,13 @@ int run_sweep(const SweepArgs& a) {
       g.emplace(spec->axes);
       if (g->size() == 0) throw ConfigError(a.spec, "", 0, 0, "the grid is empty");
       if (g->size() > a.max_points && !a.force)
-        throw UsageError(a.spec + ": the grid has " + std::to_string(g->size()) + " points, more than the limit of " +
-                         std::to_string(a.max_points) + "; pass --force to run it anyway");
+        throw UsageError(a.spec + ": the grid has " + std::to_string(g->size()) +
+                         " points, more than the limit of " + std::to_string(a.max_points) +
+                         "; pass --force to run it anyway");
       if (a.output.empty()) throw UsageError("-o/--output is required");
-      const io::OpenMode mode = a.resume ? io::OpenMode::resume : a.overwrite ? io::OpenMode::overwrite : io::OpenMode::create;
+      const io::OpenMode mode = a.resume      ? io::OpenMode::resume
+                                : a.overwrite ? io::OpenMode::overwrite
+                                              : io::OpenMode::create;
       session = std::make_unique<io::OutputSession>(a.output, meta_of(*spec, *g), mode);
     } catch (const std::exception& e) {
       verdict = exit_code_of(e);
@@ -145,7 +147,8 @@ int run_sweep(const SweepArgs& a) {
   if (mpi.rank() != 0) {
     spec = config::load_spec(a.spec);
     if (spec->hash != hash)
-      throw MpiError("rank " + std::to_string(mpi.rank()) + " reads a different spec or profiles than rank 0");
+      throw MpiError("rank " + std::to_string(mpi.rank()) +
+                     " reads a different spec or profiles than rank 0");
     g.emplace(spec->axes);
   }
   grid::PointEvaluator evaluator(*g);
@@ -174,22 +177,25 @@ int run_sweep(const SweepArgs& a) {
     session->finish();
     const bool complete = session->complete();
     if (outcome == dist::Outcome::workers_lost) {
-      std::cerr << "llmsweep: error: workers stopped answering; " << a.output << " is resumable with --resume\n";
+      std::cerr << "llmsweep: error: workers stopped answering; " << a.output
+                << " is resumable with --resume\n";
       MPI_Abort(MPI_COMM_WORLD, kExitMpi);
     }
     if (complete) {
       if (!a.quiet) {
         rusage usage{};
         getrusage(RUSAGE_SELF, &usage);
-        std::cerr << "llmsweep sweep: complete: " << stats.computed << " points computed in " << fixed(stats.seconds, 1)
-                  << " s (rank 0: " << stats.computed_by_coordinator << " points, peak memory "
-                  << fixed(static_cast<double>(usage.ru_maxrss) / 1024.0, 0) << " MB); results in " << a.output << "\n";
+        std::cerr << "llmsweep sweep: complete: " << stats.computed << " points computed in "
+                  << fixed(stats.seconds, 1) << " s (rank 0: " << stats.computed_by_coordinator
+                  << " points, peak memory " << fixed(static_cast<double>(usage.ru_maxrss) / 1024.0, 0)
+                  << " MB); results in " << a.output << "\n";
       }
     } else {
       const int sig = stop_signal();
-      std::cerr << "llmsweep sweep: stopped" << (sig ? " by signal " + std::to_string(sig) : std::string()) << " after "
-                << stats.computed << " points this run, " << session->done().count() << " of " << g->size()
-                << " done; continue with: llmsweep sweep " << a.spec << " -o " << a.output << " --resume\n";
+      std::cerr << "llmsweep sweep: stopped" << (sig ? " by signal " + std::to_string(sig) : std::string())
+                << " after " << stats.computed << " points this run, " << session->done().count() << " of "
+                << g->size() << " done; continue with: llmsweep sweep " << a.spec << " -o " << a.output
+                << " --resume\n";
       code = kExitInterrupted;
     }
   }
@@ -201,15 +207,22 @@ int run_sweep(const SweepArgs& a) {
 int run_summarize(const std::string& path, bool as_json) {
   io::ResultsReader reader(path);
   const io::StoredInfo& info = reader.info();
-  const std::vector<io::Scenario> all = io::scenarios(reader.rows(), info.hardware_stems, info.utilization_caps);
+  const std::vector<io::Scenario> all =
+      io::scenarios(reader.rows(), info.hardware_stems, info.utilization_caps);
   const auto opt = [](const auto& o) { return o ? nlohmann::json(*o) : nlohmann::json(nullptr); };
   if (as_json) {
-    nlohmann::json j = {{"file", path}, {"points", info.points}, {"complete", info.complete}, {"scenarios", nlohmann::json::array()}};
+    nlohmann::json j = {{"file", path},
+                        {"points", info.points},
+                        {"complete", info.complete},
+                        {"scenarios", nlohmann::json::array()}};
     for (const io::Scenario& s : all) {
       nlohmann::json rows = nlohmann::json::array();
       for (const grid::Row& r : s.rows)
-        rows.push_back({{"d_model", r.d_model}, {"compute_flop", r.compute_flop}, {"gpus", r.gpus},
-                        {"utilization", r.utilization}, {"years", r.years}});
+        rows.push_back({{"d_model", r.d_model},
+                        {"compute_flop", r.compute_flop},
+                        {"gpus", r.gpus},
+                        {"utilization", r.utilization},
+                        {"years", r.years}});
       j["scenarios"].push_back({{"scenario", s.label},
                                 {"points", s.points},
                                 {"pending", s.pending},
@@ -221,14 +234,18 @@ int run_summarize(const std::string& path, bool as_json) {
     std::cout << j.dump(2) << "\n";
     return kExitOk;
   }
-  std::cout << path << ": " << info.points << " points, " << (info.complete ? "complete" : "INCOMPLETE") << ", written by llmsweep "
-            << info.llmsweep_version << " (" << info.git_hash << ") on " << info.created << "\n\n";
-  Table t({"scenario", "points", "frontier rows", "linear scaling ends", "largest feasible", "first infeasible d"},
+  std::cout << path << ": " << info.points << " points, " << (info.complete ? "complete" : "INCOMPLETE")
+            << ", written by llmsweep " << info.llmsweep_version << " (" << info.git_hash << ") on "
+            << info.created << "\n\n";
+  Table t({"scenario", "points", "frontier rows", "linear scaling ends", "largest feasible",
+           "first infeasible d"},
           {false, true, true, true, true, true});
   for (const io::Scenario& s : all) {
     const auto& th = s.thresholds;
-    t.add({s.label, std::to_string(s.points) + (s.pending ? " (" + std::to_string(s.pending) + " pending)" : ""),
-           std::to_string(s.rows.size()), th.linear_scaling_ends_flop ? sci(*th.linear_scaling_ends_flop) : "-",
+    t.add({s.label,
+           std::to_string(s.points) + (s.pending ? " (" + std::to_string(s.pending) + " pending)" : ""),
+           std::to_string(s.rows.size()),
+           th.linear_scaling_ends_flop ? sci(*th.linear_scaling_ends_flop) : "-",
            th.largest_feasible_flop ? sci(*th.largest_feasible_flop) : "-",
            th.first_infeasible_d_model ? std::to_string(*th.first_infeasible_d_model) : "-"});
   }
@@ -240,7 +257,8 @@ int run_summarize(const std::string& path, bool as_json) {
 
 void add_sweep_command(CLI::App& app, Action& action) {
   auto a = std::make_shared<SweepArgs>();
-  CLI::App* sub = app.add_subcommand("sweep", "Run a sweep spec over a grid of points (in one process or under mpirun/srun)");
+  CLI::App* sub = app.add_subcommand(
+      "sweep", "Run a sweep spec over a grid of points (in one process or under mpirun/srun)");
   sub->add_option("SPEC", a->spec, "Sweep spec (TOML, see sweep/)")->required();
   sub->add_option("-o,--output", a->output, "Results file (HDF5)")->required();
   sub->add_flag("--resume", a->resume, "Continue an interrupted results file (the spec must be unchanged)");
@@ -249,7 +267,8 @@ void add_sweep_command(CLI::App& app, Action& action) {
   sub->add_option("--max-points", a->max_points, "Largest grid run without --force")->capture_default_str();
   sub->add_option("--checkpoint", a->checkpoint_s, "Seconds between merges of finished rows into the file")
       ->capture_default_str();
-  sub->add_option("--progress-interval", a->progress_s, "Seconds between progress lines when stderr is not a terminal")
+  sub->add_option("--progress-interval", a->progress_s,
+                  "Seconds between progress lines when stderr is not a terminal")
       ->capture_default_str();
   sub->add_flag("-q,--quiet", a->quiet, "No progress output");
   sub->callback([a, &action] {
@@ -267,7 +286,8 @@ void add_summarize_command(CLI::App& app, Action& action) {
   CLI::App* sub = app.add_subcommand("summarize", "Frontier thresholds of each scenario in a results file");
   sub->add_option("FILE", *path, "Results file written by llmsweep sweep")->required();
   sub->add_flag("--json", *as_json, "Print JSON");
-  sub->callback([path, as_json, &action] { action = [path, as_json] { return run_summarize(*path, *as_json); }; });
+  sub->callback(
+      [path, as_json, &action] { action = [path, as_json] { return run_summarize(*path, *as_json); }; });
 }
 
 }  // namespace llmsweep::cli

@@ -24,8 +24,7 @@ std::string locate(const std::string& file, const std::string& key, int line, in
 
 }  // namespace
 
-ConfigError::ConfigError(std::string file, std::string key, int line, int column,
-                         const std::string& message)
+ConfigError::ConfigError(std::string file, std::string key, int line, int column, const std::string& message)
     : Error(locate(file, key, line, column, message)),
       file_(std::move(file)),
       key_(std::move(key)),

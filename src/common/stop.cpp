@@ -23,9 +23,17 @@ void install_stop_handlers() {
   for (int sig : {SIGTERM, SIGINT, SIGUSR1}) sigaction(sig, &sa, nullptr);
 }
 
-bool stop_requested() { return g_signal != 0; }
-int stop_signal() { return g_signal; }
-void request_stop(int signal_number) { g_signal = signal_number; }
-void clear_stop() { g_signal = 0; }
+bool stop_requested() {
+  return g_signal != 0;
+}
+int stop_signal() {
+  return g_signal;
+}
+void request_stop(int signal_number) {
+  g_signal = signal_number;
+}
+void clear_stop() {
+  g_signal = 0;
+}
 
 }  // namespace llmsweep

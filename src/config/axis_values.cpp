@@ -25,10 +25,9 @@ std::optional<double> as_number(const toml::node* n) {
   return std::nullopt;
 }
 
-
 // A list of positive numbers (scalar or array) under `key`; `fallback` when absent.
-std::vector<double> positive_numbers(TableReader& r, Ctx& ctx, std::string_view key, std::vector<double> fallback,
-                                     bool allow_zero) {
+std::vector<double> positive_numbers(TableReader& r, Ctx& ctx, std::string_view key,
+                                     std::vector<double> fallback, bool allow_zero) {
   if (!r.has(key)) {
     r.node(key);
     return fallback;
@@ -41,7 +40,8 @@ std::vector<double> positive_numbers(TableReader& r, Ctx& ctx, std::string_view 
       continue;
     }
     if (!std::isfinite(*v) || *v < 0 || (*v == 0 && !allow_zero)) {
-      ctx.bad(r.path(key), e, "impossible value " + std::to_string(*v) + (allow_zero ? ": must be >= 0" : ": must be > 0"));
+      ctx.bad(r.path(key), e,
+              "impossible value " + std::to_string(*v) + (allow_zero ? ": must be >= 0" : ": must be > 0"));
       continue;
     }
     if (std::find(out.begin(), out.end(), *v) != out.end()) {
@@ -101,8 +101,8 @@ std::vector<bool> booleans(TableReader& r, Ctx& ctx, std::string_view key, std::
 }
 
 // Strings from a fixed vocabulary.
-std::vector<std::string> words(TableReader& r, Ctx& ctx, std::string_view key, std::vector<std::string> fallback,
-                               const std::vector<std::string>& allowed) {
+std::vector<std::string> words(TableReader& r, Ctx& ctx, std::string_view key,
+                               std::vector<std::string> fallback, const std::vector<std::string>& allowed) {
   if (!r.has(key)) {
     r.node(key);
     return fallback;
@@ -130,7 +130,6 @@ std::vector<std::string> words(TableReader& r, Ctx& ctx, std::string_view key, s
   }
   return out;
 }
-
 
 Range read_range(const toml::table& t, const std::string& prefix, Problems& problems, bool with_density) {
   TableReader r(t, prefix, problems);

@@ -25,13 +25,13 @@ std::vector<const toml::node*> elements(TableReader& r, std::string_view key);
 std::optional<double> as_number(const toml::node* n);
 
 // Scalar-or-list readers; `fallback` when the key is absent.
-std::vector<double> positive_numbers(TableReader& r, Ctx& ctx, std::string_view key, std::vector<double> fallback,
-                                     bool allow_zero = false);
+std::vector<double> positive_numbers(TableReader& r, Ctx& ctx, std::string_view key,
+                                     std::vector<double> fallback, bool allow_zero = false);
 std::vector<std::int64_t> positive_integers(TableReader& r, Ctx& ctx, std::string_view key,
                                             std::vector<std::int64_t> fallback);
 std::vector<bool> booleans(TableReader& r, Ctx& ctx, std::string_view key, std::vector<bool> fallback);
-std::vector<std::string> words(TableReader& r, Ctx& ctx, std::string_view key, std::vector<std::string> fallback,
-                               const std::vector<std::string>& allowed);
+std::vector<std::string> words(TableReader& r, Ctx& ctx, std::string_view key,
+                               std::vector<std::string> fallback, const std::vector<std::string>& allowed);
 
 // A {from, to[, per_decade]} range table.
 struct Range {

@@ -75,12 +75,15 @@ Profile parse_profile(const std::string& text, const std::string& path) {
   problems.throw_if_any();
   if (const auto problem = costmodel::check_hardware(hw)) {
     // The profile's key for each field, so the error points at the line to fix.
-    static const std::map<std::string, std::string> keys{
-        {"l2_bandwidth", "l2_bandwidth_GBps"}, {"l2_bytes", "l2_size_MiB"},
-        {"hbm_bandwidth", "hbm_bandwidth_GBps"}, {"max_clock", "max_clock_MHz"},
-        {"memory", "memory_GB"}, {"kernel_latency", "kernel_latency_us"},
-        {"level_sizes", "network.level_sizes"}, {"link_bandwidth", "network.link_bandwidth_GBps"},
-        {"link_latency", "network.link_latency_us"}};
+    static const std::map<std::string, std::string> keys{{"l2_bandwidth", "l2_bandwidth_GBps"},
+                                                         {"l2_bytes", "l2_size_MiB"},
+                                                         {"hbm_bandwidth", "hbm_bandwidth_GBps"},
+                                                         {"max_clock", "max_clock_MHz"},
+                                                         {"memory", "memory_GB"},
+                                                         {"kernel_latency", "kernel_latency_us"},
+                                                         {"level_sizes", "network.level_sizes"},
+                                                         {"link_bandwidth", "network.link_bandwidth_GBps"},
+                                                         {"link_latency", "network.link_latency_us"}};
     const auto it = keys.find(problem->field);
     const std::string key = it == keys.end() ? problem->field : it->second;
     const toml::node_view<const toml::node> node = doc.at_path(key);
@@ -96,7 +99,9 @@ Profile parse_profile(const std::string& text, const std::string& path) {
   return p;
 }
 
-Profile load_profile(const std::string& path) { return parse_profile(read_text(path), path); }
+Profile load_profile(const std::string& path) {
+  return parse_profile(read_text(path), path);
+}
 
 std::string default_profile_dir() {
   if (const char* env = std::getenv("LLMSWEEP_PROFILE_DIR"); env && *env) return env;
@@ -118,7 +123,8 @@ std::vector<Profile> list_profiles(const std::string& dir) {
 namespace {
 
 std::string lower(std::string s) {
-  std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  std::transform(s.begin(), s.end(), s.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
   return s;
 }
 

@@ -18,16 +18,16 @@
 namespace llmsweep::config {
 namespace {
 
-using detail::Ctx;
-using detail::Problems;
-using detail::TableReader;
 using detail::as_number;
 using detail::booleans;
+using detail::Ctx;
 using detail::elements;
 using detail::positive_integers;
 using detail::positive_numbers;
+using detail::Problems;
 using detail::Range;
 using detail::read_range;
+using detail::TableReader;
 using detail::words;
 
 void read_width(TableReader& r, Ctx& ctx, grid::Axes& axes) {
@@ -37,9 +37,10 @@ void read_width(TableReader& r, Ctx& ctx, grid::Axes& axes) {
   if (given != 1) {
     for (const char* k : keys) r.node(k);
     r.error(given == 0 ? "d_model" : "widths",
-            given == 0 ? "the model needs a width axis: one of d_model (list), widths ({from, to}: the paper's "
-                         "width set in a range) or compute_flop (targets)"
-                       : "give only one of d_model, widths and compute_flop");
+            given == 0
+                ? "the model needs a width axis: one of d_model (list), widths ({from, to}: the paper's "
+                  "width set in a range) or compute_flop (targets)"
+                : "give only one of d_model, widths and compute_flop");
     return;
   }
   if (r.has("d_model")) {
@@ -114,10 +115,13 @@ void read_model(TableReader& top, Ctx& ctx, grid::Axes& axes) {
     std::string label;
     if (e->is_string()) {
       label = e->as_string()->get();
-      if (label == "dense") v.rule = grid::ExpertsRule::dense;
-      else if (label == "width-scaled" || label == "sparse") v.rule = grid::ExpertsRule::width_scaled, label = "width-scaled";
+      if (label == "dense")
+        v.rule = grid::ExpertsRule::dense;
+      else if (label == "width-scaled" || label == "sparse")
+        v.rule = grid::ExpertsRule::width_scaled, label = "width-scaled";
       else {
-        ctx.bad(r.path("experts"), e, "unknown value '" + label + "'; expected dense, width-scaled or a count");
+        ctx.bad(r.path("experts"), e,
+                "unknown value '" + label + "'; expected dense, width-scaled or a count");
         continue;
       }
     } else if (e->is_integer() && e->as_integer()->get() > 0) {
@@ -155,7 +159,8 @@ void read_batch(TableReader& top, Ctx& ctx, grid::Axes& axes) {
     for (std::int64_t s : axes.seq_len)
       for (const auto& b : axes.batch)
         if (b.tokens % s != 0)
-          r.error("tokens", "tokens " + std::to_string(b.tokens) + " is not a multiple of seq_len " + std::to_string(s));
+          r.error("tokens", "tokens " + std::to_string(b.tokens) + " is not a multiple of seq_len " +
+                                std::to_string(s));
     axes.batch_multiplier = {1};
     r.finish();
     return;
@@ -217,12 +222,16 @@ void read_cluster(TableReader& top, Ctx& ctx, grid::Axes& axes) {
   const toml::table* t = top.table("cluster", false);
   if (!t) return;
   TableReader r(*t, "cluster", ctx.problems);
-  if (r.has("gpus")) axes.gpus = positive_integers(r, ctx, "gpus", {});
-  else r.node("gpus");
+  if (r.has("gpus"))
+    axes.gpus = positive_integers(r, ctx, "gpus", {});
+  else
+    r.node("gpus");
   axes.cluster_sizes.clear();
-  for (const std::string& s : words(r, ctx, "sizes", {"powers-of-two"}, {"powers-of-two", "fill-levels", "pow2-domains"}))
+  for (const std::string& s :
+       words(r, ctx, "sizes", {"powers-of-two"}, {"powers-of-two", "fill-levels", "pow2-domains"}))
     axes.cluster_sizes.push_back(*search::cluster_sizes_from_name(s));
-  if (r.has("sizes") && r.has("gpus")) r.error("sizes", "sizes only applies to the smallest-cluster search; remove it or gpus");
+  if (r.has("sizes") && r.has("gpus"))
+    r.error("sizes", "sizes only applies to the smallest-cluster search; remove it or gpus");
   r.finish();
 }
 
@@ -279,17 +288,21 @@ std::vector<grid::DegreeValue> degrees(TableReader& r, Ctx& ctx, std::string_vie
       bool ok = !a->empty();
       v.total = 1;
       for (const toml::node& x : *a) {
-        if (!x.is_integer() || x.as_integer()->get() <= 0) ok = false;
-        else v.per_level.push_back(x.as_integer()->get()), v.total *= x.as_integer()->get();
+        if (!x.is_integer() || x.as_integer()->get() <= 0)
+          ok = false;
+        else
+          v.per_level.push_back(x.as_integer()->get()), v.total *= x.as_integer()->get();
       }
       if (!ok) {
-        ctx.bad(r.path(key), e, "per-level degrees must be an array of positive integers, inside a node first");
+        ctx.bad(r.path(key), e,
+                "per-level degrees must be an array of positive integers, inside a node first");
         continue;
       }
       if (!per_level_ok(e)) continue;
       if (static_cast<int>(v.per_level.size()) != levels_needed) {
-        ctx.bad(r.path(key), e, "has " + std::to_string(v.per_level.size()) + " levels but the hardware has " +
-                                    std::to_string(levels_needed));
+        ctx.bad(r.path(key), e,
+                "has " + std::to_string(v.per_level.size()) + " levels but the hardware has " +
+                    std::to_string(levels_needed));
         continue;
       }
       std::vector<std::int64_t> key_of = v.per_level;
@@ -311,7 +324,8 @@ std::vector<grid::DegreeValue> degrees(TableReader& r, Ctx& ctx, std::string_vie
         continue;
       }
       if (*split != "all") {
-        tr.error("split", "expected \"all\" (every split its own point) or \"best\" (the best split), got '" + *split + "'");
+        tr.error("split", "expected \"all\" (every split its own point) or \"best\" (the best split), got '" +
+                              *split + "'");
         continue;
       }
       if (!per_level_ok(e)) continue;
@@ -326,7 +340,8 @@ std::vector<grid::DegreeValue> degrees(TableReader& r, Ctx& ctx, std::string_vie
         add(e, each, levels);
       }
     } else {
-      ctx.bad(r.path(key), e, "expected a degree (integer), per-level degrees (array) or {total = N, split = \"all\"}");
+      ctx.bad(r.path(key), e,
+              "expected a degree (integer), per-level degrees (array) or {total = N, split = \"all\"}");
     }
   }
   return out;
@@ -354,8 +369,10 @@ void read_parallelism(TableReader& top, Ctx& ctx, grid::Axes& axes, const std::v
   std::set<std::int64_t> seen;
   for (const toml::node* e : elements(r, "interleave")) {
     std::int64_t v = -1;
-    if (e->is_string() && e->as_string()->get() == "auto") v = 0;
-    else if (e->is_integer() && e->as_integer()->get() > 0) v = e->as_integer()->get();
+    if (e->is_string() && e->as_string()->get() == "auto")
+      v = 0;
+    else if (e->is_integer() && e->as_integer()->get() > 0)
+      v = e->as_integer()->get();
     if (v < 0) {
       ctx.bad(r.path("interleave"), e, "expected \"auto\" or a positive integer");
       continue;
@@ -385,9 +402,10 @@ std::string canonical_of(const grid::Axes& axes, const std::vector<Profile>& pro
   s << "llmsweep-grid schema=" << grid::kSchemaVersion << "\n";
   for (const Profile& p : profiles) {
     const costmodel::Hardware& h = p.hardware;
-    s << "hardware " << p.stem << " name=" << h.name << " bits=" << h.bits << " fpc=" << fmt(h.flop_per_clock_per_thread)
-      << " regs=" << fmt(h.register_bytes_per_block) << " sms=" << h.sms << " l2bw=" << fmt(h.l2_bandwidth_Bps)
-      << " l2=" << fmt(h.l2_bytes) << " hbm=" << fmt(h.hbm_bandwidth_Bps) << " clock=" << fmt(h.max_clock_hz)
+    s << "hardware " << p.stem << " name=" << h.name << " bits=" << h.bits
+      << " fpc=" << fmt(h.flop_per_clock_per_thread) << " regs=" << fmt(h.register_bytes_per_block)
+      << " sms=" << h.sms << " l2bw=" << fmt(h.l2_bandwidth_Bps) << " l2=" << fmt(h.l2_bytes)
+      << " hbm=" << fmt(h.hbm_bandwidth_Bps) << " clock=" << fmt(h.max_clock_hz)
       << " cap=" << fmt(h.utilization_cap) << " dsmem=" << h.dsmem << " mem=" << fmt(h.memory_bytes)
       << " klat=" << fmt(h.kernel_latency_s) << " levels=";
     for (auto l : h.level_sizes) s << l << ",";
@@ -409,7 +427,9 @@ std::string canonical_of(const grid::Axes& axes, const std::vector<Profile>& pro
   s << "exact:";
   for (const auto& w : axes.width) s << " " << w.d_model << "/" << fmt(w.target_flop);
   for (double r : axes.ff_ratio) s << " " << fmt(r);
-  for (const auto& d : axes.depth) s << " " << d.layers << "/" << fmt(d.law.multiplier) << "/" << (d.law.exponent ? fmt(*d.law.exponent) : "-");
+  for (const auto& d : axes.depth)
+    s << " " << d.layers << "/" << fmt(d.law.multiplier) << "/"
+      << (d.law.exponent ? fmt(*d.law.exponent) : "-");
   for (const auto& b : axes.batch) s << " " << b.tokens << "/" << fmt(b.law.exponent);
   for (double m : axes.batch_multiplier) s << " " << fmt(m);
   for (double m : axes.run_months) s << " " << fmt(m);

@@ -28,8 +28,7 @@ void Problems::throw_if_any() const {
   const Line& first = lines_.front();
   // The first problem locates the error; the message carries them all.
   throw ConfigError(file_, first.key, first.line, first.column,
-                    lines_.size() == 1 ? first.message
-                                       : first.message + all.substr(all.find('\n')));
+                    lines_.size() == 1 ? first.message : first.message + all.substr(all.find('\n')));
 }
 
 toml::table parse_text(const std::string& text, const std::string& name) {
@@ -192,8 +191,10 @@ void TableReader::finish() {
   // A missing key has no line of its own; inside a [table] the table's header line helps.
   for (const auto& [key, what] : missing_) {
     if (explained.count(key)) continue;
-    if (prefix_.empty()) problems_.add(path(key), what);
-    else problems_.add(path(key), table_.source(), what);
+    if (prefix_.empty())
+      problems_.add(path(key), what);
+    else
+      problems_.add(path(key), table_.source(), what);
   }
   missing_.clear();
 }
@@ -208,7 +209,9 @@ std::size_t edit_distance(std::string_view a, std::string_view b) {
     row[0] = i;
     for (std::size_t j = 1; j <= b.size(); ++j) {
       const std::size_t up = row[j];
-      const auto lower = [](char c) { return static_cast<char>(std::tolower(static_cast<unsigned char>(c))); };
+      const auto lower = [](char c) {
+        return static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+      };
       row[j] = std::min({row[j] + 1, row[j - 1] + 1, diag + (lower(a[i - 1]) == lower(b[j - 1]) ? 0 : 1)});
       diag = up;
     }

@@ -3,14 +3,14 @@
 // gathered and reported together, each on its own line with file:line:column.
 #pragma once
 
+#include <toml++/toml.h>
+
 #include <cstdint>
 #include <optional>
 #include <set>
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include <toml++/toml.h>
 
 namespace llmsweep::config::detail {
 

@@ -3,10 +3,9 @@
 #include <cmath>
 #include <fstream>
 #include <map>
+#include <nlohmann/json.hpp>
 #include <set>
 #include <sstream>
-
-#include <nlohmann/json.hpp>
 
 #include "common/error.hpp"
 #include "config/hardware_config.hpp"
@@ -154,17 +153,37 @@ void check_matmul(const std::string& file, const json& vectors, Machines& machin
     const costmodel::Machine& mc = machines.get(r);
     const std::int64_t d1 = r.integer("d1"), d2 = r.integer("d2"), b = r.integer("b");
     if (d1 < 1 || d2 < 1 || b < 1) r.fail("", "d1, d2 and b must be >= 1");
-    check.real("seconds", r.number("seconds"), costmodel::matmul_time(mc, d1, d2, b, r.boolean("weight_grads")));
+    check.real("seconds", r.number("seconds"),
+               costmodel::matmul_time(mc, d1, d2, b, r.boolean("weight_grads")));
     check.finish(describe(where, vectors[i]));
   }
 }
 
 void check_training(const std::string& file, const json& vectors, Machines& machines, Checker& check) {
-  static const std::set<std::string> keys{
-      "gpu", "d_model", "d_ff", "layers", "experts", "batch_seqs", "seq_len", "microbatches", "dp",
-      "tp_model", "tp_ff", "pp", "ep", "interleave", "zero_bubble", "overlap_tp", "overlap_dp",
-      "overlap_pp", "total_seconds", "utilization", "tp_comm_seconds", "dp_comm_seconds",
-      "pp_ep_comm_seconds", "latency_seconds"};
+  static const std::set<std::string> keys{"gpu",
+                                          "d_model",
+                                          "d_ff",
+                                          "layers",
+                                          "experts",
+                                          "batch_seqs",
+                                          "seq_len",
+                                          "microbatches",
+                                          "dp",
+                                          "tp_model",
+                                          "tp_ff",
+                                          "pp",
+                                          "ep",
+                                          "interleave",
+                                          "zero_bubble",
+                                          "overlap_tp",
+                                          "overlap_dp",
+                                          "overlap_pp",
+                                          "total_seconds",
+                                          "utilization",
+                                          "tp_comm_seconds",
+                                          "dp_comm_seconds",
+                                          "pp_ep_comm_seconds",
+                                          "latency_seconds"};
   for (std::size_t i = 0; i < vectors.size(); ++i) {
     const std::string where = "training[" + std::to_string(i) + "]";
     VectorReader r(file, where, vectors[i], keys);
@@ -172,8 +191,11 @@ void check_training(const std::string& file, const json& vectors, Machines& mach
     const costmodel::Model model = read_model(r);
     costmodel::Plan plan;
     plan.levels = mc.hw.levels();
-    const std::pair<Kind, const char*> kinds[] = {
-        {Kind::dp, "dp"}, {Kind::tp_model, "tp_model"}, {Kind::tp_ff, "tp_ff"}, {Kind::pp, "pp"}, {Kind::ep, "ep"}};
+    const std::pair<Kind, const char*> kinds[] = {{Kind::dp, "dp"},
+                                                  {Kind::tp_model, "tp_model"},
+                                                  {Kind::tp_ff, "tp_ff"},
+                                                  {Kind::pp, "pp"},
+                                                  {Kind::ep, "ep"}};
     for (const auto& [kind, key] : kinds) {
       const std::vector<std::int64_t> levels = r.integers(key);
       if (static_cast<int>(levels.size()) != plan.levels)
@@ -204,9 +226,9 @@ void check_training(const std::string& file, const json& vectors, Machines& mach
 
 void check_optimal(const std::string& file, const json& vectors, Machines& machines, Checker& check) {
   static const std::set<std::string> keys{
-      "gpu", "d_model", "d_ff", "layers", "experts", "batch_seqs", "seq_len", "gpus", "overlap_tp",
-      "overlap_dp", "overlap_pp", "dp", "tp_model", "tp_ff", "pp", "ep", "microbatches", "interleave",
-      "utilization", "years"};
+      "gpu",  "d_model",    "d_ff",         "layers",     "experts",     "batch_seqs", "seq_len",
+      "gpus", "overlap_tp", "overlap_dp",   "overlap_pp", "dp",          "tp_model",   "tp_ff",
+      "pp",   "ep",         "microbatches", "interleave", "utilization", "years"};
   for (std::size_t i = 0; i < vectors.size(); ++i) {
     const std::string where = "optimal[" + std::to_string(i) + "]";
     VectorReader r(file, where, vectors[i], keys);
@@ -254,11 +276,13 @@ json read_json(const std::string& path) {
 
 VectorReport verify_vectors_file(const std::string& path, double relative_tolerance) {
   const json doc = read_json(path);
-  if (!doc.is_object()) throw ConfigError(path, "", 0, 0, "expected a JSON object with matmul/training/optimal arrays");
+  if (!doc.is_object())
+    throw ConfigError(path, "", 0, 0, "expected a JSON object with matmul/training/optimal arrays");
   static const std::set<std::string> sections{"meta", "matmul", "training", "optimal"};
   bool any = false;
   for (const auto& [k, v] : doc.items()) {
-    if (!sections.count(k)) throw ConfigError(path, k, 0, 0, "unknown section (expected meta, matmul, training, optimal)");
+    if (!sections.count(k))
+      throw ConfigError(path, k, 0, 0, "unknown section (expected meta, matmul, training, optimal)");
     if (k != "meta" && !v.is_array()) throw ConfigError(path, k, 0, 0, "expected an array of vectors");
     if (k != "meta") any = true;
   }

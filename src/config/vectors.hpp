@@ -16,6 +16,7 @@ struct VectorReport {
 inline constexpr double kGoldenRelativeTolerance = 1e-9;
 
 // Throws ConfigError for a file that cannot be read or is not in the golden format.
-VectorReport verify_vectors_file(const std::string& path, double relative_tolerance = kGoldenRelativeTolerance);
+VectorReport verify_vectors_file(const std::string& path,
+                                 double relative_tolerance = kGoldenRelativeTolerance);
 
 }  // namespace llmsweep::config

@@ -87,14 +87,13 @@ void pipeline_expert_traffic(const Machine& mc, const Model& model, const Plan& 
 
 std::string check_plan(const Hardware& hw, const Model& model, const Plan& plan) {
   if (plan.levels != hw.levels())
-    return "the plan has " + std::to_string(plan.levels) + " network levels but " + hw.name +
-           " has " + std::to_string(hw.levels());
+    return "the plan has " + std::to_string(plan.levels) + " network levels but " + hw.name + " has " +
+           std::to_string(hw.levels());
   for (int k = 0; k < kKinds; ++k)
     for (int l = 0; l < plan.levels; ++l)
       if (plan.at(static_cast<Kind>(k), l) < 1)
-        return std::string(kind_name(static_cast<Kind>(k))) + " degree at level " +
-               std::to_string(l) + " must be >= 1, got " +
-               std::to_string(plan.at(static_cast<Kind>(k), l));
+        return std::string(kind_name(static_cast<Kind>(k))) + " degree at level " + std::to_string(l) +
+               " must be >= 1, got " + std::to_string(plan.at(static_cast<Kind>(k), l));
   // Each level below the top holds at most its size.
   for (int l = 0; l + 1 < plan.levels; ++l) {
     std::int64_t here = 1;
@@ -119,8 +118,7 @@ std::string check_plan(const Hardware& hw, const Model& model, const Plan& plan)
   if (model.layers % pp != 0)
     return "pp degree " + std::to_string(pp) + " does not divide layers " + std::to_string(model.layers);
   if (model.experts % ep != 0)
-    return "ep degree " + std::to_string(ep) + " does not divide experts " +
-           std::to_string(model.experts);
+    return "ep degree " + std::to_string(ep) + " does not divide experts " + std::to_string(model.experts);
   if (plan.interleave * pp > model.layers)
     return "interleave " + std::to_string(plan.interleave) + " times pp " + std::to_string(pp) +
            " exceeds layers " + std::to_string(model.layers);
@@ -181,8 +179,8 @@ Evaluation combine(const Machine& mc, const Model& model, const Plan& plan, doub
   const double v = static_cast<double>(plan.interleave);
   ev.gpus = gpus;
   ev.steps = model.steps();
-  ev.ideal_step_s = 6 * model.active_params() * static_cast<double>(model.tokens_per_step()) /
-                    (mc.peak_flops * gpus);
+  ev.ideal_step_s =
+      6 * model.active_params() * static_cast<double>(model.tokens_per_step()) / (mc.peak_flops * gpus);
   ev.matmul_s = matmul_s;
   ev.net = net;
   const double op = plan.overlap_pp ? 1.0 : 0.0;
@@ -204,7 +202,8 @@ Evaluation combine(const Machine& mc, const Model& model, const Plan& plan, doub
   ev.busy_s = busy;
   ev.bubble_s = ev.pipeline_s - core;
   if (!plan.zero_bubble) ev.pipeline_s += pipe_latency;
-  const double with_dp = plan.overlap_dp ? std::max(ev.pipeline_s, net.dp_comm_s) : ev.pipeline_s + net.dp_comm_s;
+  const double with_dp =
+      plan.overlap_dp ? std::max(ev.pipeline_s, net.dp_comm_s) : ev.pipeline_s + net.dp_comm_s;
   ev.step_s = with_dp + net.dp_latency_s;
   ev.exposed_net_s = ev.exposed_comm_s + (with_dp - ev.pipeline_s);
   ev.exposed_latency_s = (plan.zero_bubble ? 0.0 : pipe_latency) + net.dp_latency_s;
@@ -215,7 +214,8 @@ Evaluation combine(const Machine& mc, const Model& model, const Plan& plan, doub
   ev.run_pp_ep_comm_s = ev.steps * net.pp_ep_comm_s;
   ev.run_latency_s = ev.steps * (pipe_latency + net.dp_latency_s);
   const double p = model.params();
-  ev.memory_used_bytes = p * mc.word_bytes * static_cast<double>(plan.total(Kind::dp)) + 4 * p * mc.word_bytes;
+  ev.memory_used_bytes =
+      p * mc.word_bytes * static_cast<double>(plan.total(Kind::dp)) + 4 * p * mc.word_bytes;
   ev.memory_limit_bytes = gpus * mc.hw.memory_bytes;
   ev.status = ev.memory_used_bytes <= ev.memory_limit_bytes ? Status::ok : Status::memory;
   return ev;
@@ -228,8 +228,8 @@ double step_matmul_time(const Machine& mc, const Model& model, const Plan& plan)
       model.tokens_per_step() / (plan.total(Kind::dp) * plan.microbatches * model.experts);
   const double per_layer = layer_matmul_time(mc, fs, ds, bs);
   return static_cast<double>(model.layers / plan.total(Kind::pp)) *
-         static_cast<double>(model.experts / plan.total(Kind::ep)) *
-         static_cast<double>(plan.microbatches) * per_layer;
+         static_cast<double>(model.experts / plan.total(Kind::ep)) * static_cast<double>(plan.microbatches) *
+         per_layer;
 }
 
 Evaluation evaluate(const Machine& mc, const Model& model, const Plan& plan, const Options& options) {
@@ -239,11 +239,16 @@ Evaluation evaluate(const Machine& mc, const Model& model, const Plan& plan, con
 
 const char* kind_name(Kind k) {
   switch (k) {
-    case Kind::dp: return "dp";
-    case Kind::tp_model: return "tp_model";
-    case Kind::tp_ff: return "tp_ff";
-    case Kind::pp: return "pp";
-    case Kind::ep: return "ep";
+    case Kind::dp:
+      return "dp";
+    case Kind::tp_model:
+      return "tp_model";
+    case Kind::tp_ff:
+      return "tp_ff";
+    case Kind::pp:
+      return "pp";
+    case Kind::ep:
+      return "ep";
   }
   return "?";
 }

@@ -25,9 +25,9 @@ struct Evaluation {
   Status status = Status::ok;  // ok or memory; every number below is filled either way
   double gpus = 0;
   double steps = 0;
-  double ideal_step_s = 0;  // T0
-  double matmul_s = 0;      // X, per step
-  NetworkTimes net;         // per step
+  double ideal_step_s = 0;       // T0
+  double matmul_s = 0;           // X, per step
+  NetworkTimes net;              // per step
   double overlapped_comm_s = 0;  // O
   double exposed_comm_s = 0;     // U
   double bubble_fraction = 0;    // phi
@@ -68,7 +68,6 @@ Evaluation combine(const Machine& mc, const Model& model, const Plan& plan, doub
 double step_matmul_time(const Machine& mc, const Model& model, const Plan& plan);
 
 // The whole evaluation of a checked plan.
-Evaluation evaluate(const Machine& mc, const Model& model, const Plan& plan,
-                    const Options& options = {});
+Evaluation evaluate(const Machine& mc, const Model& model, const Plan& plan, const Options& options = {});
 
 }  // namespace llmsweep::costmodel

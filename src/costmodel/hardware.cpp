@@ -31,8 +31,12 @@ Hardware flatten(const Hardware& hw) {
 
 namespace {
 
-bool positive(double x) { return x > 0 && !std::isnan(x); }
-bool finite_positive(double x) { return positive(x) && std::isfinite(x); }
+bool positive(double x) {
+  return x > 0 && !std::isnan(x);
+}
+bool finite_positive(double x) {
+  return positive(x) && std::isfinite(x);
+}
 
 }  // namespace
 
@@ -42,27 +46,34 @@ std::optional<HardwareProblem> check_hardware(const Hardware& hw) {
   };
   if (hw.name.empty()) return problem("name", "must not be empty");
   if (hw.bits <= 0 || hw.bits % 8 != 0) return problem("bits", "must be a positive multiple of 8");
-  if (!finite_positive(hw.flop_per_clock_per_thread)) return problem("flop_per_clock_per_thread", "must be > 0");
-  if (!finite_positive(hw.register_bytes_per_block)) return problem("register_bytes_per_block", "must be > 0");
+  if (!finite_positive(hw.flop_per_clock_per_thread))
+    return problem("flop_per_clock_per_thread", "must be > 0");
+  if (!finite_positive(hw.register_bytes_per_block))
+    return problem("register_bytes_per_block", "must be > 0");
   if (hw.sms <= 0) return problem("sms", "must be > 0");
   if (!positive(hw.l2_bandwidth_Bps)) return problem("l2_bandwidth", "must be > 0");
   if (!finite_positive(hw.l2_bytes)) return problem("l2_bytes", "must be > 0");
   if (!positive(hw.hbm_bandwidth_Bps)) return problem("hbm_bandwidth", "must be > 0");
   if (!finite_positive(hw.max_clock_hz)) return problem("max_clock", "must be > 0");
-  if (!(hw.utilization_cap > 0 && hw.utilization_cap <= 1)) return problem("utilization_cap", "must be in (0, 1]");
+  if (!(hw.utilization_cap > 0 && hw.utilization_cap <= 1))
+    return problem("utilization_cap", "must be in (0, 1]");
   if (!finite_positive(hw.memory_bytes)) return problem("memory", "must be > 0");
-  if (!(hw.kernel_latency_s >= 0 && std::isfinite(hw.kernel_latency_s))) return problem("kernel_latency", "must be >= 0");
+  if (!(hw.kernel_latency_s >= 0 && std::isfinite(hw.kernel_latency_s)))
+    return problem("kernel_latency", "must be >= 0");
   const std::size_t levels = hw.level_sizes.size() + 1;
   if (levels > static_cast<std::size_t>(kMaxLevels))
-    return problem("level_sizes", "at most " + std::to_string(kMaxLevels - 1) + " levels below the top are supported");
+    return problem("level_sizes",
+                   "at most " + std::to_string(kMaxLevels - 1) + " levels below the top are supported");
   for (std::int64_t s : hw.level_sizes)
     if (s < 2) return problem("level_sizes", "every level size must be >= 2, got " + std::to_string(s));
   if (hw.link_bandwidth_Bps.size() != levels)
-    return problem("link_bandwidth", "needs one entry per network level (level_sizes + 1 = " + std::to_string(levels) +
-                                         "), got " + std::to_string(hw.link_bandwidth_Bps.size()));
+    return problem("link_bandwidth",
+                   "needs one entry per network level (level_sizes + 1 = " + std::to_string(levels) +
+                       "), got " + std::to_string(hw.link_bandwidth_Bps.size()));
   if (hw.link_latency_s.size() != levels)
-    return problem("link_latency", "needs one entry per network level (level_sizes + 1 = " + std::to_string(levels) +
-                                       "), got " + std::to_string(hw.link_latency_s.size()));
+    return problem("link_latency",
+                   "needs one entry per network level (level_sizes + 1 = " + std::to_string(levels) +
+                       "), got " + std::to_string(hw.link_latency_s.size()));
   for (double b : hw.link_bandwidth_Bps)
     if (!positive(b)) return problem("link_bandwidth", "every link bandwidth must be > 0");
   for (double l : hw.link_latency_s)

@@ -37,13 +37,13 @@ struct Hardware {
 // Quantities derived from a profile once (section 1), used on the hot path.
 struct Machine {
   Hardware hw;
-  double word_bytes = 0;      // w = bits / 8
-  double reg_bytes = 0;       // R  = 0.75 * register_bytes_per_block
-  double l2_cap_bytes = 0;    // L2 = 0.75 * l2_bytes
-  double clock_hz = 0;        // max_clock_hz * utilization_cap
-  double smem_Bps = 0;        // beta_s = 128 * sms * clock
-  double flops = 0;           // F, achievable FLOP/s
-  double peak_flops = 0;      // Fpeak
+  double word_bytes = 0;    // w = bits / 8
+  double reg_bytes = 0;     // R  = 0.75 * register_bytes_per_block
+  double l2_cap_bytes = 0;  // L2 = 0.75 * l2_bytes
+  double clock_hz = 0;      // max_clock_hz * utilization_cap
+  double smem_Bps = 0;      // beta_s = 128 * sms * clock
+  double flops = 0;         // F, achievable FLOP/s
+  double peak_flops = 0;    // Fpeak
 };
 
 // Builds the derived quantities; the profile must already be valid (see validate_hardware).

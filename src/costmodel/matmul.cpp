@@ -13,8 +13,8 @@ Tiling tile(double m, double n, double cap, double word_bytes) {
   return {m / tm, n / tn};
 }
 
-Traffic traffic(const Machine& mc, std::int64_t d1, std::int64_t d2, std::int64_t b, double cap,
-                double k, bool dist, bool wgrad) {
+Traffic traffic(const Machine& mc, std::int64_t d1, std::int64_t d2, std::int64_t b, double cap, double k,
+                bool dist, bool wgrad) {
   const double w = mc.word_bytes;
   const double m = static_cast<double>(d1);
   const double n = static_cast<double>(d2);

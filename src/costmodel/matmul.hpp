@@ -20,8 +20,8 @@ struct Tiling {
 
 Tiling tile(double m, double n, double cap, double word_bytes);
 
-Traffic traffic(const Machine& mc, std::int64_t d1, std::int64_t d2, std::int64_t b, double cap,
-                double k, bool dist, bool wgrad);
+Traffic traffic(const Machine& mc, std::int64_t d1, std::int64_t d2, std::int64_t b, double cap, double k,
+                bool dist, bool wgrad);
 
 // d1 x d2 weights times b tokens of activations; wgrad selects the weight-gradient product.
 double matmul_time(const Machine& mc, std::int64_t d1, std::int64_t d2, std::int64_t b, bool wgrad);

@@ -17,8 +17,8 @@ struct Model {
   std::int64_t tokens_per_step() const { return batch_seqs * seq_len; }
   // Parameters and tokens pass 2^63 for the widest sparse models, so they are doubles.
   double params() const {
-    return 2.0 * static_cast<double>(d_model) * static_cast<double>(d_ff) *
-           static_cast<double>(layers) * static_cast<double>(experts);
+    return 2.0 * static_cast<double>(d_model) * static_cast<double>(d_ff) * static_cast<double>(layers) *
+           static_cast<double>(experts);
   }
   double active_params() const { return params() / static_cast<double>(experts); }
   double tokens() const { return 20.0 * params(); }

@@ -21,7 +21,9 @@ constexpr std::array<StatusText, kStatusCount> kText{{
 
 }  // namespace
 
-std::string_view status_name(Status s) { return kText[static_cast<std::size_t>(s)].name; }
+std::string_view status_name(Status s) {
+  return kText[static_cast<std::size_t>(s)].name;
+}
 std::string_view status_description(Status s) {
   return kText[static_cast<std::size_t>(s)].description;
 }

@@ -1,10 +1,9 @@
 #include "dist/messages.hpp"
 
-#include <sstream>
-
 #include <boost/archive/binary_iarchive.hpp>
 #include <boost/archive/binary_oarchive.hpp>
 #include <boost/serialization/binary_object.hpp>
+#include <sstream>
 
 #include "common/error.hpp"
 
@@ -48,7 +47,9 @@ std::string encode(const ResultBatch& b) {
     std::uint64_t count = b.rows.size();
     std::uint32_t row_bytes = sizeof(grid::Row);
     ar << first << seconds << want_more << finished << count << row_bytes;
-    if (count) ar << boost::serialization::make_binary_object(const_cast<grid::Row*>(b.rows.data()), count * sizeof(grid::Row));
+    if (count)
+      ar << boost::serialization::make_binary_object(const_cast<grid::Row*>(b.rows.data()),
+                                                     count * sizeof(grid::Row));
   }
   return out.str();
 }

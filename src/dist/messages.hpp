@@ -19,16 +19,16 @@ struct Assignment {
   std::uint64_t count = 0;
   template <class Archive>
   void serialize(Archive& ar, unsigned /*version*/) {
-    ar & first & count;
+    ar& first& count;
   }
 };
 
 // Worker -> coordinator: finished rows (consecutive indices), and what the worker wants next.
 struct ResultBatch {
   std::uint64_t first = 0;
-  double seconds = 0;       // time spent computing these rows
-  bool want_more = false;   // asks for another chunk
-  bool finished = false;    // the worker stops after this message
+  double seconds = 0;      // time spent computing these rows
+  bool want_more = false;  // asks for another chunk
+  bool finished = false;   // the worker stops after this message
   std::vector<grid::Row> rows;
 };
 

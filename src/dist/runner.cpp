@@ -20,7 +20,9 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-double since(Clock::time_point t) { return std::chrono::duration<double>(Clock::now() - t).count(); }
+double since(Clock::time_point t) {
+  return std::chrono::duration<double>(Clock::now() - t).count();
+}
 
 void send_bytes(MPI_Comm comm, int dest, int tag, const std::string& bytes) {
   if (MPI_Send(bytes.data(), static_cast<int>(bytes.size()), MPI_BYTE, dest, tag, comm) != MPI_SUCCESS)
@@ -37,7 +39,8 @@ struct Message {
 bool try_receive(MPI_Comm comm, int source, Message& m) {
   int flag = 0;
   MPI_Status status;
-  if (MPI_Iprobe(source, MPI_ANY_TAG, comm, &flag, &status) != MPI_SUCCESS) throw MpiError("MPI_Iprobe failed");
+  if (MPI_Iprobe(source, MPI_ANY_TAG, comm, &flag, &status) != MPI_SUCCESS)
+    throw MpiError("MPI_Iprobe failed");
   if (!flag) return false;
   int count = 0;
   MPI_Get_count(&status, MPI_BYTE, &count);
@@ -70,14 +73,20 @@ Message wait_receive(MPI_Comm comm, int source) {
   return m;
 }
 
-std::string stop_payload(bool final_ack) { return std::string(1, final_ack ? '\1' : '\0'); }
+std::string stop_payload(bool final_ack) {
+  return std::string(1, final_ack ? '\1' : '\0');
+}
 
 // ---- progress -------------------------------------------------------------------------
 class Progress {
  public:
   Progress(const RunOptions& o, std::uint64_t total, std::uint64_t done_before)
-      : on_(o.progress), out_(o.progress_out ? *o.progress_out : std::cerr), total_(total), before_(done_before),
-        interval_(o.progress_interval_s), tty_(o.progress_out == nullptr && ::isatty(STDERR_FILENO)) {}
+      : on_(o.progress),
+        out_(o.progress_out ? *o.progress_out : std::cerr),
+        total_(total),
+        before_(done_before),
+        interval_(o.progress_interval_s),
+        tty_(o.progress_out == nullptr && ::isatty(STDERR_FILENO)) {}
 
   void update(std::uint64_t computed, bool force = false) {
     if (!on_) return;
@@ -91,9 +100,12 @@ class Progress {
     if (rate > 0) eta = format_eta(static_cast<double>(total_ - std::min(total_, done)) / rate);
     std::snprintf(line, sizeof line, "llmsweep sweep: %llu/%llu points (%.1f%%), %.1f points/s, ETA %s",
                   static_cast<unsigned long long>(done), static_cast<unsigned long long>(total_),
-                  total_ ? 100.0 * static_cast<double>(done) / static_cast<double>(total_) : 100.0, rate, eta.c_str());
-    if (tty_) out_ << "\r\033[K" << line << std::flush;
-    else out_ << line << "\n" << std::flush;
+                  total_ ? 100.0 * static_cast<double>(done) / static_cast<double>(total_) : 100.0, rate,
+                  eta.c_str());
+    if (tty_)
+      out_ << "\r\033[K" << line << std::flush;
+    else
+      out_ << line << "\n" << std::flush;
     dirty_ = tty_;
   }
   void finish(std::uint64_t computed) {
@@ -104,9 +116,13 @@ class Progress {
  private:
   static std::string format_eta(double s) {
     char buf[64];
-    if (s < 120) std::snprintf(buf, sizeof buf, "%.0fs", s);
-    else if (s < 7200) std::snprintf(buf, sizeof buf, "%.0fm%02.0fs", std::floor(s / 60), std::fmod(s, 60));
-    else std::snprintf(buf, sizeof buf, "%.0fh%02.0fm", std::floor(s / 3600), std::floor(std::fmod(s, 3600) / 60));
+    if (s < 120)
+      std::snprintf(buf, sizeof buf, "%.0fs", s);
+    else if (s < 7200)
+      std::snprintf(buf, sizeof buf, "%.0fm%02.0fs", std::floor(s / 60), std::fmod(s, 60));
+    else
+      std::snprintf(buf, sizeof buf, "%.0fh%02.0fm", std::floor(s / 3600),
+                    std::floor(std::fmod(s, 3600) / 60));
     return buf;
   }
   bool on_;
@@ -198,12 +214,17 @@ class Coordinator {
  public:
   Coordinator(MPI_Comm comm, int size, const std::vector<grid::IndexRange>& pending, std::uint64_t total,
               std::uint64_t done_before, const Evaluate& evaluate, io::ResultSink& sink, const RunOptions& o)
-      : comm_(comm), workers_(size - 1), evaluate_(evaluate), sink_(sink), o_(o),
+      : comm_(comm),
+        workers_(size - 1),
+        evaluate_(evaluate),
+        sink_(sink),
+        o_(o),
         dispenser_(pending, o, std::max(1, size - 1) + (o.coordinator_computes ? 1 : 0)),
         progress_(o, total, done_before) {
     active_ = workers_;
     stopped_.assign(static_cast<std::size_t>(size), false);
-    if (workers_ == 0 && !o.coordinator_computes) throw InternalError("nobody computes: one rank and coordinator_computes off");
+    if (workers_ == 0 && !o.coordinator_computes)
+      throw InternalError("nobody computes: one rank and coordinator_computes off");
   }
 
   Outcome run(RunStats& stats) {
@@ -229,8 +250,10 @@ class Coordinator {
         last_checkpoint = Clock::now();
       }
       progress_.update(computed_);
-      if (busy) idle.reset();
-      else idle.wait();
+      if (busy)
+        idle.reset();
+      else
+        idle.wait();
     }
     if (outcome == Outcome::complete && (stopping_ || !dispenser_.empty())) outcome = Outcome::stopped;
     progress_.finish(computed_);
@@ -247,7 +270,9 @@ class Coordinator {
     Message m;
     while (active_ > 0 && try_receive(comm_, MPI_ANY_SOURCE, m)) {
       any = true;
-      if (m.tag != kTagResult) throw MpiError("unexpected message tag " + std::to_string(m.tag) + " from rank " + std::to_string(m.source));
+      if (m.tag != kTagResult)
+        throw MpiError("unexpected message tag " + std::to_string(m.tag) + " from rank " +
+                       std::to_string(m.source));
       ResultBatch b = decode_batch(m.bytes);
       if (!b.rows.empty()) {
         sink_.record(b.rows);
@@ -335,8 +360,10 @@ void work(MPI_Comm comm, const Evaluate& evaluate) {
     if (m.tag == kTagAssign) {
       --outstanding;
       const Assignment a = decode_assignment(m.bytes);
-      if (a.count == 0) no_more = true;
-      else if (!stop) queue.push_back(a);
+      if (a.count == 0)
+        no_more = true;
+      else if (!stop)
+        queue.push_back(a);
     } else if (m.tag == kTagStop) {
       stop = true;
     } else {
@@ -389,8 +416,8 @@ void work(MPI_Comm comm, const Evaluate& evaluate) {
 }  // namespace
 
 Outcome run(MPI_Comm comm, const std::vector<grid::IndexRange>& pending, std::uint64_t total_points,
-            std::uint64_t already_done, const Evaluate& evaluate, io::ResultSink* sink, const RunOptions& options,
-            RunStats* stats) {
+            std::uint64_t already_done, const Evaluate& evaluate, io::ResultSink* sink,
+            const RunOptions& options, RunStats* stats) {
   int rank = 0, size = 1;
   MPI_Comm_rank(comm, &rank);
   MPI_Comm_size(comm, &size);

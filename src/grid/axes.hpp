@@ -79,7 +79,7 @@ struct Axes {
   std::vector<costmodel::ZbLatency> zb_latency{costmodel::ZbLatency::hidden};
   std::vector<SearchVariant> search{SearchVariant{}};
   std::vector<search::ClusterSizes> cluster_sizes{search::ClusterSizes::powers_of_two};
-  std::vector<std::int64_t> gpus;                 // empty: the smallest cluster meeting the deadline
+  std::vector<std::int64_t> gpus;                  // empty: the smallest cluster meeting the deadline
   std::optional<ExplicitParallelism> parallelism;  // empty: the best plan
   bool overlap_tp = true;
   bool overlap_dp = false;

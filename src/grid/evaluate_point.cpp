@@ -16,7 +16,9 @@ namespace {
 
 constexpr std::size_t kCachedSearches = 4;
 
-std::uint32_t digit(const Digits& d, Axis a) { return d[static_cast<std::size_t>(a)]; }
+std::uint32_t digit(const Digits& d, Axis a) {
+  return d[static_cast<std::size_t>(a)];
+}
 
 search::ScalingPolicy policy_for(double ff_ratio, const DepthValue& depth, const ExpertsValue& experts) {
   search::ScalingPolicy p;
@@ -29,15 +31,19 @@ search::ScalingPolicy policy_for(double ff_ratio, const DepthValue& depth, const
 
 std::int64_t experts_of(const ExpertsValue& e, std::int64_t d_model, std::int64_t d_ff) {
   switch (e.rule) {
-    case ExpertsRule::dense: return 1;
-    case ExpertsRule::width_scaled: return search::experts_for(d_model, d_ff, search::ExpertsPolicy::width_scaled);
-    case ExpertsRule::count: return e.count;
+    case ExpertsRule::dense:
+      return 1;
+    case ExpertsRule::width_scaled:
+      return search::experts_for(d_model, d_ff, search::ExpertsPolicy::width_scaled);
+    case ExpertsRule::count:
+      return e.count;
   }
   return 1;
 }
 
 // The model without its batch; the batch law needs the compute, which does not depend on it.
-costmodel::Model shape_for(std::int64_t d_model, double ff_ratio, const DepthValue& depth, const ExpertsValue& experts) {
+costmodel::Model shape_for(std::int64_t d_model, double ff_ratio, const DepthValue& depth,
+                           const ExpertsValue& experts) {
   costmodel::Model m;
   m.d_model = d_model;
   m.d_ff = search::ff_for(d_model, ff_ratio);
@@ -99,7 +105,8 @@ void fill_result(Row& row, const costmodel::Plan& plan, const costmodel::Evaluat
     const auto kind = static_cast<Kind>(k);
     row.total[static_cast<std::size_t>(k)] = plan.total(kind);
     for (int l = 0; l < costmodel::kMaxLevels; ++l)
-      row.level[static_cast<std::size_t>(k)][static_cast<std::size_t>(l)] = l < plan.levels ? plan.at(kind, l) : 1;
+      row.level[static_cast<std::size_t>(k)][static_cast<std::size_t>(l)] =
+          l < plan.levels ? plan.at(kind, l) : 1;
   }
   row.microbatches = plan.microbatches;
   row.interleave = plan.interleave;
@@ -132,32 +139,37 @@ const costmodel::Machine& PointEvaluator::machine_for(std::uint32_t hardware, se
   if (sizes != search::ClusterSizes::pow2_domains) return base;
   if (pow2_.size() <= hardware) pow2_.resize(hardware + 1);
   if (!pow2_[hardware])
-    pow2_[hardware] = std::make_unique<costmodel::Machine>(costmodel::make_machine(search::pow2_domains(base.hw)));
+    pow2_[hardware] =
+        std::make_unique<costmodel::Machine>(costmodel::make_machine(search::pow2_domains(base.hw)));
   return *pow2_[hardware];
 }
 
-search::PlanSearch& PointEvaluator::search_for(const costmodel::Machine& machine, const costmodel::Model& model,
+search::PlanSearch& PointEvaluator::search_for(const costmodel::Machine& machine,
+                                               const costmodel::Model& model,
                                                const search::SearchOptions& options) {
   for (auto it = searches_.begin(); it != searches_.end(); ++it) {
     const costmodel::Model& m = it->model;
-    if (it->machine == &machine && it->options == options && m.d_model == model.d_model && m.d_ff == model.d_ff &&
-        m.layers == model.layers && m.experts == model.experts && m.batch_seqs == model.batch_seqs &&
-        m.seq_len == model.seq_len) {
+    if (it->machine == &machine && it->options == options && m.d_model == model.d_model &&
+        m.d_ff == model.d_ff && m.layers == model.layers && m.experts == model.experts &&
+        m.batch_seqs == model.batch_seqs && m.seq_len == model.seq_len) {
       std::rotate(it, it + 1, searches_.end());
       return *searches_.back().search;
     }
   }
   if (searches_.size() == kCachedSearches) searches_.erase(searches_.begin());
-  searches_.push_back({&machine, model, options, std::make_unique<search::PlanSearch>(machine, model, options)});
+  searches_.push_back(
+      {&machine, model, options, std::make_unique<search::PlanSearch>(machine, model, options)});
   return *searches_.back().search;
 }
 
-void PointEvaluator::evaluate_explicit(const Digits& d, const costmodel::Machine& mc, const costmodel::Model& model,
-                                       const search::SearchOptions& options, Row& row) {
+void PointEvaluator::evaluate_explicit(const Digits& d, const costmodel::Machine& mc,
+                                       const costmodel::Model& model, const search::SearchOptions& options,
+                                       Row& row) {
   const ExplicitParallelism& p = *grid_.axes().parallelism;
   const std::array<const DegreeValue*, costmodel::kKinds> values{
       &pick(p.dp, digit(d, Axis::dp)), &pick(p.tp_model, digit(d, Axis::tp_model)),
-      &pick(p.tp_ff, digit(d, Axis::tp_ff)), &pick(p.pp, digit(d, Axis::pp)), &pick(p.ep, digit(d, Axis::ep))};
+      &pick(p.tp_ff, digit(d, Axis::tp_ff)), &pick(p.pp, digit(d, Axis::pp)),
+      &pick(p.ep, digit(d, Axis::ep))};
   costmodel::Plan plan;
   plan.levels = mc.hw.levels();
   plan.zero_bubble = pick(p.zero_bubble, digit(d, Axis::zero_bubble), false);
@@ -189,7 +201,8 @@ void PointEvaluator::evaluate_explicit(const Digits& d, const costmodel::Machine
   }
   // Check divisibility on the totals (all at the top level) before looking at splits.
   costmodel::Plan flat = plan;
-  for (int k = 0; k < costmodel::kKinds; ++k) flat.at(static_cast<Kind>(k), plan.levels - 1) = totals[static_cast<std::size_t>(k)];
+  for (int k = 0; k < costmodel::kKinds; ++k)
+    flat.at(static_cast<Kind>(k), plan.levels - 1) = totals[static_cast<std::size_t>(k)];
   if (!costmodel::check_plan(mc.hw, model, flat).empty()) return;
   const double matmul_s = costmodel::step_matmul_time(mc, model, flat);
   costmodel::Evaluation best;
@@ -203,8 +216,9 @@ void PointEvaluator::evaluate_explicit(const Digits& d, const costmodel::Machine
         if (candidate.at(static_cast<Kind>(k), l) != v.per_level[static_cast<std::size_t>(l)]) return;
     }
     if (!costmodel::check_plan(mc.hw, model, candidate).empty()) return;
-    const costmodel::Evaluation ev = costmodel::combine(
-        mc, model, candidate, matmul_s, costmodel::network_times(mc, model, candidate, candidate.gpus()), options.model);
+    const costmodel::Evaluation ev =
+        costmodel::combine(mc, model, candidate, matmul_s,
+                           costmodel::network_times(mc, model, candidate, candidate.gpus()), options.model);
     if (better(ev, best, have)) {
       best = ev;
       best_plan = candidate;
@@ -214,10 +228,12 @@ void PointEvaluator::evaluate_explicit(const Digits& d, const costmodel::Machine
   if (all_fixed) {
     for (int k = 0; k < costmodel::kKinds; ++k)
       for (int l = 0; l < plan.levels; ++l)
-        plan.at(static_cast<Kind>(k), l) = values[static_cast<std::size_t>(k)]->per_level[static_cast<std::size_t>(l)];
+        plan.at(static_cast<Kind>(k), l) =
+            values[static_cast<std::size_t>(k)]->per_level[static_cast<std::size_t>(l)];
     consider(plan);
   } else {
-    search::for_each_partition(divisors_, search::adjusted_level_sizes(mc.hw.level_sizes, n), totals, plan, consider);
+    search::for_each_partition(divisors_, search::adjusted_level_sizes(mc.hw.level_sizes, n), totals, plan,
+                               consider);
   }
   if (!have) return;
   fill_result(row, best_plan, best);
@@ -266,7 +282,8 @@ Row PointEvaluator::evaluate(std::uint64_t index) {
                                      digit(d, Axis::experts));
     auto it = widths_.find(key);
     if (it == widths_.end())
-      it = widths_.emplace(key, width_for_compute(width.target_flop, policy_for(ff_ratio, depth, experts))).first;
+      it = widths_.emplace(key, width_for_compute(width.target_flop, policy_for(ff_ratio, depth, experts)))
+               .first;
     d_model = it->second;
   }
   costmodel::Model model = shape_for(d_model, ff_ratio, depth, experts);

@@ -42,7 +42,7 @@ class PointEvaluator {
 
   const Grid& grid_;
   std::vector<std::unique_ptr<costmodel::Machine>> pow2_;  // per hardware, built when first needed
-  std::vector<CachedSearch> searches_;  // most recent last
+  std::vector<CachedSearch> searches_;                     // most recent last
   search::DivisorCache divisors_;
   std::map<std::tuple<double, std::uint32_t, std::uint32_t, std::uint32_t>, std::int64_t> widths_;
 };

@@ -32,10 +32,28 @@ std::string degree_label(const DegreeValue& d) {
 }  // namespace
 
 const char* axis_name(Axis a) {
-  static const char* names[kAxisCount] = {
-      "hardware", "width", "d_ff_ratio", "depth", "experts", "batch", "batch_multiplier", "seq_len",
-      "run_months", "zero_bubble_allowed", "zb_latency", "search", "cluster_sizes", "gpus", "dp", "tp_model", "tp_ff",
-      "pp", "ep", "microbatches", "interleave", "zero_bubble"};
+  static const char* names[kAxisCount] = {"hardware",
+                                          "width",
+                                          "d_ff_ratio",
+                                          "depth",
+                                          "experts",
+                                          "batch",
+                                          "batch_multiplier",
+                                          "seq_len",
+                                          "run_months",
+                                          "zero_bubble_allowed",
+                                          "zb_latency",
+                                          "search",
+                                          "cluster_sizes",
+                                          "gpus",
+                                          "dp",
+                                          "tp_model",
+                                          "tp_ff",
+                                          "pp",
+                                          "ep",
+                                          "microbatches",
+                                          "interleave",
+                                          "zero_bubble"};
   return names[static_cast<int>(a)];
 }
 
@@ -72,7 +90,8 @@ Grid::Grid(Axes axes) : axes_(std::move(axes)) {
   }
   std::uint64_t n = 1;
   for (std::uint32_t s : sizes_) {
-    if (n > std::numeric_limits<std::uint64_t>::max() / s) throw std::overflow_error("grid size overflows 64 bits");
+    if (n > std::numeric_limits<std::uint64_t>::max() / s)
+      throw std::overflow_error("grid size overflows 64 bits");
     n *= s;
   }
   size_ = n;
@@ -97,7 +116,8 @@ Digits Grid::digits_at(std::uint64_t index) const {
 
 std::uint64_t Grid::index_of(const Digits& d) const {
   std::uint64_t index = 0;
-  for (int a = 0; a < kAxisCount; ++a) index = index * sizes_[static_cast<std::size_t>(a)] + d[static_cast<std::size_t>(a)];
+  for (int a = 0; a < kAxisCount; ++a)
+    index = index * sizes_[static_cast<std::size_t>(a)] + d[static_cast<std::size_t>(a)];
   return index;
 }
 
@@ -130,22 +150,28 @@ std::vector<std::string> Grid::axis_labels(Axis a) const {
       break;
     case Axis::depth:
       for (const auto& d : axes_.depth) {
-        if (d.layers > 0) out.push_back("L=" + std::to_string(d.layers));
-        else if (d.law.exponent) out.push_back("x" + number(d.law.multiplier) + " ^" + number(*d.law.exponent));
-        else out.push_back("x" + number(d.law.multiplier));
+        if (d.layers > 0)
+          out.push_back("L=" + std::to_string(d.layers));
+        else if (d.law.exponent)
+          out.push_back("x" + number(d.law.multiplier) + " ^" + number(*d.law.exponent));
+        else
+          out.push_back("x" + number(d.law.multiplier));
       }
       break;
     case Axis::experts:
       for (const auto& e : axes_.experts)
-        out.push_back(e.rule == ExpertsRule::dense ? "dense"
+        out.push_back(e.rule == ExpertsRule::dense          ? "dense"
                       : e.rule == ExpertsRule::width_scaled ? "width-scaled"
                                                             : std::to_string(e.count));
       break;
     case Axis::batch:
       for (const auto& b : axes_.batch) {
-        if (b.tokens > 0) out.push_back("tokens=" + std::to_string(b.tokens));
-        else if (b.law.policy == search::BatchPolicy::power) out.push_back("power " + number(b.law.exponent));
-        else out.push_back(std::string(search::batch_policy_name(b.law.policy)));
+        if (b.tokens > 0)
+          out.push_back("tokens=" + std::to_string(b.tokens));
+        else if (b.law.policy == search::BatchPolicy::power)
+          out.push_back("power " + number(b.law.exponent));
+        else
+          out.push_back(std::string(search::batch_policy_name(b.law.policy)));
       }
       break;
     case Axis::batch_multiplier:
@@ -165,9 +191,10 @@ std::vector<std::string> Grid::axis_labels(Axis a) const {
       break;
     case Axis::search:
       for (const auto& s : axes_.search)
-        out.push_back(std::string(s.prune_flattened ? "prune" : "exhaustive") + ", " +
-                      (s.microbatch_candidates == 0 ? std::string("all") : std::to_string(s.microbatch_candidates)) +
-                      " microbatch counts");
+        out.push_back(
+            std::string(s.prune_flattened ? "prune" : "exhaustive") + ", " +
+            (s.microbatch_candidates == 0 ? std::string("all") : std::to_string(s.microbatch_candidates)) +
+            " microbatch counts");
       break;
     case Axis::cluster_sizes:
       for (auto c : axes_.cluster_sizes) out.push_back(search::cluster_sizes_name(c));
@@ -175,11 +202,21 @@ std::vector<std::string> Grid::axis_labels(Axis a) const {
     case Axis::gpus:
       for (auto g : axes_.gpus) out.push_back(std::to_string(g));
       break;
-    case Axis::dp: degrees(p.dp); break;
-    case Axis::tp_model: degrees(p.tp_model); break;
-    case Axis::tp_ff: degrees(p.tp_ff); break;
-    case Axis::pp: degrees(p.pp); break;
-    case Axis::ep: degrees(p.ep); break;
+    case Axis::dp:
+      degrees(p.dp);
+      break;
+    case Axis::tp_model:
+      degrees(p.tp_model);
+      break;
+    case Axis::tp_ff:
+      degrees(p.tp_ff);
+      break;
+    case Axis::pp:
+      degrees(p.pp);
+      break;
+    case Axis::ep:
+      degrees(p.ep);
+      break;
     case Axis::microbatches:
       for (auto m : p.microbatches) out.push_back(std::to_string(m));
       break;

@@ -23,16 +23,16 @@ struct Row {
   std::uint64_t index = 0;
 
   // --- inputs -------------------------------------------------------------------------
-  std::uint16_t hardware = 0;        // code into the hardware labels
-  std::uint8_t experts_rule = 0;     // ExpertsRule
-  std::uint8_t batch_rule = 0;       // BatchRule
+  std::uint16_t hardware = 0;     // code into the hardware labels
+  std::uint8_t experts_rule = 0;  // ExpertsRule
+  std::uint8_t batch_rule = 0;    // BatchRule
   std::uint8_t zero_bubble_allowed = 0;
-  std::uint8_t zb_latency = 0;       // costmodel::ZbLatency
-  std::uint8_t prune_flattened = 1;  // search variant (Q2)
-  std::uint8_t cluster_sizes = 0;    // search::ClusterSizes
+  std::uint8_t zb_latency = 0;             // costmodel::ZbLatency
+  std::uint8_t prune_flattened = 1;        // search variant (Q2)
+  std::uint8_t cluster_sizes = 0;          // search::ClusterSizes
   std::int64_t microbatch_candidates = 4;  // search variant (Q3); 0 = all
-  std::int64_t scenario = 0;     // the point's index over every axis but the width
-  std::int64_t width_index = 0;  // its position on the width axis
+  std::int64_t scenario = 0;               // the point's index over every axis but the width
+  std::int64_t width_index = 0;            // its position on the width axis
   std::int64_t d_model = 0;
   std::int64_t d_ff = 0;
   std::int64_t layers = 0;
@@ -43,10 +43,10 @@ struct Row {
   std::int64_t requested_gpus = 0;  // 0 = smallest cluster meeting the deadline
   double target_flop = kNaN;        // compute target the width was chosen for, if any
   double d_ff_ratio = kNaN;
-  double depth_multiplier = kNaN;   // NaN with explicit layers
-  double depth_exponent = kNaN;     // NaN: the paper's fit
+  double depth_multiplier = kNaN;  // NaN with explicit layers
+  double depth_exponent = kNaN;    // NaN: the paper's fit
   double batch_multiplier = kNaN;
-  double batch_exponent = kNaN;     // power law only
+  double batch_exponent = kNaN;  // power law only
   double run_months = kNaN;
 
   // --- results ------------------------------------------------------------------------
@@ -65,19 +65,19 @@ struct Row {
   double years = kNaN;
   double run_s = kNaN;
   double step_s = kNaN;
-  double matmul_s = kNaN;           // per run
-  double busy_s = kNaN;             // per run; these four add up to run_s
+  double matmul_s = kNaN;  // per run
+  double busy_s = kNaN;    // per run; these four add up to run_s
   double bubble_s = kNaN;
   double exposed_comm_s = kNaN;
   double exposed_latency_s = kNaN;
   double bubble_fraction = kNaN;
-  double tp_comm_s = kNaN;          // per run, as in the golden vectors
+  double tp_comm_s = kNaN;  // per run, as in the golden vectors
   double dp_comm_s = kNaN;
   double pp_ep_comm_s = kNaN;
   double tp_latency_s = kNaN;
   double dp_latency_s = kNaN;
   double pp_ep_latency_s = kNaN;
-  double latency_s = kNaN;          // steps * (pipeline latency + DP latency)
+  double latency_s = kNaN;  // steps * (pipeline latency + DP latency)
   double memory_used_bytes = kNaN;
   double memory_limit_bytes = kNaN;
 };

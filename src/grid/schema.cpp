@@ -13,8 +13,10 @@ static_assert(std::is_trivially_copyable_v<Row>, "rows travel and are journaled 
 
 namespace {
 
-#define LLMSWEEP_COL(field, type, units, description, input) \
-  Column { #field, ColumnType::type, offsetof(Row, field), units, description, {}, input }
+#define LLMSWEEP_COL(field, type, units, description, input)                      \
+  Column {                                                                        \
+#field, ColumnType::type, offsetof(Row, field), units, description, {}, input \
+  }
 
 std::vector<std::string> status_labels() {
   std::vector<std::string> out;
@@ -27,9 +29,15 @@ std::vector<std::string> status_labels() {
 
 std::vector<Column> columns(int levels, const std::vector<std::string>& hardware_labels) {
   std::vector<Column> c = {
-      LLMSWEEP_COL(scenario, i64, "1", "scenario: the point's index over every axis but the width (rows of one scenario form a frontier)", true),
-      LLMSWEEP_COL(width_index, i64, "1", "position of the point on the width axis (widths and compute targets ascend along it)", true),
-      LLMSWEEP_COL(hardware, u16, "code", "hardware profile (code; the labels attribute holds the profile stems)", true),
+      LLMSWEEP_COL(
+          scenario, i64, "1",
+          "scenario: the point's index over every axis but the width (rows of one scenario form a frontier)",
+          true),
+      LLMSWEEP_COL(width_index, i64, "1",
+                   "position of the point on the width axis (widths and compute targets ascend along it)",
+                   true),
+      LLMSWEEP_COL(hardware, u16, "code",
+                   "hardware profile (code; the labels attribute holds the profile stems)", true),
       LLMSWEEP_COL(d_model, i64, "1", "model width d", true),
       LLMSWEEP_COL(d_ff, i64, "1", "MLP width f", true),
       LLMSWEEP_COL(layers, i64, "1", "layers L", true),
@@ -37,34 +45,78 @@ std::vector<Column> columns(int levels, const std::vector<std::string>& hardware
       LLMSWEEP_COL(batch_seqs, i64, "sequences", "batch B in sequences per step", true),
       LLMSWEEP_COL(seq_len, i64, "tokens", "sequence length S", true),
       LLMSWEEP_COL(batch_tokens, i64, "tokens", "tokens per step B*S", true),
-      LLMSWEEP_COL(target_flop, f64, "FLOP", "training-compute target the width was chosen for (NaN: width given directly)", true),
+      LLMSWEEP_COL(target_flop, f64, "FLOP",
+                   "training-compute target the width was chosen for (NaN: width given directly)", true),
       LLMSWEEP_COL(d_ff_ratio, f64, "1", "d_ff / d_model", true),
       LLMSWEEP_COL(depth_multiplier, f64, "1", "multiplier on the depth law (NaN: explicit layers)", true),
-      LLMSWEEP_COL(depth_exponent, f64, "1", "exponent of the depth law in d*f (NaN: the paper's Chinchilla fit)", true),
+      LLMSWEEP_COL(depth_exponent, f64, "1",
+                   "exponent of the depth law in d*f (NaN: the paper's Chinchilla fit)", true),
       LLMSWEEP_COL(experts_rule, u8, "code", "how E was chosen (code; see labels)", true),
       LLMSWEEP_COL(batch_rule, u8, "code", "how the batch was chosen (code; see labels)", true),
       LLMSWEEP_COL(batch_multiplier, f64, "1", "multiplier on the batch law's tokens", true),
-      LLMSWEEP_COL(batch_exponent, f64, "1", "exponent of the power batch law in C (NaN unless batch_rule is power)", true),
+      LLMSWEEP_COL(batch_exponent, f64, "1",
+                   "exponent of the power batch law in C (NaN unless batch_rule is power)", true),
       LLMSWEEP_COL(run_months, f64, "months", "run duration limit", true),
       LLMSWEEP_COL(zero_bubble_allowed, u8, "bool", "whether the search may use zero-bubble schedules", true),
-      LLMSWEEP_COL(zb_latency, u8, "code", "zero-bubble pipeline latency: hidden (reference, quirk Q1) or max (corrected)", true),
-      LLMSWEEP_COL(prune_flattened, u8, "bool", "plan search prunes with the flattened profile (reference, quirk Q2)", true),
-      LLMSWEEP_COL(microbatch_candidates, i64, "1", "microbatch counts the search tries (4 = reference, quirk Q3; 0 = all)", true),
-      LLMSWEEP_COL(cluster_sizes, u8, "code", "cluster sizes tried: powers-of-two (E * 2^i, reference), fill-levels (rounded up to whole domains) or pow2-domains (a power of two of each domain's GPUs)", true),
-      LLMSWEEP_COL(requested_gpus, i64, "GPUs", "cluster size asked for (0: the smallest cluster meeting the deadline)", true),
-      LLMSWEEP_COL(status, u8, "code", "result status (code; labels and descriptions attributes; 255 = not computed yet)", false),
+      LLMSWEEP_COL(zb_latency, u8, "code",
+                   "zero-bubble pipeline latency: hidden (reference, quirk Q1) or max (corrected)", true),
+      LLMSWEEP_COL(prune_flattened, u8, "bool",
+                   "plan search prunes with the flattened profile (reference, quirk Q2)", true),
+      LLMSWEEP_COL(microbatch_candidates, i64, "1",
+                   "microbatch counts the search tries (4 = reference, quirk Q3; 0 = all)", true),
+      LLMSWEEP_COL(cluster_sizes, u8, "code",
+                   "cluster sizes tried: powers-of-two (E * 2^i, reference), fill-levels (rounded up to "
+                   "whole domains) or pow2-domains (a power of two of each domain's GPUs)",
+                   true),
+      LLMSWEEP_COL(requested_gpus, i64, "GPUs",
+                   "cluster size asked for (0: the smallest cluster meeting the deadline)", true),
+      LLMSWEEP_COL(status, u8, "code",
+                   "result status (code; labels and descriptions attributes; 255 = not computed yet)", false),
       LLMSWEEP_COL(meets_deadline, u8, "bool", "the run finishes within run_months", false),
       LLMSWEEP_COL(compute_flop, f64, "FLOP", "training compute C = 6 * P * D / E", false),
-      LLMSWEEP_COL(gpus, f64, "GPUs", "cluster size N of the result (0 when infeasible); a float because the widest sparse runs pass 2^63 GPUs, exact for every size the search tries", false),
+      LLMSWEEP_COL(gpus, f64, "GPUs",
+                   "cluster size N of the result (0 when infeasible); a float because the widest sparse runs "
+                   "pass 2^63 GPUs, exact for every size the search tries",
+                   false),
       LLMSWEEP_COL(utilization, f64, "1", "model FLOP utilization: ideal step time / step time", false),
       LLMSWEEP_COL(years, f64, "years", "run time in years of 3.154e7 s", false),
       LLMSWEEP_COL(run_s, f64, "s", "run time: steps * step time", false),
       LLMSWEEP_COL(step_s, f64, "s", "time of one training step", false),
-      Column{"dp", ColumnType::i64, offsetof(Row, total) + 0 * sizeof(std::int64_t), "1", "data-parallel degree", {}, false},
-      Column{"tp_model", ColumnType::i64, offsetof(Row, total) + 1 * sizeof(std::int64_t), "1", "tensor-parallel degree over d_model", {}, false},
-      Column{"tp_ff", ColumnType::i64, offsetof(Row, total) + 2 * sizeof(std::int64_t), "1", "tensor-parallel degree over d_ff", {}, false},
-      Column{"pp", ColumnType::i64, offsetof(Row, total) + 3 * sizeof(std::int64_t), "1", "pipeline-parallel degree", {}, false},
-      Column{"ep", ColumnType::i64, offsetof(Row, total) + 4 * sizeof(std::int64_t), "1", "expert-parallel degree", {}, false},
+      Column{"dp",
+             ColumnType::i64,
+             offsetof(Row, total) + 0 * sizeof(std::int64_t),
+             "1",
+             "data-parallel degree",
+             {},
+             false},
+      Column{"tp_model",
+             ColumnType::i64,
+             offsetof(Row, total) + 1 * sizeof(std::int64_t),
+             "1",
+             "tensor-parallel degree over d_model",
+             {},
+             false},
+      Column{"tp_ff",
+             ColumnType::i64,
+             offsetof(Row, total) + 2 * sizeof(std::int64_t),
+             "1",
+             "tensor-parallel degree over d_ff",
+             {},
+             false},
+      Column{"pp",
+             ColumnType::i64,
+             offsetof(Row, total) + 3 * sizeof(std::int64_t),
+             "1",
+             "pipeline-parallel degree",
+             {},
+             false},
+      Column{"ep",
+             ColumnType::i64,
+             offsetof(Row, total) + 4 * sizeof(std::int64_t),
+             "1",
+             "expert-parallel degree",
+             {},
+             false},
       LLMSWEEP_COL(microbatches, i64, "1", "microbatches per step m", false),
       LLMSWEEP_COL(interleave, i64, "1", "interleaved pipeline stages per GPU v", false),
       LLMSWEEP_COL(zero_bubble, u8, "bool", "the plan uses a zero-bubble schedule", false),
@@ -72,30 +124,43 @@ std::vector<Column> columns(int levels, const std::vector<std::string>& hardware
   for (int k = 0; k < costmodel::kKinds; ++k) {
     const std::string kind = costmodel::kind_name(static_cast<costmodel::Kind>(k));
     for (int l = 0; l < levels; ++l) {
-      const std::size_t offset = offsetof(Row, level) +
-                                 (static_cast<std::size_t>(k) * costmodel::kMaxLevels + static_cast<std::size_t>(l)) *
-                                     sizeof(std::int64_t);
-      c.push_back(Column{kind + "_level" + std::to_string(l), ColumnType::i64, offset, "1",
+      const std::size_t offset = offsetof(Row, level) + (static_cast<std::size_t>(k) * costmodel::kMaxLevels +
+                                                         static_cast<std::size_t>(l)) *
+                                                            sizeof(std::int64_t);
+      c.push_back(Column{kind + "_level" + std::to_string(l),
+                         ColumnType::i64,
+                         offset,
+                         "1",
                          kind + " degree at network level " + std::to_string(l) +
                              (l == 0 ? " (inside a node)" : "") + "; 1 where the hardware has fewer levels",
-                         {}, false});
+                         {},
+                         false});
     }
   }
   const std::vector<Column> tail = {
       LLMSWEEP_COL(matmul_s, f64, "s", "matmul time per run: steps * X", false),
-      LLMSWEEP_COL(busy_s, f64, "s", "per run, max(matmul, overlapped comm); busy + bubble + exposed comm + exposed latency = run time", false),
+      LLMSWEEP_COL(
+          busy_s, f64, "s",
+          "per run, max(matmul, overlapped comm); busy + bubble + exposed comm + exposed latency = run time",
+          false),
       LLMSWEEP_COL(bubble_s, f64, "s", "pipeline bubble time per run", false),
       LLMSWEEP_COL(exposed_comm_s, f64, "s", "communication not hidden behind compute, per run", false),
       LLMSWEEP_COL(exposed_latency_s, f64, "s", "latency that lengthens the steps, per run", false),
       LLMSWEEP_COL(bubble_fraction, f64, "1", "bubble fraction phi of the pipeline", false),
-      LLMSWEEP_COL(tp_comm_s, f64, "s", "tensor-parallel all-reduce bandwidth time per run (steps * BTP)", false),
-      LLMSWEEP_COL(dp_comm_s, f64, "s", "data-parallel all-reduce bandwidth time per run (steps * BDP)", false),
-      LLMSWEEP_COL(pp_ep_comm_s, f64, "s", "pipeline and expert point-to-point bandwidth time per run (steps * BPE)", false),
+      LLMSWEEP_COL(tp_comm_s, f64, "s", "tensor-parallel all-reduce bandwidth time per run (steps * BTP)",
+                   false),
+      LLMSWEEP_COL(dp_comm_s, f64, "s", "data-parallel all-reduce bandwidth time per run (steps * BDP)",
+                   false),
+      LLMSWEEP_COL(pp_ep_comm_s, f64, "s",
+                   "pipeline and expert point-to-point bandwidth time per run (steps * BPE)", false),
       LLMSWEEP_COL(tp_latency_s, f64, "s", "tensor-parallel latency per run", false),
       LLMSWEEP_COL(dp_latency_s, f64, "s", "data-parallel latency per run", false),
       LLMSWEEP_COL(pp_ep_latency_s, f64, "s", "pipeline and expert latency per run", false),
-      LLMSWEEP_COL(latency_s, f64, "s", "all latency per run, steps * (pipeline latency + DP latency), as in the golden vectors", false),
-      LLMSWEEP_COL(memory_used_bytes, f64, "B", "parameters per DP replica plus optimizer state, whole cluster", false),
+      LLMSWEEP_COL(latency_s, f64, "s",
+                   "all latency per run, steps * (pipeline latency + DP latency), as in the golden vectors",
+                   false),
+      LLMSWEEP_COL(memory_used_bytes, f64, "B",
+                   "parameters per DP replica plus optimizer state, whole cluster", false),
       LLMSWEEP_COL(memory_limit_bytes, f64, "B", "memory of the whole cluster", false),
   };
   c.insert(c.end(), tail.begin(), tail.end());
@@ -130,10 +195,14 @@ void store(Row& row, std::size_t offset, T v) {
 
 std::int64_t get_integer(const Row& row, const Column& c) {
   switch (c.type) {
-    case ColumnType::u8: return load<std::uint8_t>(row, c.offset);
-    case ColumnType::u16: return load<std::uint16_t>(row, c.offset);
-    case ColumnType::i64: return load<std::int64_t>(row, c.offset);
-    case ColumnType::f64: return static_cast<std::int64_t>(load<double>(row, c.offset));
+    case ColumnType::u8:
+      return load<std::uint8_t>(row, c.offset);
+    case ColumnType::u16:
+      return load<std::uint16_t>(row, c.offset);
+    case ColumnType::i64:
+      return load<std::int64_t>(row, c.offset);
+    case ColumnType::f64:
+      return static_cast<std::int64_t>(load<double>(row, c.offset));
   }
   return 0;
 }
@@ -144,16 +213,26 @@ double get_real(const Row& row, const Column& c) {
 
 void set_integer(Row& row, const Column& c, std::int64_t v) {
   switch (c.type) {
-    case ColumnType::u8: store(row, c.offset, static_cast<std::uint8_t>(v)); break;
-    case ColumnType::u16: store(row, c.offset, static_cast<std::uint16_t>(v)); break;
-    case ColumnType::i64: store(row, c.offset, v); break;
-    case ColumnType::f64: store(row, c.offset, static_cast<double>(v)); break;
+    case ColumnType::u8:
+      store(row, c.offset, static_cast<std::uint8_t>(v));
+      break;
+    case ColumnType::u16:
+      store(row, c.offset, static_cast<std::uint16_t>(v));
+      break;
+    case ColumnType::i64:
+      store(row, c.offset, v);
+      break;
+    case ColumnType::f64:
+      store(row, c.offset, static_cast<double>(v));
+      break;
   }
 }
 
 void set_real(Row& row, const Column& c, double v) {
-  if (c.type == ColumnType::f64) store(row, c.offset, v);
-  else set_integer(row, c, static_cast<std::int64_t>(v));
+  if (c.type == ColumnType::f64)
+    store(row, c.offset, v);
+  else
+    set_integer(row, c, static_cast<std::int64_t>(v));
 }
 
 }  // namespace llmsweep::grid

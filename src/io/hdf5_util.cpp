@@ -68,12 +68,14 @@ void write_attribute(hid_t obj, const std::string& name, hid_t type, hid_t space
 
 Handle open_attribute(hid_t obj, const std::string& name, const std::string& file) {
   if (H5Aexists(obj, name.c_str()) <= 0) throw ResultFileError(file, name, "missing attribute");
-  return Handle(check(H5Aopen(obj, name.c_str(), H5P_DEFAULT), file, name, "cannot open attribute"), H5Aclose);
+  return Handle(check(H5Aopen(obj, name.c_str(), H5P_DEFAULT), file, name, "cannot open attribute"),
+                H5Aclose);
 }
 
 }  // namespace
 
-void write_string_attribute(hid_t obj, const std::string& name, const std::string& value, const std::string& file) {
+void write_string_attribute(hid_t obj, const std::string& name, const std::string& value,
+                            const std::string& file) {
   Handle t = string_type();
   Handle s(H5Screate(H5S_SCALAR), H5Sclose);
   const char* p = value.c_str();
@@ -109,7 +111,9 @@ void write_doubles_attribute(hid_t obj, const std::string& name, const std::vect
   write_attribute(obj, name, H5T_NATIVE_DOUBLE, s.get(), values.data(), file);
 }
 
-bool has_attribute(hid_t obj, const std::string& name) { return H5Aexists(obj, name.c_str()) > 0; }
+bool has_attribute(hid_t obj, const std::string& name) {
+  return H5Aexists(obj, name.c_str()) > 0;
+}
 
 std::string read_string_attribute(hid_t obj, const std::string& name, const std::string& file) {
   const std::vector<std::string> v = read_strings_attribute(obj, name, file);
@@ -146,7 +150,8 @@ std::vector<std::string> read_strings_attribute(hid_t obj, const std::string& na
 std::int64_t read_int_attribute(hid_t obj, const std::string& name, const std::string& file) {
   Handle a = open_attribute(obj, name, file);
   Handle space(H5Aget_space(a.get()), H5Sclose);
-  if (H5Sget_simple_extent_npoints(space.get()) != 1) throw ResultFileError(file, name, "expected one integer");
+  if (H5Sget_simple_extent_npoints(space.get()) != 1)
+    throw ResultFileError(file, name, "expected one integer");
   std::int64_t v = 0;
   check(H5Aread(a.get(), H5T_NATIVE_INT64, &v), file, name, "cannot read attribute as an integer");
   return v;

@@ -2,12 +2,12 @@
 // leaves this folder). Every failure becomes a ResultFileError naming the file and object.
 #pragma once
 
+#include <hdf5.h>
+
 #include <cstdint>
 #include <functional>
 #include <string>
 #include <vector>
-
-#include <hdf5.h>
 
 namespace llmsweep::io::h5 {
 
@@ -52,7 +52,8 @@ void create_atomically(const std::string& path, const std::function<void(hid_t f
 hid_t check(hid_t id, const std::string& file, const std::string& object, const std::string& what);
 void check(herr_t status, const std::string& file, const std::string& object, const std::string& what);
 
-void write_string_attribute(hid_t obj, const std::string& name, const std::string& value, const std::string& file);
+void write_string_attribute(hid_t obj, const std::string& name, const std::string& value,
+                            const std::string& file);
 void write_strings_attribute(hid_t obj, const std::string& name, const std::vector<std::string>& values,
                              const std::string& file);
 void write_int_attribute(hid_t obj, const std::string& name, std::int64_t value, const std::string& file);

@@ -107,10 +107,12 @@ Journal Journal::open(const std::string& path, const std::string& spec_hash, std
     throw ResultFileError(path, "", "not an llmsweep journal");
   const FileHeader want = header_for(spec_hash, points);
   if (h.schema_version != want.schema_version || h.row_bytes != want.row_bytes)
-    throw ResultFileError(path, "", "journal written by a different llmsweep build (schema or row layout differs)");
+    throw ResultFileError(path, "",
+                          "journal written by a different llmsweep build (schema or row layout differs)");
   if (h.points != points || std::memcmp(h.spec_hash, want.spec_hash, sizeof h.spec_hash) != 0)
-    throw ResultFileError(path, "", "journal belongs to a different sweep spec (hash " +
-                                        std::string(h.spec_hash, strnlen(h.spec_hash, sizeof h.spec_hash)) + ")");
+    throw ResultFileError(path, "",
+                          "journal belongs to a different sweep spec (hash " +
+                              std::string(h.spec_hash, strnlen(h.spec_hash, sizeof h.spec_hash)) + ")");
   std::uint64_t at = sizeof h;
   scan = JournalScan{};
   std::vector<unsigned char> payload;
@@ -142,7 +144,9 @@ Journal Journal::open(const std::string& path, const std::string& spec_hash, std
   return j;
 }
 
-Journal::Journal(Journal&& o) noexcept : path_(std::move(o.path_)), fd_(o.fd_), size_(o.size_) { o.fd_ = -1; }
+Journal::Journal(Journal&& o) noexcept : path_(std::move(o.path_)), fd_(o.fd_), size_(o.size_) {
+  o.fd_ = -1;
+}
 
 Journal& Journal::operator=(Journal&& o) noexcept {
   if (this != &o) {
@@ -186,13 +190,16 @@ void Journal::append(std::span<const grid::Row> rows) {
   std::size_t at = 0;
   while (at < rows.size()) {
     std::size_t end = at + 1;
-    while (end < rows.size() && end - at < kMaxRowsPerRecord && rows[end].index == rows[end - 1].index + 1) ++end;
+    while (end < rows.size() && end - at < kMaxRowsPerRecord && rows[end].index == rows[end - 1].index + 1)
+      ++end;
     write_record(kRows, rows[at].index, end - at, rows.data() + at, (end - at) * sizeof(grid::Row));
     at = end;
   }
 }
 
-void Journal::merge_begin() { write_record(kMergeBegin, 0, 0, nullptr, 0); }
+void Journal::merge_begin() {
+  write_record(kMergeBegin, 0, 0, nullptr, 0);
+}
 
 void Journal::merge_end(std::uint64_t merged_bytes) {
   write_record(kMergeEnd, merged_bytes, 0, nullptr, 0);
@@ -216,7 +223,8 @@ void Journal::read(std::uint64_t from, std::uint64_t to,
     if (r.kind == kRows) entries.push_back({r.first, r.count, at + sizeof r});
     at += sizeof r + payload_bytes(r);
   }
-  std::stable_sort(entries.begin(), entries.end(), [](const Entry& a, const Entry& b) { return a.first < b.first; });
+  std::stable_sort(entries.begin(), entries.end(),
+                   [](const Entry& a, const Entry& b) { return a.first < b.first; });
   std::vector<grid::Row> batch;
   batch.reserve(kBatchRows);
   for (const Entry& e : entries) {

@@ -15,11 +15,11 @@
 namespace llmsweep::io {
 
 struct JournalScan {
-  grid::RangeSet done;              // points with a row in the journal
+  grid::RangeSet done;  // points with a row in the journal
   std::uint64_t rows = 0;
-  std::uint64_t valid_bytes = 0;    // the scan dropped anything after this
-  std::uint64_t merged_bytes = 0;   // rows before this offset are in the results file
-  bool merge_interrupted = false;   // a merge began and did not end: the results file is suspect
+  std::uint64_t valid_bytes = 0;   // the scan dropped anything after this
+  std::uint64_t merged_bytes = 0;  // rows before this offset are in the results file
+  bool merge_interrupted = false;  // a merge began and did not end: the results file is suspect
 };
 
 class Journal {
@@ -44,7 +44,8 @@ class Journal {
   const std::string& path() const { return path_; }
 
   // Calls fn with batches of rows from the records in [from, to).
-  void read(std::uint64_t from, std::uint64_t to, const std::function<void(std::span<const grid::Row>)>& fn) const;
+  void read(std::uint64_t from, std::uint64_t to,
+            const std::function<void(std::span<const grid::Row>)>& fn) const;
 
  private:
   Journal(std::string path, int fd, std::uint64_t size) : path_(std::move(path)), fd_(fd), size_(size) {}

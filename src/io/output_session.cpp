@@ -13,8 +13,12 @@
 namespace llmsweep::io {
 namespace fs = std::filesystem;
 
-std::string journal_path(const std::string& results_path) { return results_path + ".journal"; }
-std::string lock_path(const std::string& results_path) { return results_path + ".lock"; }
+std::string journal_path(const std::string& results_path) {
+  return results_path + ".journal";
+}
+std::string lock_path(const std::string& results_path) {
+  return results_path + ".lock";
+}
 
 namespace {
 
@@ -45,10 +49,12 @@ OutputSession::OutputSession(const std::string& path, const FileMeta& meta, Open
       open_create();
     } else if (mode == OpenMode::create) {
       if (fs::exists(path_))
-        throw ResultFileError(path_, "", "already exists; use --resume to continue it or --overwrite to replace it");
+        throw ResultFileError(path_, "",
+                              "already exists; use --resume to continue it or --overwrite to replace it");
       if (fs::exists(journal_path(path_)))
-        throw ResultFileError(path_, "", "an interrupted sweep left " + journal_path(path_) +
-                                             "; use --resume to continue it or --overwrite to start again");
+        throw ResultFileError(path_, "",
+                              "an interrupted sweep left " + journal_path(path_) +
+                                  "; use --resume to continue it or --overwrite to start again");
       open_create();
     } else {
       open_resume();
@@ -59,7 +65,9 @@ OutputSession::OutputSession(const std::string& path, const FileMeta& meta, Open
   }
 }
 
-OutputSession::~OutputSession() { unlock(); }
+OutputSession::~OutputSession() {
+  unlock();
+}
 
 void OutputSession::lock() {
   const std::string lp = lock_path(path_);
@@ -104,15 +112,17 @@ void OutputSession::rebuild_results_file() {
 void OutputSession::open_resume() {
   const bool have_file = fs::exists(path_);
   const bool have_journal = fs::exists(journal_path(path_));
-  if (!have_file && !have_journal) throw ResultFileError(path_, "", "nothing to resume: the file does not exist");
+  if (!have_file && !have_journal)
+    throw ResultFileError(path_, "", "nothing to resume: the file does not exist");
   bool file_ok = false;
   if (have_file) {
     try {
       const StoredInfo info = read_info(path_);
       if (info.spec_hash != meta_.spec_hash)
-        throw ResultFileError(path_, "", "was written for a different sweep spec (stored spec hash " +
-                                             info.spec_hash.substr(0, 12) + "..., this spec " +
-                                             meta_.spec_hash.substr(0, 12) + "...); refusing to resume");
+        throw ResultFileError(path_, "",
+                              "was written for a different sweep spec (stored spec hash " +
+                                  info.spec_hash.substr(0, 12) + "..., this spec " +
+                                  meta_.spec_hash.substr(0, 12) + "...); refusing to resume");
       if (info.points != meta_.points || info.levels != meta_.levels)
         throw ResultFileError(path_, "", "its grid does not match the spec; refusing to resume");
       file_ok = true;
@@ -145,8 +155,8 @@ void OutputSession::open_resume() {
     }
     if (!complete()) journal_.emplace(Journal::create(journal_path(path_), meta_.spec_hash, meta_.points));
   }
-  note_ += (note_.empty() ? "" : "; ") + std::to_string(done_.count()) + " of " + std::to_string(meta_.points) +
-           " points already done";
+  note_ += (note_.empty() ? "" : "; ") + std::to_string(done_.count()) + " of " +
+           std::to_string(meta_.points) + " points already done";
 }
 
 void OutputSession::record(std::span<const grid::Row> rows) {
@@ -176,7 +186,9 @@ void OutputSession::merge(bool mark_complete) {
   merged_bytes_ = end;
 }
 
-void OutputSession::checkpoint() { merge(false); }
+void OutputSession::checkpoint() {
+  merge(false);
+}
 
 void OutputSession::finish() {
   if (journal_) {

@@ -26,30 +26,42 @@ constexpr unsigned kDeflateLevel = 4;
 
 hid_t file_type(grid::ColumnType t) {
   switch (t) {
-    case grid::ColumnType::u8: return H5T_STD_U8LE;
-    case grid::ColumnType::u16: return H5T_STD_U16LE;
-    case grid::ColumnType::i64: return H5T_STD_I64LE;
-    case grid::ColumnType::f64: return H5T_IEEE_F64LE;
+    case grid::ColumnType::u8:
+      return H5T_STD_U8LE;
+    case grid::ColumnType::u16:
+      return H5T_STD_U16LE;
+    case grid::ColumnType::i64:
+      return H5T_STD_I64LE;
+    case grid::ColumnType::f64:
+      return H5T_IEEE_F64LE;
   }
   return H5T_IEEE_F64LE;
 }
 
 hid_t memory_type(grid::ColumnType t) {
   switch (t) {
-    case grid::ColumnType::u8: return H5T_NATIVE_UINT8;
-    case grid::ColumnType::u16: return H5T_NATIVE_UINT16;
-    case grid::ColumnType::i64: return H5T_NATIVE_INT64;
-    case grid::ColumnType::f64: return H5T_NATIVE_DOUBLE;
+    case grid::ColumnType::u8:
+      return H5T_NATIVE_UINT8;
+    case grid::ColumnType::u16:
+      return H5T_NATIVE_UINT16;
+    case grid::ColumnType::i64:
+      return H5T_NATIVE_INT64;
+    case grid::ColumnType::f64:
+      return H5T_NATIVE_DOUBLE;
   }
   return H5T_NATIVE_DOUBLE;
 }
 
 std::size_t type_size(grid::ColumnType t) {
   switch (t) {
-    case grid::ColumnType::u8: return 1;
-    case grid::ColumnType::u16: return 2;
-    case grid::ColumnType::i64: return 8;
-    case grid::ColumnType::f64: return 8;
+    case grid::ColumnType::u8:
+      return 1;
+    case grid::ColumnType::u16:
+      return 2;
+    case grid::ColumnType::i64:
+      return 8;
+    case grid::ColumnType::f64:
+      return 8;
   }
   return 8;
 }
@@ -63,7 +75,9 @@ std::string now_iso8601() {
   return buf;
 }
 
-std::string column_path(const std::string& name) { return std::string(kPointsGroup) + "/" + name; }
+std::string column_path(const std::string& name) {
+  return std::string(kPointsGroup) + "/" + name;
+}
 
 // The row a pending point has: only the fill values the datasets were created with.
 const grid::Row& pending_row() {
@@ -83,9 +97,10 @@ void create_column(hid_t group, const grid::Column& c, std::uint64_t points, con
   unsigned char fill[8] = {};
   const grid::Row& pending = pending_row();
   std::copy_n(reinterpret_cast<const unsigned char*>(&pending) + c.offset, type_size(c.type), fill);
-  h5::check(H5Pset_fill_value(dcpl.get(), memory_type(c.type), fill), file, column_path(c.name), "cannot set fill value");
-  Handle ds(h5::check(H5Dcreate2(group, c.name.c_str(), file_type(c.type), space.get(), H5P_DEFAULT, dcpl.get(),
-                                 H5P_DEFAULT),
+  h5::check(H5Pset_fill_value(dcpl.get(), memory_type(c.type), fill), file, column_path(c.name),
+            "cannot set fill value");
+  Handle ds(h5::check(H5Dcreate2(group, c.name.c_str(), file_type(c.type), space.get(), H5P_DEFAULT,
+                                 dcpl.get(), H5P_DEFAULT),
                       file, column_path(c.name), "cannot create dataset"),
             H5Dclose);
   h5::write_string_attribute(ds.get(), "units", c.units, file);
@@ -123,15 +138,16 @@ void write_meta(hid_t root, hid_t points, const FileMeta& m, const std::string& 
     h5::write_string_attribute(root, "profile:" + m.hardware_stems[i], m.profile_texts[i], file);
   h5::write_strings_attribute(root, "axis_names", m.axis_names, file);
   h5::write_ints_attribute(root, "axis_sizes", m.axis_sizes, file);
-  h5::write_strings_attribute(root, "varied_axes", m.varied_axes.empty() ? std::vector<std::string>{""} : m.varied_axes,
-                              file);
+  h5::write_strings_attribute(root, "varied_axes",
+                              m.varied_axes.empty() ? std::vector<std::string>{""} : m.varied_axes, file);
   Handle axes(h5::check(H5Gcreate2(root, "axes", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), file, "/axes",
                         "cannot create group"),
               H5Gclose);
   for (std::size_t i = 0; i < m.axis_names.size(); ++i)
     h5::write_strings_attribute(axes.get(), m.axis_names[i], m.axis_labels[i], file);
-  h5::write_string_attribute(points, "description",
-                             "one row per grid point, in grid order (row i is point i); columns of equal length", file);
+  h5::write_string_attribute(
+      points, "description",
+      "one row per grid point, in grid order (row i is point i); columns of equal length", file);
 }
 
 void write_hardware_labels(hid_t points, const FileMeta& m, const std::string& file) {
@@ -143,7 +159,8 @@ void write_hardware_labels(hid_t points, const FileMeta& m, const std::string& f
 Handle open_file(const std::string& path, unsigned flags) {
   h5::quiet();
   if (!fs::exists(path)) throw ResultFileError(path, "", "no such file");
-  if (H5Fis_hdf5(path.c_str()) <= 0) throw ResultFileError(path, "", "not an HDF5 file, so not an llmsweep result");
+  if (H5Fis_hdf5(path.c_str()) <= 0)
+    throw ResultFileError(path, "", "not an HDF5 file, so not an llmsweep result");
   return Handle(h5::check(H5Fopen(path.c_str(), flags, H5P_DEFAULT), path, "",
                           "cannot open (damaged, or in use by a running sweep)"),
                 H5Fclose);
@@ -152,13 +169,16 @@ Handle open_file(const std::string& path, unsigned flags) {
 StoredInfo info_of(hid_t file, const std::string& path) {
   StoredInfo info;
   if (!h5::has_attribute(file, "schema_version") || H5Lexists(file, "points", H5P_DEFAULT) <= 0)
-    throw ResultFileError(path, "", "not an llmsweep results file (no schema_version attribute or /points group)");
+    throw ResultFileError(path, "",
+                          "not an llmsweep results file (no schema_version attribute or /points group)");
   info.schema_version = static_cast<int>(h5::read_int_attribute(file, "schema_version", path));
   if (info.schema_version > grid::kSchemaVersion)
-    throw ResultFileError(path, "", "written by a newer llmsweep (schema version " +
-                                        std::to_string(info.schema_version) + "; this build reads up to " +
-                                        std::to_string(grid::kSchemaVersion) + ")");
-  if (info.schema_version < 1) throw ResultFileError(path, "", "invalid schema version " + std::to_string(info.schema_version));
+    throw ResultFileError(path, "",
+                          "written by a newer llmsweep (schema version " +
+                              std::to_string(info.schema_version) + "; this build reads up to " +
+                              std::to_string(grid::kSchemaVersion) + ")");
+  if (info.schema_version < 1)
+    throw ResultFileError(path, "", "invalid schema version " + std::to_string(info.schema_version));
   info.spec_hash = h5::read_string_attribute(file, "spec_hash", path);
   info.points = static_cast<std::uint64_t>(h5::read_int_attribute(file, "points", path));
   info.levels = static_cast<int>(h5::read_int_attribute(file, "levels", path));
@@ -168,8 +188,10 @@ StoredInfo info_of(hid_t file, const std::string& path) {
   info.git_hash = h5::read_string_attribute(file, "git_hash", path);
   info.created = h5::read_string_attribute(file, "created", path);
   info.hardware_stems = h5::read_strings_attribute(file, "hardware", path);
-  Handle points(h5::check(H5Gopen2(file, "points", H5P_DEFAULT), path, kPointsGroup, "cannot open group"), H5Gclose);
-  Handle hw(h5::check(H5Dopen2(points.get(), "hardware", H5P_DEFAULT), path, column_path("hardware"), "missing column"),
+  Handle points(h5::check(H5Gopen2(file, "points", H5P_DEFAULT), path, kPointsGroup, "cannot open group"),
+                H5Gclose);
+  Handle hw(h5::check(H5Dopen2(points.get(), "hardware", H5P_DEFAULT), path, column_path("hardware"),
+                      "missing column"),
             H5Dclose);
   info.hardware_names = h5::read_strings_attribute(hw.get(), "names", path);
   info.utilization_caps = h5::read_doubles_attribute(hw.get(), "utilization_cap", path);
@@ -178,7 +200,8 @@ StoredInfo info_of(hid_t file, const std::string& path) {
     Handle a(H5Aopen(file, "axis_sizes", H5P_DEFAULT), H5Aclose);
     Handle space(H5Aget_space(a.get()), H5Sclose);
     info.axis_sizes.resize(static_cast<std::size_t>(H5Sget_simple_extent_npoints(space.get())));
-    h5::check(H5Aread(a.get(), H5T_NATIVE_INT64, info.axis_sizes.data()), path, "axis_sizes", "cannot read attribute");
+    h5::check(H5Aread(a.get(), H5T_NATIVE_INT64, info.axis_sizes.data()), path, "axis_sizes",
+              "cannot read attribute");
   }
   if (info.axis_sizes.size() != info.axis_names.size())
     throw ResultFileError(path, "axis_sizes", "does not match axis_names");
@@ -195,8 +218,8 @@ void create_results_file(const std::string& path, const FileMeta& meta) {
   const fs::path target(path);
   if (fs::exists(target)) throw ResultFileError(path, "", "already exists");
   h5::create_atomically(path, [&](hid_t f) {
-    Handle points(h5::check(H5Gcreate2(f, "points", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), path, kPointsGroup,
-                            "cannot create group"),
+    Handle points(h5::check(H5Gcreate2(f, "points", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), path,
+                            kPointsGroup, "cannot create group"),
                   H5Gclose);
     for (const grid::Column& c : grid::columns(meta.levels, meta.hardware_stems))
       create_column(points.get(), c, meta.points, path);
@@ -268,11 +291,11 @@ void ResultsWriter::write(std::span<const grid::Row> rows) {
         std::copy_n(reinterpret_cast<const unsigned char*>(&rows[at + i]) + col.offset, size,
                     impl_->buffer.data() + i * size);
       Handle fspace(H5Dget_space(impl_->datasets[c].get()), H5Sclose);
-      h5::check(H5Sselect_hyperslab(fspace.get(), H5S_SELECT_SET, &start, nullptr, &count, nullptr), impl_->path,
-                column_path(col.name), "row range outside the dataset");
+      h5::check(H5Sselect_hyperslab(fspace.get(), H5S_SELECT_SET, &start, nullptr, &count, nullptr),
+                impl_->path, column_path(col.name), "row range outside the dataset");
       Handle mspace(H5Screate_simple(1, &count, nullptr), H5Sclose);
-      h5::check(H5Dwrite(impl_->datasets[c].get(), memory_type(col.type), mspace.get(), fspace.get(), H5P_DEFAULT,
-                         impl_->buffer.data()),
+      h5::check(H5Dwrite(impl_->datasets[c].get(), memory_type(col.type), mspace.get(), fspace.get(),
+                         H5P_DEFAULT, impl_->buffer.data()),
                 impl_->path, column_path(col.name), "cannot write rows");
     }
     at = end;
@@ -280,7 +303,8 @@ void ResultsWriter::write(std::span<const grid::Row> rows) {
 }
 
 void ResultsWriter::set_progress(std::uint64_t points_done, bool complete) {
-  h5::write_int_attribute(impl_->file.get(), "points_done", static_cast<std::int64_t>(points_done), impl_->path);
+  h5::write_int_attribute(impl_->file.get(), "points_done", static_cast<std::int64_t>(points_done),
+                          impl_->path);
   h5::write_int_attribute(impl_->file.get(), "complete", complete ? 1 : 0, impl_->path);
   h5::write_string_attribute(impl_->file.get(), "updated", now_iso8601(), impl_->path);
 }
@@ -317,18 +341,27 @@ ResultsReader::ResultsReader(const std::string& path) : impl_(new Impl) {
   }
 }
 
-ResultsReader::~ResultsReader() { delete impl_; }
+ResultsReader::~ResultsReader() {
+  delete impl_;
+}
 
-const StoredInfo& ResultsReader::info() const { return impl_->info; }
-const std::vector<grid::Column>& ResultsReader::columns() const { return impl_->columns; }
+const StoredInfo& ResultsReader::info() const {
+  return impl_->info;
+}
+const std::vector<grid::Column>& ResultsReader::columns() const {
+  return impl_->columns;
+}
 
 namespace {
 
 template <class T>
-std::vector<T> read_column(hid_t points, const std::string& name, hid_t type, std::uint64_t n, const std::string& path) {
-  if (H5Lexists(points, name.c_str(), H5P_DEFAULT) <= 0) throw ResultFileError(path, column_path(name), "no such column");
-  Handle ds(h5::check(H5Dopen2(points, name.c_str(), H5P_DEFAULT), path, column_path(name), "cannot open column"),
-            H5Dclose);
+std::vector<T> read_column(hid_t points, const std::string& name, hid_t type, std::uint64_t n,
+                           const std::string& path) {
+  if (H5Lexists(points, name.c_str(), H5P_DEFAULT) <= 0)
+    throw ResultFileError(path, column_path(name), "no such column");
+  Handle ds(
+      h5::check(H5Dopen2(points, name.c_str(), H5P_DEFAULT), path, column_path(name), "cannot open column"),
+      H5Dclose);
   Handle space(H5Dget_space(ds.get()), H5Sclose);
   if (static_cast<std::uint64_t>(H5Sget_simple_extent_npoints(space.get())) != n)
     throw ResultFileError(path, column_path(name), "column length differs from the points attribute");
@@ -345,7 +378,8 @@ std::vector<double> ResultsReader::real(const std::string& column) const {
 }
 
 std::vector<std::int64_t> ResultsReader::integer(const std::string& column) const {
-  return read_column<std::int64_t>(impl_->points.get(), column, H5T_NATIVE_INT64, impl_->info.points, impl_->path);
+  return read_column<std::int64_t>(impl_->points.get(), column, H5T_NATIVE_INT64, impl_->info.points,
+                                   impl_->path);
 }
 
 std::vector<grid::Row> ResultsReader::rows() const {

@@ -19,7 +19,7 @@ struct FileMeta {
   std::string description;
   std::string spec_path;
   std::string spec_text;
-  std::string spec_hash;       // SHA-256 of the canonical grid description
+  std::string spec_hash;  // SHA-256 of the canonical grid description
   std::string spec_canonical;
   std::uint64_t points = 0;
   int levels = 1;  // per-level columns

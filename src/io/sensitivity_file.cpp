@@ -19,39 +19,51 @@ using h5::Handle;
 
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 
-double value(const std::optional<double>& v) { return v ? *v : kNaN; }
+double value(const std::optional<double>& v) {
+  return v ? *v : kNaN;
+}
 
 void column(hid_t group, const std::string& name, const std::vector<double>& v, const std::string& units,
             const std::string& description, const std::string& file) {
   const hsize_t n = v.size();
   Handle space(H5Screate_simple(1, &n, nullptr), H5Sclose);
-  Handle ds(h5::check(H5Dcreate2(group, name.c_str(), H5T_IEEE_F64LE, space.get(), H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT),
+  Handle ds(h5::check(H5Dcreate2(group, name.c_str(), H5T_IEEE_F64LE, space.get(), H5P_DEFAULT, H5P_DEFAULT,
+                                 H5P_DEFAULT),
                       file, "/sensitivity/" + name, "cannot create dataset"),
             H5Dclose);
-  if (n) h5::check(H5Dwrite(ds.get(), H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, v.data()), file, name, "cannot write");
+  if (n)
+    h5::check(H5Dwrite(ds.get(), H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, v.data()), file, name,
+              "cannot write");
   h5::write_string_attribute(ds.get(), "units", units, file);
   h5::write_string_attribute(ds.get(), "description", description, file);
 }
 
 // Whether the walk met an infeasible width: if not, the "wall" is only the widest width walked.
-double bounded(const search::RefinedThresholds& t) { return t.coarse.first_infeasible_d_model ? 1.0 : 0.0; }
+double bounded(const search::RefinedThresholds& t) {
+  return t.coarse.first_infeasible_d_model ? 1.0 : 0.0;
+}
 
-void thresholds(hid_t root, const std::string& prefix, const search::RefinedThresholds& t, const std::string& file) {
+void thresholds(hid_t root, const std::string& prefix, const search::RefinedThresholds& t,
+                const std::string& file) {
   h5::write_int_attribute(root, prefix + "wall_reached", t.coarse.first_infeasible_d_model ? 1 : 0, file);
   h5::write_int_attribute(root, prefix + "first_infeasible_d_model",
                           t.coarse.first_infeasible_d_model ? *t.coarse.first_infeasible_d_model : -1, file);
-  h5::write_doubles_attribute(root, prefix + "linear_scaling_ends_flop", {value(t.linear_scaling_ends_flop)}, file);
+  h5::write_doubles_attribute(root, prefix + "linear_scaling_ends_flop", {value(t.linear_scaling_ends_flop)},
+                              file);
   h5::write_doubles_attribute(root, prefix + "largest_feasible_flop", {value(t.largest_feasible_flop)}, file);
-  h5::write_doubles_attribute(root, prefix + "coarse_linear_scaling_ends_flop", {value(t.coarse.linear_scaling_ends_flop)}, file);
-  h5::write_doubles_attribute(root, prefix + "coarse_largest_feasible_flop", {value(t.coarse.largest_feasible_flop)}, file);
+  h5::write_doubles_attribute(root, prefix + "coarse_linear_scaling_ends_flop",
+                              {value(t.coarse.linear_scaling_ends_flop)}, file);
+  h5::write_doubles_attribute(root, prefix + "coarse_largest_feasible_flop",
+                              {value(t.coarse.largest_feasible_flop)}, file);
 }
 
 }  // namespace
 
-void write_sensitivity_file(const std::string& path, const SensitivityMeta& meta, const search::Sensitivity& s,
-                            bool overwrite) {
+void write_sensitivity_file(const std::string& path, const SensitivityMeta& meta,
+                            const search::Sensitivity& s, bool overwrite) {
   h5::quiet();
-  if (fs::exists(path) && !overwrite) throw ResultFileError(path, "", "already exists; use --overwrite to replace it");
+  if (fs::exists(path) && !overwrite)
+    throw ResultFileError(path, "", "already exists; use --overwrite to replace it");
   h5::create_atomically(path, [&](hid_t root) {
     h5::write_int_attribute(root, "schema_version", grid::kSchemaVersion, path);
     h5::write_string_attribute(root, "kind", "sensitivity", path);
@@ -70,8 +82,8 @@ void write_sensitivity_file(const std::string& path, const SensitivityMeta& meta
     h5::write_doubles_attribute(root, "run_months", {meta.run_months}, path);
     h5::write_doubles_attribute(root, "factor", {s.factor}, path);
     thresholds(root, "baseline_", s.baseline, path);
-    Handle g(h5::check(H5Gcreate2(root, "sensitivity", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), path, "/sensitivity",
-                       "cannot create group"),
+    Handle g(h5::check(H5Gcreate2(root, "sensitivity", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), path,
+                       "/sensitivity", "cannot create group"),
              H5Gclose);
     std::vector<std::string> names, units;
     std::vector<double> base, e_lin, e_wall, lin_down, lin_up, wall_down, wall_up, reached_down, reached_up;
@@ -88,23 +100,35 @@ void write_sensitivity_file(const std::string& path, const SensitivityMeta& meta
       reached_down.push_back(bounded(r.down));
       reached_up.push_back(bounded(r.up));
     }
-    h5::write_strings_attribute(g.get(), "number", names.empty() ? std::vector<std::string>{""} : names, path);
+    h5::write_strings_attribute(g.get(), "number", names.empty() ? std::vector<std::string>{""} : names,
+                                path);
     h5::write_strings_attribute(g.get(), "units", units.empty() ? std::vector<std::string>{""} : units, path);
     h5::write_string_attribute(g.get(), "description",
                                "one row per hardware number, ranked by the wall's elasticity; elasticity = "
                                "ln(threshold at x factor / threshold at / factor) / (2 ln factor)",
                                path);
-    column(g.get(), "baseline_value", base, "see the units attribute of the group", "the profile's value", path);
-    column(g.get(), "wall_elasticity", e_wall, "1", "elasticity of the largest feasible compute (latency wall)", path);
-    column(g.get(), "linear_scaling_elasticity", e_lin, "1", "elasticity of the compute where linear scaling ends", path);
-    column(g.get(), "wall_down_flop", wall_down, "FLOP", "largest feasible compute with the number divided by factor", path);
-    column(g.get(), "wall_up_flop", wall_up, "FLOP", "largest feasible compute with the number multiplied by factor", path);
-    column(g.get(), "linear_scaling_down_flop", lin_down, "FLOP", "end of linear scaling with the number divided by factor", path);
-    column(g.get(), "linear_scaling_up_flop", lin_up, "FLOP", "end of linear scaling with the number multiplied by factor", path);
+    column(g.get(), "baseline_value", base, "see the units attribute of the group", "the profile's value",
+           path);
+    column(g.get(), "wall_elasticity", e_wall, "1",
+           "elasticity of the largest feasible compute (latency wall)", path);
+    column(g.get(), "linear_scaling_elasticity", e_lin, "1",
+           "elasticity of the compute where linear scaling ends", path);
+    column(g.get(), "wall_down_flop", wall_down, "FLOP",
+           "largest feasible compute with the number divided by factor", path);
+    column(g.get(), "wall_up_flop", wall_up, "FLOP",
+           "largest feasible compute with the number multiplied by factor", path);
+    column(g.get(), "linear_scaling_down_flop", lin_down, "FLOP",
+           "end of linear scaling with the number divided by factor", path);
+    column(g.get(), "linear_scaling_up_flop", lin_up, "FLOP",
+           "end of linear scaling with the number multiplied by factor", path);
     column(g.get(), "wall_down_reached", reached_down, "bool",
-           "1 when the walk met an infeasible width (a real wall), 0 when the wall value is only the widest width walked", path);
+           "1 when the walk met an infeasible width (a real wall), 0 when the wall value is only the widest "
+           "width walked",
+           path);
     column(g.get(), "wall_up_reached", reached_up, "bool",
-           "1 when the walk met an infeasible width (a real wall), 0 when the wall value is only the widest width walked", path);
+           "1 when the walk met an infeasible width (a real wall), 0 when the wall value is only the widest "
+           "width walked",
+           path);
   });
 }
 

@@ -25,7 +25,7 @@ struct SensitivityMeta {
 };
 
 // Created through a temporary file; refuses an existing path unless `overwrite`.
-void write_sensitivity_file(const std::string& path, const SensitivityMeta& meta, const search::Sensitivity& s,
-                            bool overwrite);
+void write_sensitivity_file(const std::string& path, const SensitivityMeta& meta,
+                            const search::Sensitivity& s, bool overwrite);
 
 }  // namespace llmsweep::io

@@ -20,7 +20,9 @@ class ResultSink {
 
 class MemorySink : public ResultSink {
  public:
-  void record(std::span<const grid::Row> rows) override { rows_.insert(rows_.end(), rows.begin(), rows.end()); }
+  void record(std::span<const grid::Row> rows) override {
+    rows_.insert(rows_.end(), rows.begin(), rows.end());
+  }
   void checkpoint() override { ++checkpoints_; }
   const std::vector<grid::Row>& rows() const { return rows_; }
   int checkpoints() const { return checkpoints_; }

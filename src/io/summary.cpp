@@ -27,19 +27,25 @@ std::string key_of(const grid::Row& r, const std::vector<std::string>& labels) {
   if (r.experts_rule == static_cast<std::uint8_t>(grid::ExpertsRule::count)) k += std::to_string(r.experts);
   k += std::string(" batch=") + batch[std::min<int>(r.batch_rule, 4)];
   if (r.batch_rule == 3) k += "^" + num(r.batch_exponent);
-  if (r.batch_rule == 4) k += num(static_cast<double>(r.batch_tokens));
-  else if (r.batch_multiplier != 1) k += "x" + num(r.batch_multiplier);
+  if (r.batch_rule == 4)
+    k += num(static_cast<double>(r.batch_tokens));
+  else if (r.batch_multiplier != 1)
+    k += "x" + num(r.batch_multiplier);
   if (r.d_ff_ratio != 4) k += " ff=" + num(r.d_ff_ratio);
-  if (std::isnan(r.depth_multiplier)) k += " layers=" + std::to_string(r.layers);
+  if (std::isnan(r.depth_multiplier))
+    k += " layers=" + std::to_string(r.layers);
   else if (r.depth_multiplier != 1 || !std::isnan(r.depth_exponent))
-    k += " depth=x" + num(r.depth_multiplier) + (std::isnan(r.depth_exponent) ? "" : "^" + num(r.depth_exponent));
+    k += " depth=x" + num(r.depth_multiplier) +
+         (std::isnan(r.depth_exponent) ? "" : "^" + num(r.depth_exponent));
   if (r.seq_len != 2048) k += " seq=" + std::to_string(r.seq_len);
   if (r.run_months != 3) k += " months=" + num(r.run_months);
   k += r.zero_bubble_allowed ? " zb" : " no-zb";
   if (r.zb_latency != 0) k += " zb-latency=max";
   if (!r.prune_flattened || r.microbatch_candidates != 4)
-    k += std::string(" search=") + (r.prune_flattened ? "" : "exhaustive,") + "m" + std::to_string(r.microbatch_candidates);
-  if (r.cluster_sizes) k += std::string(" ") + search::cluster_sizes_name(static_cast<search::ClusterSizes>(r.cluster_sizes));
+    k += std::string(" search=") + (r.prune_flattened ? "" : "exhaustive,") + "m" +
+         std::to_string(r.microbatch_candidates);
+  if (r.cluster_sizes)
+    k += std::string(" ") + search::cluster_sizes_name(static_cast<search::ClusterSizes>(r.cluster_sizes));
   if (r.requested_gpus) k += " gpus=" + std::to_string(r.requested_gpus);
   return k;
 }

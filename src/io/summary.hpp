@@ -14,11 +14,11 @@
 namespace llmsweep::io {
 
 struct Scenario {
-  std::string label;              // "h100-sxm dense default zb=1 ..."
-  std::vector<grid::Row> rows;    // the frontier rows, ascending width
+  std::string label;            // "h100-sxm dense default zb=1 ..."
+  std::vector<grid::Row> rows;  // the frontier rows, ascending width
   search::Thresholds thresholds;
-  std::uint64_t points = 0;       // grid points in the scenario
-  std::uint64_t pending = 0;      // not computed yet
+  std::uint64_t points = 0;   // grid points in the scenario
+  std::uint64_t pending = 0;  // not computed yet
 };
 
 // `labels` are the hardware stems, `caps` their utilization caps (both from the file).

@@ -12,8 +12,7 @@ using costmodel::Kind;
 using costmodel::Plan;
 using costmodel::Status;
 
-std::vector<std::int64_t> adjusted_level_sizes(const std::vector<std::int64_t>& level_sizes,
-                                               GpuCount gpus) {
+std::vector<std::int64_t> adjusted_level_sizes(const std::vector<std::int64_t>& level_sizes, GpuCount gpus) {
   std::vector<std::int64_t> out(level_sizes.size(), 1);
   GpuCount running = 1;
   for (std::size_t k = 0; k < level_sizes.size(); ++k) {
@@ -79,8 +78,7 @@ Plan plan_skeleton(int levels, bool zero_bubble, std::int64_t microbatches, std:
 bool better(const Evaluation& candidate, const SearchResult& best) {
   if (!best.found()) return true;
   if (candidate.run_s < best.evaluation.run_s) return true;
-  return candidate.run_s == best.evaluation.run_s &&
-         candidate.comm_sum_s() < best.evaluation.comm_sum_s();
+  return candidate.run_s == best.evaluation.run_s && candidate.comm_sum_s() < best.evaluation.comm_sum_s();
 }
 
 }  // namespace
@@ -88,9 +86,9 @@ bool better(const Evaluation& candidate, const SearchResult& best) {
 void PlanSearch::consider(const Plan& plan, double matmul_s, SearchResult& best) {
   ++evaluations_;
   const double gpus = plan.gpus();
-  const Evaluation ev = costmodel::combine(machine_, model_, plan, matmul_s,
-                                           costmodel::network_times(machine_, model_, plan, gpus),
-                                           options_.model);
+  const Evaluation ev =
+      costmodel::combine(machine_, model_, plan, matmul_s,
+                         costmodel::network_times(machine_, model_, plan, gpus), options_.model);
   if (better(ev, best)) {
     best.status = Status::ok;
     best.plan = plan;
@@ -159,9 +157,9 @@ SearchResult PlanSearch::best(GpuCount gpus) {
               flat.at(Kind::pp, 0) = pp;
               flat.at(Kind::ep, 0) = ep;
               ++evaluations_;
-              const Evaluation fe = costmodel::combine(
-                  flat_, model_, flat, matmul_s, costmodel::network_times(flat_, model_, flat, gpus_d),
-                  options_.model);
+              const Evaluation fe =
+                  costmodel::combine(flat_, model_, flat, matmul_s,
+                                     costmodel::network_times(flat_, model_, flat, gpus_d), options_.model);
               if (best.found() && !(fe.run_s <= best.evaluation.run_s)) continue;
             }
             try_partitions(t, gpus, matmul_s, best);
@@ -174,8 +172,8 @@ SearchResult PlanSearch::best(GpuCount gpus) {
   return best;
 }
 
-SearchResult best_plan(const costmodel::Machine& machine, const costmodel::Model& model,
-                       GpuCount gpus, const SearchOptions& options) {
+SearchResult best_plan(const costmodel::Machine& machine, const costmodel::Model& model, GpuCount gpus,
+                       const SearchOptions& options) {
   PlanSearch search(machine, model, options);
   return search.best(gpus);
 }

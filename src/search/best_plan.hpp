@@ -42,8 +42,7 @@ struct SearchResult {
 // level factorisations across the cluster sizes it is asked about.
 class PlanSearch {
  public:
-  PlanSearch(const costmodel::Machine& machine, const costmodel::Model& model,
-             const SearchOptions& options);
+  PlanSearch(const costmodel::Machine& machine, const costmodel::Model& model, const SearchOptions& options);
 
   SearchResult best(GpuCount gpus);
 
@@ -77,13 +76,12 @@ class PlanSearch {
 };
 
 // Convenience for one-off searches.
-SearchResult best_plan(const costmodel::Machine& machine, const costmodel::Model& model,
-                       GpuCount gpus, const SearchOptions& options = {});
+SearchResult best_plan(const costmodel::Machine& machine, const costmodel::Model& model, GpuCount gpus,
+                       const SearchOptions& options = {});
 
 // Level sizes adjusted to a cluster of `gpus` (section 6): full levels while they fit, the
 // remainder at the first level that reaches N, 1 above it.
-std::vector<std::int64_t> adjusted_level_sizes(const std::vector<std::int64_t>& level_sizes,
-                                               GpuCount gpus);
+std::vector<std::int64_t> adjusted_level_sizes(const std::vector<std::int64_t>& level_sizes, GpuCount gpus);
 
 // Whether N fills the network levels below the top (section 6 precondition).
 bool fits_levels(const std::vector<std::int64_t>& level_sizes, GpuCount gpus);

@@ -4,13 +4,18 @@
 
 namespace llmsweep::search {
 
-double max_run_seconds(double months) { return months / 12.0 * kSecondsPerYear; }
+double max_run_seconds(double months) {
+  return months / 12.0 * kSecondsPerYear;
+}
 
 const char* cluster_sizes_name(ClusterSizes c) {
   switch (c) {
-    case ClusterSizes::powers_of_two: return "powers-of-two";
-    case ClusterSizes::fill_levels: return "fill-levels";
-    case ClusterSizes::pow2_domains: return "pow2-domains";
+    case ClusterSizes::powers_of_two:
+      return "powers-of-two";
+    case ClusterSizes::fill_levels:
+      return "fill-levels";
+    case ClusterSizes::pow2_domains:
+      return "pow2-domains";
   }
   return "?";
 }

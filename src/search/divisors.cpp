@@ -18,7 +18,9 @@ std::int64_t isqrt(std::int64_t n) {
   return r;
 }
 
-std::int64_t gcd64(std::int64_t a, std::int64_t b) { return std::gcd(a, b); }
+std::int64_t gcd64(std::int64_t a, std::int64_t b) {
+  return std::gcd(a, b);
+}
 
 std::vector<std::int64_t> divisors(std::int64_t n) {
   if (n <= 0) return {};  // no counts divide nothing: a zero-token shard has no microbatch count

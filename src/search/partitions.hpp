@@ -30,7 +30,8 @@ void partition_level(DivisorCache& cache, const std::vector<std::int64_t>& adjus
     return;
   }
   // Copy: the cache may rehash while deeper levels ask for other sizes.
-  const std::vector<Factorization> options = cache.factorizations_of(adjusted[static_cast<std::size_t>(level)]);
+  const std::vector<Factorization> options =
+      cache.factorizations_of(adjusted[static_cast<std::size_t>(level)]);
   for (const Factorization& f : options) {
     bool divides = true;
     for (int k = 0; k < costmodel::kKinds && divides; ++k) {
@@ -39,7 +40,8 @@ void partition_level(DivisorCache& cache, const std::vector<std::int64_t>& adjus
       divides = totals[static_cast<std::size_t>(k)] % below == 0;
     }
     if (!divides) continue;
-    for (int k = 0; k < costmodel::kKinds; ++k) plan.at(static_cast<Kind>(k), level) = f[static_cast<std::size_t>(k)];
+    for (int k = 0; k < costmodel::kKinds; ++k)
+      plan.at(static_cast<Kind>(k), level) = f[static_cast<std::size_t>(k)];
     partition_level(cache, adjusted, totals, level + 1, plan, fn);
   }
 }
@@ -51,8 +53,8 @@ void partition_level(DivisorCache& cache, const std::vector<std::int64_t>& adjus
 // levels divides its total; the top level takes the quotient. `plan` carries everything but
 // the degrees and is left holding the last partition.
 template <class Fn>
-void for_each_partition(DivisorCache& cache, const std::vector<std::int64_t>& adjusted, const KindTotals& totals,
-                        costmodel::Plan& plan, Fn&& fn) {
+void for_each_partition(DivisorCache& cache, const std::vector<std::int64_t>& adjusted,
+                        const KindTotals& totals, costmodel::Plan& plan, Fn&& fn) {
   detail::partition_level(cache, adjusted, totals, 0, plan, fn);
 }
 

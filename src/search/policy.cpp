@@ -50,8 +50,7 @@ std::int64_t experts_for(std::int64_t d_model, std::int64_t d_ff, ExpertsPolicy 
   return closest(8 * std::sqrt(area / (4.0 * 12288.0 * 12288.0)));
 }
 
-std::int64_t batch_for(double compute_flop, std::int64_t experts, std::int64_t seq_len,
-                       const BatchLaw& law) {
+std::int64_t batch_for(double compute_flop, std::int64_t experts, std::int64_t seq_len, const BatchLaw& law) {
   const double e = static_cast<double>(experts);
   const double s = static_cast<double>(seq_len);
   switch (law.policy) {
@@ -59,29 +58,35 @@ std::int64_t batch_for(double compute_flop, std::int64_t experts, std::int64_t s
       if (law.multiplier == 1) return static_cast<std::int64_t>(4194304) / seq_len;
       return std::max<std::int64_t>(1, static_cast<std::int64_t>(std::floor(law.multiplier * kTwoTo22 / s)));
     case BatchPolicy::deepseek:
-      return experts * closest(law.multiplier * (std::sqrt(e) * 0.2920 * std::pow(compute_flop, 0.3271) / s / e));
+      return experts *
+             closest(law.multiplier * (std::sqrt(e) * 0.2920 * std::pow(compute_flop, 0.3271) / s / e));
     case BatchPolicy::default_law:
-      return experts *
-             closest(law.multiplier * (std::sqrt(e) * std::pow(compute_flop / 3e23, 1.0 / 6.0) * kTwoTo22 / s / e));
+      return experts * closest(law.multiplier *
+                               (std::sqrt(e) * std::pow(compute_flop / 3e23, 1.0 / 6.0) * kTwoTo22 / s / e));
     case BatchPolicy::power:
-      return experts *
-             closest(law.multiplier * (std::sqrt(e) * std::pow(compute_flop / 3e23, law.exponent) * kTwoTo22 / s / e));
+      return experts * closest(law.multiplier * (std::sqrt(e) * std::pow(compute_flop / 3e23, law.exponent) *
+                                                 kTwoTo22 / s / e));
   }
   return 0;
 }
 
 std::string_view batch_policy_name(BatchPolicy p) {
   switch (p) {
-    case BatchPolicy::default_law: return "default";
-    case BatchPolicy::deepseek: return "deepseek";
-    case BatchPolicy::none: return "none";
-    case BatchPolicy::power: return "power";
+    case BatchPolicy::default_law:
+      return "default";
+    case BatchPolicy::deepseek:
+      return "deepseek";
+    case BatchPolicy::none:
+      return "none";
+    case BatchPolicy::power:
+      return "power";
   }
   return "?";
 }
 
 std::optional<BatchPolicy> batch_policy_from_name(std::string_view name) {
-  for (BatchPolicy p : {BatchPolicy::default_law, BatchPolicy::deepseek, BatchPolicy::none, BatchPolicy::power})
+  for (BatchPolicy p :
+       {BatchPolicy::default_law, BatchPolicy::deepseek, BatchPolicy::none, BatchPolicy::power})
     if (batch_policy_name(p) == name) return p;
   return std::nullopt;
 }

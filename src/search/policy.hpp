@@ -41,8 +41,7 @@ struct BatchLaw {
   double exponent = 1.0 / 6.0;  // power only
   bool operator==(const BatchLaw&) const = default;
 };
-std::int64_t batch_for(double compute_flop, std::int64_t experts, std::int64_t seq_len,
-                       const BatchLaw& law);
+std::int64_t batch_for(double compute_flop, std::int64_t experts, std::int64_t seq_len, const BatchLaw& law);
 
 std::string_view batch_policy_name(BatchPolicy p);
 std::optional<BatchPolicy> batch_policy_from_name(std::string_view name);

@@ -7,7 +7,8 @@
 namespace llmsweep::search {
 namespace {
 
-std::optional<double> elasticity(const std::optional<double>& down, const std::optional<double>& up, double factor) {
+std::optional<double> elasticity(const std::optional<double>& down, const std::optional<double>& up,
+                                 double factor) {
   if (!down || !up || *down <= 0 || *up <= 0) return std::nullopt;
   return std::log(*up / *down) / (2 * std::log(factor));
 }
@@ -79,45 +80,68 @@ RefinedThresholds refined_thresholds(const costmodel::Machine& machine, const Fr
 
 const char* hardware_number_name(HardwareNumber n) {
   switch (n) {
-    case HardwareNumber::flops: return "flops";
-    case HardwareNumber::hbm_bandwidth: return "hbm_bandwidth";
-    case HardwareNumber::l2_bandwidth: return "l2_bandwidth";
-    case HardwareNumber::nvlink_bandwidth: return "nvlink_bandwidth";
-    case HardwareNumber::scaleout_bandwidth: return "scaleout_bandwidth";
-    case HardwareNumber::nvlink_domain: return "nvlink_domain";
-    case HardwareNumber::kernel_latency: return "kernel_latency";
-    case HardwareNumber::link_latency: return "link_latency";
-    case HardwareNumber::memory: return "memory";
+    case HardwareNumber::flops:
+      return "flops";
+    case HardwareNumber::hbm_bandwidth:
+      return "hbm_bandwidth";
+    case HardwareNumber::l2_bandwidth:
+      return "l2_bandwidth";
+    case HardwareNumber::nvlink_bandwidth:
+      return "nvlink_bandwidth";
+    case HardwareNumber::scaleout_bandwidth:
+      return "scaleout_bandwidth";
+    case HardwareNumber::nvlink_domain:
+      return "nvlink_domain";
+    case HardwareNumber::kernel_latency:
+      return "kernel_latency";
+    case HardwareNumber::link_latency:
+      return "link_latency";
+    case HardwareNumber::memory:
+      return "memory";
   }
   return "?";
 }
 
 const char* hardware_number_units(HardwareNumber n) {
   switch (n) {
-    case HardwareNumber::flops: return "FLOP/s";
+    case HardwareNumber::flops:
+      return "FLOP/s";
     case HardwareNumber::hbm_bandwidth:
     case HardwareNumber::l2_bandwidth:
     case HardwareNumber::nvlink_bandwidth:
-    case HardwareNumber::scaleout_bandwidth: return "B/s";
-    case HardwareNumber::nvlink_domain: return "GPUs";
+    case HardwareNumber::scaleout_bandwidth:
+      return "B/s";
+    case HardwareNumber::nvlink_domain:
+      return "GPUs";
     case HardwareNumber::kernel_latency:
-    case HardwareNumber::link_latency: return "s";
-    case HardwareNumber::memory: return "B";
+    case HardwareNumber::link_latency:
+      return "s";
+    case HardwareNumber::memory:
+      return "B";
   }
   return "";
 }
 
 double hardware_value(const costmodel::Hardware& hw, HardwareNumber n) {
   switch (n) {
-    case HardwareNumber::flops: return costmodel::make_machine(hw).peak_flops;
-    case HardwareNumber::hbm_bandwidth: return hw.hbm_bandwidth_Bps;
-    case HardwareNumber::l2_bandwidth: return hw.l2_bandwidth_Bps;
-    case HardwareNumber::nvlink_bandwidth: return hw.link_bandwidth_Bps.front();
-    case HardwareNumber::scaleout_bandwidth: return hw.link_bandwidth_Bps.back();
-    case HardwareNumber::nvlink_domain: return hw.level_sizes.empty() ? 0 : static_cast<double>(hw.level_sizes.front());
-    case HardwareNumber::kernel_latency: return hw.kernel_latency_s;
-    case HardwareNumber::link_latency: return hw.link_latency_s.front();
-    case HardwareNumber::memory: return hw.memory_bytes;
+    case HardwareNumber::flops:
+      return costmodel::make_machine(hw).peak_flops;
+    case HardwareNumber::hbm_bandwidth:
+      return hw.hbm_bandwidth_Bps;
+    case HardwareNumber::l2_bandwidth:
+      return hw.l2_bandwidth_Bps;
+    case HardwareNumber::nvlink_bandwidth:
+      return hw.link_bandwidth_Bps.front();
+    case HardwareNumber::scaleout_bandwidth:
+      return hw.link_bandwidth_Bps.back();
+    case HardwareNumber::nvlink_domain:
+      return hw.level_sizes.empty() ? 0 : static_cast<double>(hw.level_sizes.front());
+    case HardwareNumber::kernel_latency:
+      return hw.kernel_latency_s;
+    case HardwareNumber::link_latency:
+      return hw.link_latency_s.front();
+    case HardwareNumber::memory:
+      return hw.memory_bytes;
   }
   return 0;
 }
@@ -125,26 +149,39 @@ double hardware_value(const costmodel::Hardware& hw, HardwareNumber n) {
 std::optional<costmodel::Hardware> scaled(const costmodel::Hardware& hw, HardwareNumber n, double factor) {
   costmodel::Hardware out = hw;
   switch (n) {
-    case HardwareNumber::flops: out.flop_per_clock_per_thread *= factor; break;
-    case HardwareNumber::hbm_bandwidth: out.hbm_bandwidth_Bps *= factor; break;
-    case HardwareNumber::l2_bandwidth: out.l2_bandwidth_Bps *= factor; break;
+    case HardwareNumber::flops:
+      out.flop_per_clock_per_thread *= factor;
+      break;
+    case HardwareNumber::hbm_bandwidth:
+      out.hbm_bandwidth_Bps *= factor;
+      break;
+    case HardwareNumber::l2_bandwidth:
+      out.l2_bandwidth_Bps *= factor;
+      break;
     case HardwareNumber::nvlink_bandwidth:
       if (hw.levels() < 2) return std::nullopt;  // one level: it is the whole network
       out.link_bandwidth_Bps.front() *= factor;
       break;
-    case HardwareNumber::scaleout_bandwidth: out.link_bandwidth_Bps.back() *= factor; break;
+    case HardwareNumber::scaleout_bandwidth:
+      out.link_bandwidth_Bps.back() *= factor;
+      break;
     case HardwareNumber::nvlink_domain: {
       if (hw.level_sizes.empty()) return std::nullopt;
       const double s = std::round(static_cast<double>(hw.level_sizes.front()) * factor);
-      if (s < 2 || std::fabs(s - static_cast<double>(hw.level_sizes.front()) * factor) > 1e-9) return std::nullopt;
+      if (s < 2 || std::fabs(s - static_cast<double>(hw.level_sizes.front()) * factor) > 1e-9)
+        return std::nullopt;
       out.level_sizes.front() = static_cast<std::int64_t>(s);
       break;
     }
-    case HardwareNumber::kernel_latency: out.kernel_latency_s *= factor; break;
+    case HardwareNumber::kernel_latency:
+      out.kernel_latency_s *= factor;
+      break;
     case HardwareNumber::link_latency:
       for (double& l : out.link_latency_s) l *= factor;
       break;
-    case HardwareNumber::memory: out.memory_bytes *= factor; break;
+    case HardwareNumber::memory:
+      out.memory_bytes *= factor;
+      break;
   }
   if (!costmodel::validate_hardware(out).empty()) return std::nullopt;
   return out;

@@ -15,7 +15,7 @@
 namespace llmsweep::search {
 
 struct RefinedThresholds {
-  Thresholds coarse;                          // the paper's walk (MODEL.md section 9)
+  Thresholds coarse;  // the paper's walk (MODEL.md section 9)
   std::optional<double> linear_scaling_ends_flop;
   std::optional<double> largest_feasible_flop;
   std::optional<std::int64_t> largest_feasible_d_model;
@@ -27,14 +27,14 @@ std::vector<std::int64_t> fine_widths(std::int64_t lo, std::int64_t hi);
 RefinedThresholds refined_thresholds(const costmodel::Machine& machine, const FrontierSpec& spec);
 
 enum class HardwareNumber {
-  flops,               // dense tensor FLOP/s (flop_per_clock_per_thread)
+  flops,  // dense tensor FLOP/s (flop_per_clock_per_thread)
   hbm_bandwidth,
   l2_bandwidth,
   nvlink_bandwidth,    // level 0 link bandwidth
   scaleout_bandwidth,  // top level link bandwidth (profiles with more than one level)
   nvlink_domain,       // GPUs per level-0 domain
   kernel_latency,
-  link_latency,        // every level
+  link_latency,  // every level
   memory,
 };
 inline constexpr int kHardwareNumbers = 9;

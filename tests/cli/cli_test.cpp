@@ -14,11 +14,11 @@
 #include <fstream>
 #include <initializer_list>
 #include <nlohmann/json.hpp>
-
-#include "subprocess.hpp"
 #include <sstream>
 #include <string>
 #include <vector>
+
+#include "subprocess.hpp"
 
 namespace {
 

@@ -4,9 +4,8 @@
 // worker leaves a resumable file; and the open modes and bad specs are refused before anything
 // is written.
 #include <dirent.h>
-#include <signal.h>
-
 #include <gtest/gtest.h>
+#include <signal.h>
 
 #include <chrono>
 #include <cstdio>
@@ -27,9 +26,9 @@ namespace fs = std::filesystem;
 using Clock = std::chrono::steady_clock;
 
 constexpr int kExitOk = 0;
-constexpr int kExitBadInput = 2;     // src/cli/run.hpp
-constexpr int kExitResultFile = 3;   // src/cli/run.hpp
-constexpr int kExitInterrupted = 75; // src/cli/run.hpp, documented in the README
+constexpr int kExitBadInput = 2;              // src/cli/run.hpp
+constexpr int kExitResultFile = 3;            // src/cli/run.hpp
+constexpr int kExitInterrupted = 75;          // src/cli/run.hpp, documented in the README
 constexpr std::uint64_t kResumePoints = 216;  // tests/data/resume.toml: 2 profiles x 27 widths x 2 x 2
 
 const std::string kResumeSpec = std::string(LLMSWEEP_TEST_DATA_DIR) + "/resume.toml";
@@ -59,7 +58,8 @@ std::uint64_t file_size(const std::string& p) {
 // Rows the journal holds, near enough to tell how far a run has got (record headers ignored).
 double journal_fraction(const std::string& out, std::uint64_t points) {
   const std::uint64_t bytes = file_size(out + ".journal");
-  return bytes <= 88 ? 0.0 : static_cast<double>(bytes - 88) / static_cast<double>(points * sizeof(grid::Row));
+  return bytes <= 88 ? 0.0
+                     : static_cast<double>(bytes - 88) / static_cast<double>(points * sizeof(grid::Row));
 }
 
 // Every process below `root` (mpirun puts its ranks in process groups of their own, so the
@@ -93,7 +93,8 @@ void kill_tree(Child& c) {
   c.wait(30);
   // Orphans are reparented; wait until none of them is alive.
   for (pid_t p : below)
-    for (int i = 0; i < 3000 && ::kill(p, 0) == 0; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    for (int i = 0; i < 3000 && ::kill(p, 0) == 0; ++i)
+      std::this_thread::sleep_for(std::chrono::milliseconds(1));
 }
 
 // The pid of one MPI rank among a launcher's descendants.
@@ -101,7 +102,8 @@ pid_t rank_pid(pid_t launcher, int rank) {
   const std::string want = "OMPI_COMM_WORLD_RANK=" + std::to_string(rank);
   for (pid_t pid : descendants(launcher)) {
     const std::string env = read_file("/proc/" + std::to_string(pid) + "/environ");
-    if (read_file("/proc/" + std::to_string(pid) + "/cmdline").find("llmsweep") == std::string::npos) continue;
+    if (read_file("/proc/" + std::to_string(pid) + "/cmdline").find("llmsweep") == std::string::npos)
+      continue;
     std::size_t at = 0;
     while (at < env.size()) {
       const std::size_t end = env.find('\0', at);
@@ -117,7 +119,8 @@ class SweepCli : public testing::Test {
   static void SetUpTestSuite() {
     shared_ = new TempDir;
     reference_ = shared_->file("reference.h5");
-    const Result r = run(serial({kResumeSpec, "-o", reference_, "-q"}), shared_->path(), 300, with_profiles({}));
+    const Result r =
+        run(serial({kResumeSpec, "-o", reference_, "-q"}), shared_->path(), 300, with_profiles({}));
     ASSERT_EQ(r.exit_code, kExitOk) << r.err;
   }
   static void TearDownTestSuite() {
@@ -133,7 +136,8 @@ class SweepCli : public testing::Test {
     ++started_;
     return std::make_unique<Child>(ranks == 1 ? serial(args) : mpirun(ranks, args),
                                    dir_.file("child" + std::to_string(started_) + ".out"),
-                                   dir_.file("child" + std::to_string(started_) + ".err"), with_profiles(mpi_env()));
+                                   dir_.file("child" + std::to_string(started_) + ".err"),
+                                   with_profiles(mpi_env()));
   }
   std::string child_err() const { return read_file(dir_.file("child" + std::to_string(started_) + ".err")); }
 
@@ -190,7 +194,8 @@ TEST_F(SweepCli, StopSignalsThenResumeMatchesAnUninterruptedRun) {
   const Stop stops[] = {{SIGTERM, 0.15, 1}, {SIGUSR1, 0.4, 2}, {SIGINT, 0.65, 1}};
   bool first = true;
   for (const Stop& s : stops) {
-    auto child = start({kResumeSpec, "-o", out, "--checkpoint", "0.2", first ? "--overwrite" : "--resume"}, s.ranks);
+    auto child =
+        start({kResumeSpec, "-o", out, "--checkpoint", "0.2", first ? "--overwrite" : "--resume"}, s.ranks);
     first = false;
     wait_for_progress(*child, out, s.fraction);
     ASSERT_TRUE(child->running()) << "the run ended before it could be stopped: " << child_err();
@@ -219,9 +224,12 @@ TEST_F(SweepCli, SigkillAtSeveralMomentsThenResumeMatchesAnUninterruptedRun) {
   for (double f : fractions) {
     const bool exists = fs::exists(out) || fs::exists(out + ".journal");
     const int ranks = (i++ % 2 == 0) ? 1 : 2;
-    auto child = start({kResumeSpec, "-o", out, "-q", "--checkpoint", "0.05", exists ? "--resume" : "--overwrite"}, ranks);
-    if (f == 0.0) std::this_thread::sleep_for(std::chrono::milliseconds(300));
-    else wait_for_progress(*child, out, f);
+    auto child = start(
+        {kResumeSpec, "-o", out, "-q", "--checkpoint", "0.05", exists ? "--resume" : "--overwrite"}, ranks);
+    if (f == 0.0)
+      std::this_thread::sleep_for(std::chrono::milliseconds(300));
+    else
+      wait_for_progress(*child, out, f);
     ASSERT_TRUE(child->running()) << "the run ended before the kill: " << child_err();
     kill_tree(*child);
   }
@@ -257,8 +265,26 @@ TEST_F(SweepCli, RanksThatDisagreeOnTheSpecStopTheSweep) {
   text.replace(text.find("sms = 132 "), 10, "sms = 130 ");
   dir_.write("profiles/h100-sxm.toml", text);
   const std::string out = dir_.file("disagree.h5");
-  const Result r = run({"mpirun", "-n", "1", LLMSWEEP_BINARY, "sweep", kResumeSpec, "-o", out, "-q", ":", "-n", "1", "-x",
-                        "LLMSWEEP_PROFILE_DIR=" + profiles, LLMSWEEP_BINARY, "sweep", kResumeSpec, "-o", out, "-q"},
+  const Result r = run({"mpirun",
+                        "-n",
+                        "1",
+                        LLMSWEEP_BINARY,
+                        "sweep",
+                        kResumeSpec,
+                        "-o",
+                        out,
+                        "-q",
+                        ":",
+                        "-n",
+                        "1",
+                        "-x",
+                        "LLMSWEEP_PROFILE_DIR=" + profiles,
+                        LLMSWEEP_BINARY,
+                        "sweep",
+                        kResumeSpec,
+                        "-o",
+                        out,
+                        "-q"},
                        dir_.path(), 120, with_profiles(mpi_env()));
   EXPECT_EQ(r.exit_code, 4) << r.err;
   EXPECT_NE(r.err.find("rank 1 reads a different spec or profiles than rank 0"), std::string::npos) << r.err;
@@ -269,7 +295,8 @@ TEST_F(SweepCli, RanksThatDisagreeOnTheSpecStopTheSweep) {
 
 TEST_F(SweepCli, OpenModes) {
   const std::string out = dir_.file("modes.h5");
-  const std::string spec = dir_.write("tiny.toml", "[hardware]\nprofiles = [\"h100-sxm\"]\n[model]\nd_model = [12288, 16384]\n");
+  const std::string spec =
+      dir_.write("tiny.toml", "[hardware]\nprofiles = [\"h100-sxm\"]\n[model]\nd_model = [12288, 16384]\n");
   Result r = sweep({spec, "-o", out, "-q"});
   ASSERT_EQ(r.exit_code, kExitOk) << r.err;
   const std::string before = read_file(out);
@@ -284,7 +311,8 @@ TEST_F(SweepCli, OpenModes) {
   EXPECT_EQ(r.exit_code, kExitOk) << r.err;
   EXPECT_NE(r.err.find("2 of 2 points already done"), std::string::npos) << r.err;
   // A changed spec is refused on --resume.
-  const std::string changed = dir_.write("changed.toml", "[hardware]\nprofiles = [\"h100-sxm\"]\n[model]\nd_model = [12288, 20480]\n");
+  const std::string changed = dir_.write(
+      "changed.toml", "[hardware]\nprofiles = [\"h100-sxm\"]\n[model]\nd_model = [12288, 20480]\n");
   r = sweep({changed, "-o", out, "--resume"});
   EXPECT_EQ(r.exit_code, kExitResultFile);
   EXPECT_NE(r.err.find("different sweep spec"), std::string::npos) << r.err;
@@ -328,13 +356,18 @@ TEST_F(SweepCli, BadSpecsFailBeforeAnyFileIsWritten) {
   const struct {
     std::string name, text, expect;
   } cases[] = {
-      {"unknown_key", head + "[model]\nd_model = [12288]\ndepth_multipler = [1]\n", ":5:1: key 'model.depth_multipler': unknown key (did you mean 'depth_multiplier'?)"},
+      {"unknown_key", head + "[model]\nd_model = [12288]\ndepth_multipler = [1]\n",
+       ":5:1: key 'model.depth_multipler': unknown key (did you mean 'depth_multiplier'?)"},
       {"empty_axis", head + "[model]\nd_model = []\n", ":4:11: key 'model.d_model': empty axis"},
-      {"impossible", head + "[model]\nd_model = [12288]\n[run]\nmonths = [-3]\n", ":6:11: key 'run.months': impossible value"},
-      {"unknown_profile", "[hardware]\nprofiles = [\"h100-sxn\"]\n[model]\nd_model = [12288]\n", ":2:13: key 'hardware.profiles': unknown hardware profile 'h100-sxn' (did you mean 'h100-sxm'?)"},
-      {"bad_policy", head + "[model]\nd_model = [12288]\n[batch]\npolicy = [\"deepseak\"]\n", "key 'batch.policy': unknown value 'deepseak' (did you mean 'deepseek'?)"},
+      {"impossible", head + "[model]\nd_model = [12288]\n[run]\nmonths = [-3]\n",
+       ":6:11: key 'run.months': impossible value"},
+      {"unknown_profile", "[hardware]\nprofiles = [\"h100-sxn\"]\n[model]\nd_model = [12288]\n",
+       ":2:13: key 'hardware.profiles': unknown hardware profile 'h100-sxn' (did you mean 'h100-sxm'?)"},
+      {"bad_policy", head + "[model]\nd_model = [12288]\n[batch]\npolicy = [\"deepseak\"]\n",
+       "key 'batch.policy': unknown value 'deepseak' (did you mean 'deepseek'?)"},
       {"syntax", head + "[model\n", ":3:"},
-      {"two_widths", head + "[model]\nd_model = [12288]\nwidths = { from = 1, to = 2 }\n", "give only one of d_model, widths and compute_flop"},
+      {"two_widths", head + "[model]\nd_model = [12288]\nwidths = { from = 1, to = 2 }\n",
+       "give only one of d_model, widths and compute_flop"},
   };
   for (const auto& c : cases) {
     const std::string spec = dir_.write(c.name + ".toml", c.text);

@@ -1,8 +1,7 @@
 // main() for MPI GoogleTest programs: every rank runs every test; failures of the other ranks
 // are gathered and printed by rank 0, and every rank exits with the worst result.
-#include <mpi.h>
-
 #include <gtest/gtest.h>
+#include <mpi.h>
 
 #include <sstream>
 #include <string>
@@ -49,15 +48,18 @@ int main(int argc, char** argv) {
     total += lengths[static_cast<std::size_t>(r)];
   }
   std::string all(static_cast<std::size_t>(total), '\0');
-  MPI_Gatherv(mine.data(), length, MPI_CHAR, all.data(), lengths.data(), offsets.data(), MPI_CHAR, 0, MPI_COMM_WORLD);
+  MPI_Gatherv(mine.data(), length, MPI_CHAR, all.data(), lengths.data(), offsets.data(), MPI_CHAR, 0,
+              MPI_COMM_WORLD);
   int worst = local;
   MPI_Allreduce(&local, &worst, 1, MPI_INT, MPI_MAX, MPI_COMM_WORLD);
   if (rank == 0) {
     for (int r = 1; r < size; ++r) {
       const int len = lengths[static_cast<std::size_t>(r)];
       if (len > 0)
-        std::printf("[ rank %d FAILED ]\n%s", r, all.substr(static_cast<std::size_t>(offsets[static_cast<std::size_t>(r)]),
-                                                             static_cast<std::size_t>(len)).c_str());
+        std::printf("[ rank %d FAILED ]\n%s", r,
+                    all.substr(static_cast<std::size_t>(offsets[static_cast<std::size_t>(r)]),
+                               static_cast<std::size_t>(len))
+                        .c_str());
     }
     std::printf("%d rank(s): %s\n", size, worst == 0 ? "all passed" : "FAILURES");
   }

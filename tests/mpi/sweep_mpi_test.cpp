@@ -1,8 +1,7 @@
 // The MPI runner on 1, 2 and 3 ranks: every pending point computed exactly once, rows equal to
 // a serial evaluation, and a stop requested on any rank stops every rank with nothing lost.
-#include <mpi.h>
-
 #include <gtest/gtest.h>
+#include <mpi.h>
 
 #include <algorithm>
 #include <cmath>
@@ -62,8 +61,10 @@ class SweepMpi : public testing::Test {
     const grid::Row want = serial.evaluate(row.index);
     for (const grid::Column& c : columns_) {
       const double a = grid::get_real(row, c), b = grid::get_real(want, c);
-      if (std::isnan(b)) EXPECT_TRUE(std::isnan(a)) << "point " << row.index << " column " << c.name;
-      else EXPECT_EQ(a, b) << "point " << row.index << " column " << c.name;
+      if (std::isnan(b))
+        EXPECT_TRUE(std::isnan(a)) << "point " << row.index << " column " << c.name;
+      else
+        EXPECT_EQ(a, b) << "point " << row.index << " column " << c.name;
     }
   }
 
@@ -78,9 +79,10 @@ TEST_F(SweepMpi, EveryPointExactlyOnceAndEqualToSerial) {
   io::MemorySink sink;
   const dist::Evaluate evaluate = [this](std::uint64_t i) { return evaluator_.evaluate(i); };
   const bool root = rank() == 0;
-  const dist::Outcome out = dist::run(MPI_COMM_WORLD, root ? std::vector<grid::IndexRange>{{0, grid_.size()}}
-                                                           : std::vector<grid::IndexRange>{},
-                                      grid_.size(), 0, evaluate, root ? &sink : nullptr, quiet_options());
+  const dist::Outcome out =
+      dist::run(MPI_COMM_WORLD,
+                root ? std::vector<grid::IndexRange>{{0, grid_.size()}} : std::vector<grid::IndexRange>{},
+                grid_.size(), 0, evaluate, root ? &sink : nullptr, quiet_options());
   if (!root) return;
   EXPECT_EQ(out, dist::Outcome::complete);
   ASSERT_EQ(sink.rows().size(), grid_.size());
@@ -120,9 +122,10 @@ TEST_F(SweepMpi, StopOnAnyRankThenResumeGivesEveryPointOnce) {
     return evaluator_.evaluate(i);
   };
   const bool root = rank() == 0;
-  const dist::Outcome out = dist::run(MPI_COMM_WORLD, root ? std::vector<grid::IndexRange>{{0, grid_.size()}}
-                                                           : std::vector<grid::IndexRange>{},
-                                      grid_.size(), 0, stopping, root ? &first : nullptr, quiet_options());
+  const dist::Outcome out =
+      dist::run(MPI_COMM_WORLD,
+                root ? std::vector<grid::IndexRange>{{0, grid_.size()}} : std::vector<grid::IndexRange>{},
+                grid_.size(), 0, stopping, root ? &first : nullptr, quiet_options());
   grid::RangeSet done;
   if (root) {
     EXPECT_EQ(out, dist::Outcome::stopped);
@@ -136,8 +139,9 @@ TEST_F(SweepMpi, StopOnAnyRankThenResumeGivesEveryPointOnce) {
   MPI_Barrier(MPI_COMM_WORLD);
   io::MemorySink second;
   const dist::Evaluate evaluate = [this](std::uint64_t i) { return evaluator_.evaluate(i); };
-  const dist::Outcome again = dist::run(MPI_COMM_WORLD, root ? done.complement(grid_.size()) : std::vector<grid::IndexRange>{},
-                                        grid_.size(), done.count(), evaluate, root ? &second : nullptr, quiet_options());
+  const dist::Outcome again =
+      dist::run(MPI_COMM_WORLD, root ? done.complement(grid_.size()) : std::vector<grid::IndexRange>{},
+                grid_.size(), done.count(), evaluate, root ? &second : nullptr, quiet_options());
   if (!root) return;
   EXPECT_EQ(again, dist::Outcome::complete);
   for (const grid::Row& r : second.rows()) {
@@ -165,8 +169,9 @@ TEST(SweepMpiTrivial, HundredThousandTrivialPoints) {
   MPI_Comm_size(MPI_COMM_WORLD, &size);
   if (size == 1) o.coordinator_computes = true;  // with one rank, rank 0 must compute
   dist::RunStats stats;
-  const dist::Outcome out = dist::run(MPI_COMM_WORLD, root ? std::vector<grid::IndexRange>{{0, n}} : std::vector<grid::IndexRange>{},
-                                      n, 0, trivial, root ? &sink : nullptr, o, &stats);
+  const dist::Outcome out = dist::run(
+      MPI_COMM_WORLD, root ? std::vector<grid::IndexRange>{{0, n}} : std::vector<grid::IndexRange>{}, n, 0,
+      trivial, root ? &sink : nullptr, o, &stats);
   if (!root) return;
   EXPECT_EQ(out, dist::Outcome::complete);
   ASSERT_EQ(sink.rows().size(), n);

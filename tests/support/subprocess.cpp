@@ -27,7 +27,9 @@ TempDir::~TempDir() {
   fs::remove_all(path_, ec);
 }
 
-std::string TempDir::file(const std::string& name) const { return (fs::path(path_) / name).string(); }
+std::string TempDir::file(const std::string& name) const {
+  return (fs::path(path_) / name).string();
+}
 
 std::string TempDir::write(const std::string& name, const std::string& text) const {
   std::ofstream(file(name), std::ios::binary) << text;
@@ -69,8 +71,12 @@ Child::~Child() {
   }
 }
 
-void Child::signal(int sig) const { ::kill(pid_, sig); }
-void Child::signal_group(int sig) const { ::kill(-pid_, sig); }
+void Child::signal(int sig) const {
+  ::kill(pid_, sig);
+}
+void Child::signal_group(int sig) const {
+  ::kill(-pid_, sig);
+}
 
 bool Child::running() {
   if (done_) return false;
@@ -119,8 +125,8 @@ int line_count(const std::string& s) {
 }
 
 std::vector<std::string> mpi_env() {
-  return {"OMPI_ALLOW_RUN_AS_ROOT=1", "OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1", "OMPI_MCA_rmaps_base_oversubscribe=1",
-          "OMPI_MCA_btl_vader_single_copy_mechanism=none"};
+  return {"OMPI_ALLOW_RUN_AS_ROOT=1", "OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1",
+          "OMPI_MCA_rmaps_base_oversubscribe=1", "OMPI_MCA_btl_vader_single_copy_mechanism=none"};
 }
 
 }  // namespace llmsweep::test

@@ -22,7 +22,9 @@ namespace llmsweep::costmodel {
 namespace {
 
 // MODEL.md section 1, H100 SXM column.
-Hardware h100_sxm() { return test::model_md_h100_sxm(); }
+Hardware h100_sxm() {
+  return test::model_md_h100_sxm();
+}
 
 // MODEL.md section 1, H100 PCIe row (everything else as the four GPUs share).
 Hardware h100_pcie() {

@@ -1,5 +1,7 @@
 // Unit tests of the grid: mixed-radix indexing, index ranges, the /points schema, and point
 // evaluation against the search and cost model it stands on.
+#include "grid/grid.hpp"
+
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -9,7 +11,6 @@
 #include "config/hardware_config.hpp"
 #include "costmodel/evaluate.hpp"
 #include "grid/evaluate_point.hpp"
-#include "grid/grid.hpp"
 #include "grid/schema.hpp"
 #include "search/best_plan.hpp"
 
@@ -17,7 +18,8 @@ namespace llmsweep::grid {
 namespace {
 
 HardwareValue hardware(const std::string& stem) {
-  return {stem, costmodel::make_machine(config::resolve_profile(stem, LLMSWEEP_PROFILE_DIR_FOR_TESTS).hardware)};
+  return {stem,
+          costmodel::make_machine(config::resolve_profile(stem, LLMSWEEP_PROFILE_DIR_FOR_TESTS).hardware)};
 }
 
 Axes small_axes() {
@@ -46,7 +48,7 @@ TEST(Grid, ScenarioIgnoresOnlyTheWidth) {
   const Grid g(small_axes());
   std::set<std::uint64_t> scenarios;
   for (std::uint64_t i = 0; i < g.size(); ++i) scenarios.insert(g.scenario_of(g.digits_at(i)));
-  EXPECT_EQ(scenarios.size(), 4u);  // hardware x experts
+  EXPECT_EQ(scenarios.size(), 4u);                                          // hardware x experts
   EXPECT_EQ(g.scenario_of(g.digits_at(0)), g.scenario_of(g.digits_at(2)));  // widths 12288 and 16384, dense
   EXPECT_NE(g.scenario_of(g.digits_at(0)), g.scenario_of(g.digits_at(1)));
 }
@@ -93,19 +95,24 @@ TEST(Schema, ColumnsAreUniqueAndAddressTheRow) {
     EXPECT_FALSE(c.units.empty()) << c.name;
     EXPECT_FALSE(c.description.empty()) << c.name;
   }
-  for (const char* required : {"status", "compute_flop", "gpus", "utilization", "years", "dp", "tp_model", "tp_ff",
-                               "pp", "ep", "dp_level0", "ep_level2", "tp_comm_s", "dp_comm_s", "pp_ep_comm_s",
-                               "latency_s", "scenario", "width_index", "hardware", "d_model"})
+  for (const char* required :
+       {"status",       "compute_flop", "gpus",     "utilization", "years",     "dp",        "tp_model",
+        "tp_ff",        "pp",           "ep",       "dp_level0",   "ep_level2", "tp_comm_s", "dp_comm_s",
+        "pp_ep_comm_s", "latency_s",    "scenario", "width_index", "hardware",  "d_model"})
     EXPECT_TRUE(names.count(required)) << required;
   EXPECT_FALSE(names.count("dp_level3"));  // three levels asked for
   Row r;
   for (const Column& c : cols) {
-    if (c.type == ColumnType::f64) set_real(r, c, 1.5);
-    else set_integer(r, c, 7);
+    if (c.type == ColumnType::f64)
+      set_real(r, c, 1.5);
+    else
+      set_integer(r, c, 7);
   }
   for (const Column& c : cols) {
-    if (c.type == ColumnType::f64) EXPECT_EQ(get_real(r, c), 1.5) << c.name;
-    else EXPECT_EQ(get_integer(r, c), 7) << c.name;
+    if (c.type == ColumnType::f64)
+      EXPECT_EQ(get_real(r, c), 1.5) << c.name;
+    else
+      EXPECT_EQ(get_integer(r, c), 7) << c.name;
   }
 }
 
@@ -179,7 +186,9 @@ TEST(PointEvaluator, ExplicitPlanMatchesTheCostModel) {
   costmodel::Plan plan;
   plan.levels = 2;
   for (int k = 0; k < costmodel::kKinds; ++k)
-    for (int l = 0; l < 2; ++l) plan.at(static_cast<costmodel::Kind>(k), l) = r.level[static_cast<std::size_t>(k)][static_cast<std::size_t>(l)];
+    for (int l = 0; l < 2; ++l)
+      plan.at(static_cast<costmodel::Kind>(k), l) =
+          r.level[static_cast<std::size_t>(k)][static_cast<std::size_t>(l)];
   plan.microbatches = 128;
   plan.interleave = 1;
   plan.zero_bubble = true;
@@ -192,4 +201,3 @@ TEST(PointEvaluator, ExplicitPlanMatchesTheCostModel) {
 
 }  // namespace
 }  // namespace llmsweep::grid
-

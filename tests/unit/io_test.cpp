@@ -2,10 +2,9 @@
 // a torn journal tail is dropped, open modes and the lock refuse what they must, an
 // interrupted merge rebuilds the file from the journal, and summaries cut frontiers right.
 #include <fcntl.h>
+#include <gtest/gtest.h>
 #include <hdf5.h>
 #include <unistd.h>
-
-#include <gtest/gtest.h>
 
 #include <cmath>
 #include <filesystem>
@@ -110,7 +109,7 @@ TEST_F(Io, PendingRowsGetTheirScenarioFromTheirIndex) {
   const std::vector<grid::Row> rows = r.rows();
   ASSERT_EQ(rows.size(), 8u);
   EXPECT_EQ(rows[5].status, grid::kStatusPending);
-  EXPECT_EQ(rows[5].scenario, 1);     // 5 = experts 1, width 1 (width varies fastest)
+  EXPECT_EQ(rows[5].scenario, 1);  // 5 = experts 1, width 1 (width varies fastest)
   EXPECT_EQ(rows[5].width_index, 1);
   EXPECT_EQ(rows[2].scenario, 0);
   EXPECT_EQ(rows[2].width_index, 2);
@@ -167,9 +166,7 @@ TEST_F(Io, JournalDropsATornTail) {
     EXPECT_LT(journal.size(), full);
     journal.append(rows(20, 5));  // appends after the last good record
   }
-  {
-    std::ofstream(j, std::ios::app) << "garbage that is not a record";
-  }
+  { std::ofstream(j, std::ios::app) << "garbage that is not a record"; }
   Journal journal = Journal::open(j, std::string(64, 'a'), 100, scan);
   EXPECT_EQ(scan.rows, 15u);
   EXPECT_EQ(scan.done.ranges().size(), 2u);
@@ -268,7 +265,8 @@ TEST_F(Io, OverwriteRefusesAForeignFile) {
 // the first row under 0.001 utilization (kept); pending rows end what can be read.
 TEST(Summary, FrontierCutsAndThresholds) {
   std::vector<grid::Row> all;
-  const auto add = [&all](std::int64_t scenario, std::int64_t w, std::uint8_t status, double util, double flop) {
+  const auto add = [&all](std::int64_t scenario, std::int64_t w, std::uint8_t status, double util,
+                          double flop) {
     grid::Row r;
     r.index = all.size();
     r.scenario = scenario;
@@ -285,7 +283,7 @@ TEST(Summary, FrontierCutsAndThresholds) {
   add(0, 3, 3, 0.0, 4e25);   // infeasible: the walk stops
   add(0, 4, 0, 0.60, 5e25);  // beyond it: ignored
   add(1, 0, 0, 0.0005, 1e25);
-  add(1, 1, 0, 0.6, 2e25);   // after a row under 0.001: ignored
+  add(1, 1, 0, 0.6, 2e25);  // after a row under 0.001: ignored
   add(2, 0, 0, 0.69, 1e25);
   add(2, 1, grid::kStatusPending, 0.0, 0.0);
   const std::vector<Scenario> s = scenarios(all, {"h100-sxm"}, {0.7});

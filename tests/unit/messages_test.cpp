@@ -1,11 +1,12 @@
 // Unit tests of the MPI wire format: what is encoded is decoded unchanged, and a message from
 // another build or a damaged one is refused with an MpiError rather than misread.
+#include "dist/messages.hpp"
+
 #include <gtest/gtest.h>
 
 #include <cmath>
 
 #include "common/error.hpp"
-#include "dist/messages.hpp"
 
 namespace llmsweep::dist {
 namespace {

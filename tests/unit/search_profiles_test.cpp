@@ -12,20 +12,25 @@ namespace {
 
 // GB200 NVL72 has one 72-GPU NVLink level (hardware_profiles/gb200-nvl72.toml).
 TEST(ClusterSizes, CandidatesForANonPowerOfTwoDomain) {
-  const costmodel::Hardware gb200 = config::resolve_profile("gb200-nvl72", LLMSWEEP_PROFILE_DIR_FOR_TESTS).hardware;
-  const auto n = [&](int i, ClusterSizes s, std::int64_t e = 1) { return static_cast<std::int64_t>(cluster_candidate(gb200, e, i, s)); };
+  const costmodel::Hardware gb200 =
+      config::resolve_profile("gb200-nvl72", LLMSWEEP_PROFILE_DIR_FOR_TESTS).hardware;
+  const auto n = [&](int i, ClusterSizes s, std::int64_t e = 1) {
+    return static_cast<std::int64_t>(cluster_candidate(gb200, e, i, s));
+  };
   EXPECT_EQ(n(6, ClusterSizes::powers_of_two), 64);
   EXPECT_EQ(n(7, ClusterSizes::powers_of_two), 128);  // inadmissible: 128 > 72 and not a multiple
   EXPECT_FALSE(fits_levels(gb200.level_sizes, 128));
   EXPECT_EQ(n(6, ClusterSizes::fill_levels), 64);
-  EXPECT_EQ(n(7, ClusterSizes::fill_levels), 144);   // two whole racks
-  EXPECT_EQ(n(10, ClusterSizes::fill_levels), 1152);  // 1024 -> 16 racks
+  EXPECT_EQ(n(7, ClusterSizes::fill_levels), 144);      // two whole racks
+  EXPECT_EQ(n(10, ClusterSizes::fill_levels), 1152);    // 1024 -> 16 racks
   EXPECT_EQ(n(4, ClusterSizes::fill_levels, 16), 288);  // E = 16: 256 -> lcm(72, 16) x 2
   EXPECT_EQ(pow2_domains(gb200).level_sizes, (std::vector<std::int64_t>{64}));
   // Where domains are powers of two every policy is the reference.
-  const costmodel::Hardware h100 = config::resolve_profile("h100-sxm", LLMSWEEP_PROFILE_DIR_FOR_TESTS).hardware;
+  const costmodel::Hardware h100 =
+      config::resolve_profile("h100-sxm", LLMSWEEP_PROFILE_DIR_FOR_TESTS).hardware;
   for (int i = 0; i < 40; ++i)
-    EXPECT_EQ(cluster_candidate(h100, 1, i, ClusterSizes::fill_levels), cluster_candidate(h100, 1, i, ClusterSizes::powers_of_two));
+    EXPECT_EQ(cluster_candidate(h100, 1, i, ClusterSizes::fill_levels),
+              cluster_candidate(h100, 1, i, ClusterSizes::powers_of_two));
   EXPECT_EQ(pow2_domains(h100).level_sizes, h100.level_sizes);
 }
 
@@ -58,7 +63,8 @@ namespace llmsweep::search {
 namespace {
 
 TEST(Sensitivity, ScalingOneNumberAtATime) {
-  const costmodel::Hardware h100 = config::resolve_profile("h100-sxm", LLMSWEEP_PROFILE_DIR_FOR_TESTS).hardware;
+  const costmodel::Hardware h100 =
+      config::resolve_profile("h100-sxm", LLMSWEEP_PROFILE_DIR_FOR_TESTS).hardware;
   EXPECT_EQ(scaled(h100, HardwareNumber::nvlink_domain, 2)->level_sizes, (std::vector<std::int64_t>{16}));
   EXPECT_EQ(scaled(h100, HardwareNumber::nvlink_domain, 1.5)->level_sizes, (std::vector<std::int64_t>{12}));
   EXPECT_FALSE(scaled(h100, HardwareNumber::nvlink_domain, 1.3));  // 10.4 GPUs: not a whole number
@@ -66,7 +72,8 @@ TEST(Sensitivity, ScalingOneNumberAtATime) {
   EXPECT_EQ(scaled(h100, HardwareNumber::scaleout_bandwidth, 2)->link_bandwidth_Bps,
             (std::vector<double>{9e11, 2e11}));
   EXPECT_EQ(hardware_value(h100, HardwareNumber::flops), costmodel::make_machine(h100).peak_flops);
-  const costmodel::Hardware flat = config::resolve_profile("h100-sxm-global-nvlink", LLMSWEEP_PROFILE_DIR_FOR_TESTS).hardware;
+  const costmodel::Hardware flat =
+      config::resolve_profile("h100-sxm-global-nvlink", LLMSWEEP_PROFILE_DIR_FOR_TESTS).hardware;
   EXPECT_FALSE(scaled(flat, HardwareNumber::nvlink_bandwidth, 2));  // one level: it is the whole network
   EXPECT_FALSE(scaled(flat, HardwareNumber::nvlink_domain, 2));
 }
@@ -75,7 +82,8 @@ TEST(Sensitivity, ScalingOneNumberAtATime) {
 // out, more FLOP/s does not; the refined wall lies between the last feasible paper width
 // (196608) and the first infeasible one (212992).
 TEST(Sensitivity, WhatMovesTheWall) {
-  const costmodel::Hardware h100 = config::resolve_profile("h100-sxm", LLMSWEEP_PROFILE_DIR_FOR_TESTS).hardware;
+  const costmodel::Hardware h100 =
+      config::resolve_profile("h100-sxm", LLMSWEEP_PROFILE_DIR_FOR_TESTS).hardware;
   const Sensitivity s = sensitivity(h100, FrontierSpec{}, 2);
   ASSERT_TRUE(s.baseline.largest_feasible_flop);
   EXPECT_GE(*s.baseline.largest_feasible_flop, *s.baseline.coarse.largest_feasible_flop);

@@ -14,12 +14,12 @@
 
 #include "costmodel/evaluate.hpp"
 #include "costmodel/hardware.hpp"
+#include "model_md_hardware.hpp"
 #include "search/best_plan.hpp"
 #include "search/cluster.hpp"
 #include "search/divisors.hpp"
 #include "search/frontier.hpp"
 #include "search/policy.hpp"
-#include "model_md_hardware.hpp"
 
 namespace llmsweep::search {
 namespace {
@@ -28,7 +28,9 @@ using costmodel::Kind;
 using costmodel::Status;
 
 // MODEL.md section 1, H100 SXM column.
-costmodel::Hardware h100_sxm() { return test::model_md_h100_sxm(); }
+costmodel::Hardware h100_sxm() {
+  return test::model_md_h100_sxm();
+}
 
 // MODEL.md section 1, superpod variant: levels (8, 32), bandwidth 9e11, 4.5e11, 1e11.
 costmodel::Hardware h100_superpod() {

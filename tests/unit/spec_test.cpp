@@ -1,5 +1,7 @@
 // Unit tests of sweep specs: axes resolved from TOML, strict keys with file:line:column, all
 // problems reported at once, and the canonical hash that --resume compares.
+#include "config/spec.hpp"
+
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -7,7 +9,6 @@
 #include <string>
 
 #include "common/error.hpp"
-#include "config/spec.hpp"
 #include "grid/grid.hpp"
 
 namespace llmsweep::config {
@@ -16,7 +17,9 @@ namespace {
 const std::string kDir = LLMSWEEP_PROFILE_DIR_FOR_TESTS;
 const std::string kHead = "[hardware]\nprofiles = [\"h100-sxm\", \"A100 SXM\"]\n";
 
-SweepSpec parse(const std::string& text) { return parse_spec(text, "spec.toml", kDir); }
+SweepSpec parse(const std::string& text) {
+  return parse_spec(text, "spec.toml", kDir);
+}
 
 std::string error_of(const std::string& text) {
   try {
@@ -104,7 +107,8 @@ TEST(Spec, ComputeTargetsFromALogRange) {
 TEST(Spec, ExplicitParallelism) {
   const SweepSpec s = parse(
       "[hardware]\nprofiles = [\"h100-sxm\"]\n[model]\nd_model = [12288]\n"
-      "[parallelism]\ndp = [1, 2]\ntp_model = [[4, 2], 8]\npp = [16]\nmicrobatches = [32]\ninterleave = [\"auto\", 2]\n");
+      "[parallelism]\ndp = [1, 2]\ntp_model = [[4, 2], 8]\npp = [16]\nmicrobatches = [32]\ninterleave = "
+      "[\"auto\", 2]\n");
   ASSERT_TRUE(s.axes.parallelism);
   const grid::ExplicitParallelism& p = *s.axes.parallelism;
   ASSERT_EQ(p.tp_model.size(), 2u);
@@ -119,7 +123,8 @@ TEST(Spec, ExplicitParallelism) {
 TEST(Spec, AllSplitsOfADegree) {
   const SweepSpec s = parse(
       "[hardware]\nprofiles = [\"h100-sxm\"]\n[model]\nd_model = [12288]\n"
-      "[parallelism]\ntp_model = [{ total = 8, split = \"all\" }, 2]\npp = [{ total = 4, split = \"best\" }]\n"
+      "[parallelism]\ntp_model = [{ total = 8, split = \"all\" }, 2]\npp = [{ total = 4, split = \"best\" "
+      "}]\n"
       "microbatches = [8]\n");
   const grid::ExplicitParallelism& p = *s.axes.parallelism;
   ASSERT_EQ(p.tp_model.size(), 5u);  // 1x8, 2x4, 4x2, 8x1 (two levels), and 2 with its split searched
@@ -144,26 +149,43 @@ struct BadCase {
 
 TEST(Spec, EachProblemNamesFileLineColumnAndKey) {
   const BadCase cases[] = {
-      {"unknown top key", kHead + "[modle]\n", "spec.toml:3:2: key 'modle': unknown key (did you mean 'model'?)"},
-      {"unknown model key", kHead + "[model]\nd_model = [1]\nd_modell = 2\n", "spec.toml:5:1: key 'model.d_modell': unknown key"},
+      {"unknown top key", kHead + "[modle]\n",
+       "spec.toml:3:2: key 'modle': unknown key (did you mean 'model'?)"},
+      {"unknown model key", kHead + "[model]\nd_model = [1]\nd_modell = 2\n",
+       "spec.toml:5:1: key 'model.d_modell': unknown key"},
       {"empty axis", kHead + "[model]\nd_model = []\n", "spec.toml:4:11: key 'model.d_model': empty axis"},
-      {"zero width", kHead + "[model]\nd_model = [0]\n", "spec.toml:4:12: key 'model.d_model': impossible value 0"},
-      {"negative months", kHead + "[model]\nd_model = [1]\n[run]\nmonths = -1\n", "key 'run.months': impossible value"},
+      {"zero width", kHead + "[model]\nd_model = [0]\n",
+       "spec.toml:4:12: key 'model.d_model': impossible value 0"},
+      {"negative months", kHead + "[model]\nd_model = [1]\n[run]\nmonths = -1\n",
+       "key 'run.months': impossible value"},
       {"duplicate", kHead + "[model]\nd_model = [8, 8]\n", "key 'model.d_model': duplicate value 8"},
       {"wrong type", kHead + "[model]\nd_model = [\"big\"]\n", "key 'model.d_model': expected an integer"},
       {"no width", kHead + "[model]\nexperts = \"dense\"\n", "the model needs a width axis"},
       {"no model", kHead, "key 'model': missing required table"},
-      {"unknown profile", "[hardware]\nprofiles = [\"b100\"]\n[model]\nd_model = [1]\n", "unknown hardware profile 'b100'"},
-      {"layers and depth law", kHead + "[model]\nd_model = [1]\nlayers = [8]\ndepth_multiplier = [2]\n", "give either layers or the depth law"},
-      {"power without exponent", kHead + "[model]\nd_model = [1]\n[batch]\npolicy = \"power\"\n", "policy 'power' needs an exponent"},
-      {"exponent without power", kHead + "[model]\nd_model = [1]\n[batch]\nexponent = [0.2]\n", "exponent only applies to policy 'power'"},
-      {"tokens not a multiple", kHead + "[model]\nd_model = [1]\nseq_len = 3000\n[batch]\ntokens = [4194304]\n", "is not a multiple of seq_len 3000"},
-      {"bad range", kHead + "[model]\nwidths = { from = 20000, to = 10000 }\n", "key 'model.widths.to': must be >= from"},
-      {"parallelism and gpus", kHead + "[model]\nd_model = [1]\n[cluster]\ngpus = [8]\n[parallelism]\nmicrobatches = [1]\n", "explicit parallelism fixes the cluster size"},
-      {"per-level length", "[hardware]\nprofiles = [\"h100-sxm\"]\n[model]\nd_model = [1]\n[parallelism]\ndp = [[1, 2, 3]]\nmicrobatches = [1]\n", "has 3 levels but the hardware has 2"},
+      {"unknown profile", "[hardware]\nprofiles = [\"b100\"]\n[model]\nd_model = [1]\n",
+       "unknown hardware profile 'b100'"},
+      {"layers and depth law", kHead + "[model]\nd_model = [1]\nlayers = [8]\ndepth_multiplier = [2]\n",
+       "give either layers or the depth law"},
+      {"power without exponent", kHead + "[model]\nd_model = [1]\n[batch]\npolicy = \"power\"\n",
+       "policy 'power' needs an exponent"},
+      {"exponent without power", kHead + "[model]\nd_model = [1]\n[batch]\nexponent = [0.2]\n",
+       "exponent only applies to policy 'power'"},
+      {"tokens not a multiple",
+       kHead + "[model]\nd_model = [1]\nseq_len = 3000\n[batch]\ntokens = [4194304]\n",
+       "is not a multiple of seq_len 3000"},
+      {"bad range", kHead + "[model]\nwidths = { from = 20000, to = 10000 }\n",
+       "key 'model.widths.to': must be >= from"},
+      {"parallelism and gpus",
+       kHead + "[model]\nd_model = [1]\n[cluster]\ngpus = [8]\n[parallelism]\nmicrobatches = [1]\n",
+       "explicit parallelism fixes the cluster size"},
+      {"per-level length",
+       "[hardware]\nprofiles = [\"h100-sxm\"]\n[model]\nd_model = [1]\n[parallelism]\ndp = [[1, 2, "
+       "3]]\nmicrobatches = [1]\n",
+       "has 3 levels but the hardware has 2"},
       {"syntax", kHead + "[model\n", "spec.toml:3:"},
   };
-  for (const BadCase& c : cases) EXPECT_NE(error_of(c.text).find(c.expect), std::string::npos) << c.name << ": " << error_of(c.text);
+  for (const BadCase& c : cases)
+    EXPECT_NE(error_of(c.text).find(c.expect), std::string::npos) << c.name << ": " << error_of(c.text);
 }
 
 TEST(Spec, AllProblemsAreReportedAtOnce) {

@@ -19,7 +19,8 @@ TEST(Golden, EveryReferenceVectorMatches) {
 
 // MODEL.md section 9, "Public reference numbers" (H100 SXM, dense, default batch).
 TEST(Golden, PaperHeadlineH100Dense) {
-  const auto mc = costmodel::make_machine(config::resolve_profile("h100-sxm", LLMSWEEP_PROFILE_DIR_FOR_TESTS).hardware);
+  const auto mc =
+      costmodel::make_machine(config::resolve_profile("h100-sxm", LLMSWEEP_PROFILE_DIR_FOR_TESTS).hardware);
   const search::Frontier f = search::frontier(mc, search::FrontierSpec{});
   ASSERT_TRUE(f.thresholds.linear_scaling_ends_flop);
   ASSERT_TRUE(f.thresholds.largest_feasible_flop);

@@ -40,14 +40,16 @@ TEST(SweepFrontier, EveryScenarioEqualsTheFrontierCommand) {
   for (const io::Scenario& s : scenarios) {
     const grid::Row& first = s.rows.front();
     search::FrontierSpec fs;
-    fs.policy.experts = first.experts_rule == 0 ? search::ExpertsPolicy::dense : search::ExpertsPolicy::width_scaled;
+    fs.policy.experts =
+        first.experts_rule == 0 ? search::ExpertsPolicy::dense : search::ExpertsPolicy::width_scaled;
     fs.policy.batch.policy = static_cast<search::BatchPolicy>(first.batch_rule);
     const search::Frontier f = search::frontier(spec.axes.hardware[first.hardware].machine, fs);
     ASSERT_EQ(s.rows.size(), f.rows.size()) << s.label;
     for (std::size_t i = 0; i < f.rows.size(); ++i) {
       EXPECT_EQ(s.rows[i].d_model, f.rows[i].model.d_model) << s.label;
       EXPECT_EQ(s.rows[i].gpus, f.rows[i].result.gpus) << s.label << " d=" << s.rows[i].d_model;
-      EXPECT_EQ(s.rows[i].utilization, f.rows[i].result.evaluation.utilization) << s.label << " d=" << s.rows[i].d_model;
+      EXPECT_EQ(s.rows[i].utilization, f.rows[i].result.evaluation.utilization)
+          << s.label << " d=" << s.rows[i].d_model;
       EXPECT_EQ(s.rows[i].total[0], f.rows[i].result.plan.total(costmodel::Kind::dp)) << s.label;
     }
     EXPECT_EQ(s.thresholds.linear_scaling_ends_flop, f.thresholds.linear_scaling_ends_flop) << s.label;

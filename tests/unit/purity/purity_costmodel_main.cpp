@@ -3,10 +3,10 @@
 #include <cmath>
 #include <cstdio>
 
+#include "../../support/model_md_hardware.hpp"
 #include "costmodel/evaluate.hpp"
 #include "costmodel/hardware.hpp"
 #include "costmodel/matmul.hpp"
-#include "../../support/model_md_hardware.hpp"
 
 int main() {
   using namespace llmsweep::costmodel;
