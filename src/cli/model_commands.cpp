@@ -448,7 +448,7 @@ void add_frontier_command(CLI::App& app, Action& action) {
 void add_verify_command(CLI::App& app, Action& action) {
   auto file = std::make_shared<std::string>();
   CLI::App* sub = app.add_subcommand("verify", "Check the model against a file of golden vectors");
-  sub->add_option("FILE", *file, "Vectors in the format of shared/golden/reference-vectors.json")->required();
+  sub->add_option("FILE", *file, "Vectors in the golden format (see tests/data/reference-vectors.json)")->required();
   sub->callback([file, &action] {
     action = [file] {
       const config::VectorReport r = config::verify_vectors_file(*file);
