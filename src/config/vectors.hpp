@@ -1,6 +1,5 @@
 // Golden input/output vectors (the format of tests/data/reference-vectors.json, a copy of the
-// shared golden file): reading
-// them strictly and checking the model against every one.
+// shared golden file): reading them strictly and checking the model against every one.
 #pragma once
 
 #include <string>
