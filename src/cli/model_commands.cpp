@@ -40,6 +40,24 @@ struct ModelArgs {
   bool json = false;
 };
 
+// The overlap flags of a plan (the paper: TP and PP overlapped with compute, DP not).
+struct Overlaps {
+  int tp = 1;
+  int dp = 0;
+  int pp = 1;
+};
+
+void add_overlap_options(CLI::App* sub, Overlaps& o) {
+  sub->add_option("--overlap-tp", o.tp, "Overlap TP comm with compute (0/1)")->capture_default_str();
+  sub->add_option("--overlap-dp", o.dp, "Overlap DP comm with compute (0/1)")->capture_default_str();
+  sub->add_option("--overlap-pp", o.pp, "Overlap PP/EP comm with compute (0/1)")->capture_default_str();
+}
+
+void check_overlaps(const Overlaps& o) {
+  for (auto [name, v] : {std::pair{"--overlap-tp", o.tp}, {"--overlap-dp", o.dp}, {"--overlap-pp", o.pp}})
+    if (v != 0 && v != 1) throw UsageError(std::string(name) + " must be 0 or 1, got " + std::to_string(v));
+}
+
 void add_model_options(CLI::App* sub, ModelArgs& a) {
   sub->add_option("--hardware", a.hardware,
                   "Profile: file stem (h100-sxm), display name (\"H100 SXM\") or path")
@@ -117,9 +135,7 @@ struct EvalArgs {
   std::int64_t interleave = 1;
   std::int64_t gpus = 0;
   bool zero_bubble = false;
-  int overlap_tp = 1;
-  int overlap_dp = 0;
-  int overlap_pp = 1;
+  Overlaps overlaps;
 };
 
 int run_eval(const CLI::App* sub, const EvalArgs& a) {
@@ -148,13 +164,10 @@ int run_eval(const CLI::App* sub, const EvalArgs& a) {
   plan.microbatches = a.microbatches;
   plan.interleave = a.interleave;
   plan.zero_bubble = a.zero_bubble;
-  for (auto [name, v] : {std::pair{"--overlap-tp", a.overlap_tp},
-                         {"--overlap-dp", a.overlap_dp},
-                         {"--overlap-pp", a.overlap_pp}})
-    if (v != 0 && v != 1) throw UsageError(std::string(name) + " must be 0 or 1, got " + std::to_string(v));
-  plan.overlap_tp = a.overlap_tp == 1;
-  plan.overlap_dp = a.overlap_dp == 1;
-  plan.overlap_pp = a.overlap_pp == 1;
+  check_overlaps(a.overlaps);
+  plan.overlap_tp = a.overlaps.tp == 1;
+  plan.overlap_dp = a.overlaps.dp == 1;
+  plan.overlap_pp = a.overlaps.pp == 1;
   if (std::string why = costmodel::check_plan(mc.hw, model, plan); !why.empty())
     throw UsageError("impossible plan: " + why);
   if (sub->count("--gpus")) {
@@ -183,20 +196,17 @@ struct PlanArgs {
   ModelArgs model;
   std::int64_t gpus = 0;
   bool no_zero_bubble = false;
-  int overlap_tp = 1;
-  int overlap_dp = 0;
-  int overlap_pp = 1;
+  Overlaps overlaps;
 };
 
-search::SearchOptions search_options(const ModelArgs& m, bool no_zero_bubble, int otp, int odp, int opp) {
+search::SearchOptions search_options(const ModelArgs& m, bool no_zero_bubble, const Overlaps& overlaps) {
   search::SearchOptions o;
   o.model = model_options(m);
   o.allow_zero_bubble = !no_zero_bubble;
-  for (auto [name, v] : {std::pair{"--overlap-tp", otp}, {"--overlap-dp", odp}, {"--overlap-pp", opp}})
-    if (v != 0 && v != 1) throw UsageError(std::string(name) + " must be 0 or 1, got " + std::to_string(v));
-  o.overlap_tp = otp == 1;
-  o.overlap_dp = odp == 1;
-  o.overlap_pp = opp == 1;
+  check_overlaps(overlaps);
+  o.overlap_tp = overlaps.tp == 1;
+  o.overlap_dp = overlaps.dp == 1;
+  o.overlap_pp = overlaps.pp == 1;
   return o;
 }
 
@@ -214,8 +224,7 @@ int run_plan(const CLI::App* sub, const PlanArgs& a) {
                      "'s network levels: above each level's size (" + sizes +
                      ") it must be a multiple of it");
   }
-  const search::SearchOptions options =
-      search_options(a.model, a.no_zero_bubble, a.overlap_tp, a.overlap_dp, a.overlap_pp);
+  const search::SearchOptions options = search_options(a.model, a.no_zero_bubble, a.overlaps);
   const search::SearchResult r = search::best_plan(mc, model, a.gpus, options);
   if (!r.found()) {
     std::cerr << "llmsweep: no plan for this model on " << a.gpus << " GPUs of " << mc.hw.name << ": "
@@ -364,7 +373,7 @@ search::FrontierSpec frontier_spec(const FrontierArgs& a) {
   spec.cluster_sizes = *sizes;
   ModelArgs m;
   m.zb_latency = a.zb_latency;
-  spec.search = search_options(m, a.no_zero_bubble, 1, 0, 1);
+  spec.search = search_options(m, a.no_zero_bubble, Overlaps{});
   if (a.search == "exhaustive" || a.search == "corrected") spec.search.prune_flattened = false;
   if (a.search == "all-microbatches" || a.search == "corrected") spec.search.microbatch_candidates = 0;
   if (a.search != "reference" && a.search != "exhaustive" && a.search != "all-microbatches" &&
@@ -411,12 +420,7 @@ void add_eval_command(CLI::App& app, Action& action) {
       ->capture_default_str();
   sub->add_option("--gpus", args->gpus, "Check that the degrees multiply to this cluster size");
   sub->add_flag("--zero-bubble", args->zero_bubble, "Zero-bubble pipeline schedule");
-  sub->add_option("--overlap-tp", args->overlap_tp, "Overlap TP comm with compute (0/1)")
-      ->capture_default_str();
-  sub->add_option("--overlap-dp", args->overlap_dp, "Overlap DP comm with compute (0/1)")
-      ->capture_default_str();
-  sub->add_option("--overlap-pp", args->overlap_pp, "Overlap PP/EP comm with compute (0/1)")
-      ->capture_default_str();
+  add_overlap_options(sub, args->overlaps);
   sub->callback([sub, args, &action] { action = [sub, args] { return run_eval(sub, *args); }; });
 }
 
@@ -426,12 +430,7 @@ void add_plan_command(CLI::App& app, Action& action) {
   add_model_options(sub, args->model);
   sub->add_option("--gpus", args->gpus, "Cluster size N")->required();
   sub->add_flag("--no-zero-bubble", args->no_zero_bubble, "Do not consider zero-bubble schedules");
-  sub->add_option("--overlap-tp", args->overlap_tp, "Overlap TP comm with compute (0/1)")
-      ->capture_default_str();
-  sub->add_option("--overlap-dp", args->overlap_dp, "Overlap DP comm with compute (0/1)")
-      ->capture_default_str();
-  sub->add_option("--overlap-pp", args->overlap_pp, "Overlap PP/EP comm with compute (0/1)")
-      ->capture_default_str();
+  add_overlap_options(sub, args->overlaps);
   sub->callback([sub, args, &action] { action = [sub, args] { return run_plan(sub, *args); }; });
 }
 
@@ -448,7 +447,8 @@ void add_frontier_command(CLI::App& app, Action& action) {
 void add_verify_command(CLI::App& app, Action& action) {
   auto file = std::make_shared<std::string>();
   CLI::App* sub = app.add_subcommand("verify", "Check the model against a file of golden vectors");
-  sub->add_option("FILE", *file, "Vectors in the golden format (see tests/data/reference-vectors.json)")->required();
+  sub->add_option("FILE", *file, "Vectors in the golden format (see tests/data/reference-vectors.json)")
+      ->required();
   sub->callback([file, &action] {
     action = [file] {
       const config::VectorReport r = config::verify_vectors_file(*file);
