@@ -1,8 +1,11 @@
 # shellcheck shell=bash
 # Steps shared by the tests of jobs/sweep.sbatch: argument handling, the uninterrupted
-# reference run, submission, log polling and result checks. Source after slurm_env.sh.
+# reference run, submission, log polling and result checks. Sourcing it brings slurm_env.sh.
 #
 # Every test script takes: LLMSWEEP_BINARY SOURCE_DIR  (CTest passes both).
+
+# shellcheck source=tests/slurm/slurm_env.sh
+source "$(dirname "${BASH_SOURCE[0]}")/slurm_env.sh"
 
 sweep_job_init() {
   [[ $# -eq 2 ]] || { echo "usage: $0 LLMSWEEP_BINARY SOURCE_DIR" >&2; exit 2; }

@@ -9,8 +9,6 @@
 #
 # Usage: test_sweep_stop_requeue.sh LLMSWEEP_BINARY SOURCE_DIR
 here=$(dirname "$(realpath "$0")")
-# shellcheck source=tests/slurm/slurm_env.sh
-source "$here/slurm_env.sh"
 # shellcheck source=tests/slurm/sweep_job_lib.sh
 source "$here/sweep_job_lib.sh"
 sweep_job_init "$@"
