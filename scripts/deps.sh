@@ -7,6 +7,7 @@ packages=(
   cmake g++ make pkg-config                     # build
   libopenmpi-dev openmpi-bin                    # MPI
   libhdf5-dev hdf5-tools                        # results files (serial HDF5) and h5diff
+  libdeflate-dev                                # workers compress chunks with the file's filters
   libboost-serialization-dev                    # MPI wire format
   libcli11-dev libtomlplusplus-dev nlohmann-json3-dev
   libgtest-dev                                  # tests

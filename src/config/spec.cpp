@@ -439,7 +439,55 @@ std::string canonical_of(const grid::Axes& axes, const std::vector<Profile>& pro
 
 }  // namespace
 
+// [output]: which rows are kept (grid/keep.hpp).
+void read_output(TableReader& top, Ctx& ctx, SweepSpec& spec, int levels) {
+  const toml::table* t = top.table("output", false);
+  if (!t) return;
+  TableReader r(*t, "output", ctx.problems);
+  if (auto keep = r.string("keep", false)) {
+    const auto k = grid::keep_from_name(*keep);
+    if (!k) {
+      const auto hint = detail::did_you_mean(*keep, {"all", "feasible", "best"});
+      r.error("keep", "unknown value '" + *keep + "'" + (hint ? " (did you mean '" + *hint + "'?)" : "") +
+                          "; expected all, feasible or best");
+    } else {
+      spec.keep.keep = *k;
+    }
+  }
+  const bool best = spec.keep.keep == grid::Keep::best;
+  if (auto by = r.strings("by", false)) {
+    if (!best) r.error("by", "only keep = \"best\" groups rows");
+    const std::vector<std::string> columns = grid::groupable_columns(levels);
+    std::set<std::string> seen;
+    for (const std::string& name : *by) {
+      if (std::find(columns.begin(), columns.end(), name) == columns.end()) {
+        const auto hint = detail::did_you_mean(name, columns);
+        r.error("by", "'" + name + "' is not an input column of /points" +
+                          (hint ? " (did you mean '" + *hint + "'?)" : std::string()));
+      } else if (!seen.insert(name).second) {
+        r.error("by", "'" + name + "' is named twice");
+      }
+    }
+    spec.keep.by = *by;
+  } else if (best) {
+    r.error("by", "keep = \"best\" needs by, the input columns that define a group (e.g. [\"hardware\", "
+                  "\"d_model\"])");
+  }
+  if (auto count = r.integer("count", false)) {
+    if (!best) r.error("count", "only keep = \"best\" takes a count");
+    if (*count < 1 || *count > 1'000'000)
+      r.error("count", "must be between 1 and 1000000, got " + std::to_string(*count));
+    else
+      spec.keep.count = static_cast<std::uint32_t>(*count);
+  }
+  r.finish();
+}
+
 SweepSpec parse_spec(const std::string& text, const std::string& path, const std::string& profile_dir) {
+  return parse_spec(text, path, [&profile_dir](const std::string& ref) { return resolve_profile(ref, profile_dir); });
+}
+
+SweepSpec parse_spec(const std::string& text, const std::string& path, const ProfileResolver& resolve) {
   const toml::table doc = detail::parse_text(text, path);
   Problems problems(path);
   Ctx ctx{problems};
@@ -464,12 +512,13 @@ SweepSpec parse_spec(const std::string& text, const std::string& path, const std
         continue;
       }
       try {
-        Profile p = resolve_profile(e->as_string()->get(), profile_dir);
+        Profile p = resolve(e->as_string()->get());
         if (!seen.insert(p.stem).second) {
           ctx.bad("hardware.profiles", e, "duplicate profile '" + p.stem + "'");
           continue;
         }
         spec.profiles.push_back(std::move(p));
+        spec.profile_refs.push_back(e->as_string()->get());
       } catch (const Error& err) {
         ctx.bad("hardware.profiles", e, err.what());
       }
@@ -481,13 +530,16 @@ SweepSpec parse_spec(const std::string& text, const std::string& path, const std
   read_run(top, ctx, spec.axes);
   read_cluster(top, ctx, spec.axes);
   read_parallelism(top, ctx, spec.axes, spec.profiles);
+  int levels = 1;
+  for (const Profile& p : spec.profiles) levels = std::max(levels, p.hardware.levels());
+  read_output(top, ctx, spec, levels);
   top.finish();
   problems.throw_if_any();
   for (const Profile& p : spec.profiles) {
     spec.axes.hardware.push_back({p.stem, costmodel::make_machine(p.hardware)});
     spec.max_levels = std::max(spec.max_levels, p.hardware.levels());
   }
-  spec.canonical = canonical_of(spec.axes, spec.profiles);
+  spec.canonical = canonical_of(spec.axes, spec.profiles) + "output " + grid::describe(spec.keep) + "\n";
   spec.hash = sha256_hex(spec.canonical);
   return spec;
 }

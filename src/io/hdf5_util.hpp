@@ -31,6 +31,8 @@ class Handle {
   ~Handle() { reset(); }
   hid_t get() const { return id_; }
   bool valid() const { return id_ >= 0; }
+  // Gives up the id without closing it (it was closed elsewhere).
+  void release() { id_ = H5I_INVALID_HID; }
   void reset() {
     if (id_ >= 0 && closer_) closer_(id_);
     id_ = H5I_INVALID_HID;
@@ -45,7 +47,8 @@ class Handle {
 void quiet();
 
 // Creates the HDF5 file `path` through PATH.tmp-PID, renamed into place once `fill` has written
-// it, so that a failure (or a kill) never leaves a half-written file at `path`.
+// it (replacing a file there), so that a failure (or a kill) never leaves a half-written file at
+// `path`, and a reader holding the old file keeps reading the old one.
 void create_atomically(const std::string& path, const std::function<void(hid_t file)>& fill);
 
 // Throws ResultFileError(file, object, message) when id < 0.
