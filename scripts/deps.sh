@@ -12,6 +12,7 @@ packages=(
   libcli11-dev libtomlplusplus-dev nlohmann-json3-dev
   libgtest-dev                                  # tests
   python3-h5py python3-numpy python3-matplotlib python3-pandas python3-pytest  # analysis
+  python3-xarray python3-h5netcdf                # results files as xarray opens them
   slurm-wlm munge                               # the slurm-labelled tests run a real Slurm
 )
 

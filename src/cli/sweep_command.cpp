@@ -149,8 +149,12 @@ int report(const SweepArgs& a, Root& root, const dist::RunStats& stats, dist::Ou
     return kExitOk;
   }
   const int sig = stop_signal();
+  rusage usage{};
+  getrusage(RUSAGE_SELF, &usage);
   std::cerr << "llmsweep sweep: stopped" << (sig ? " by signal " + std::to_string(sig) : std::string()) << " after "
-            << stats.computed << " points this run, " << root.session->done().count() << " of " << points
+            << stats.computed << " points this run (rank 0 peak memory "
+            << fixed(static_cast<double>(usage.ru_maxrss) / 1024.0, 0) << " MB), " << root.session->done().count()
+            << " of " << points
             << " done; continue with: llmsweep sweep " << a.spec << " -o " << a.output << " --resume\n";
   return kExitInterrupted;
 }

@@ -9,10 +9,14 @@
 #include "common/error.hpp"
 #include "common/stop.hpp"
 #include "dist/dispenser.hpp"
+#include "dist/local_worker.hpp"
 #include "dist/progress.hpp"
 #include "dist/transport.hpp"
 
 namespace llmsweep::dist {
+
+bool g_compute_abandoned = false;
+
 namespace {
 
 using Clock = std::chrono::steady_clock;
@@ -50,7 +54,7 @@ class Coordinator {
         dispenser_(pending, o.chunk_target_s, o.max_piece, std::max(1, size - 1) + (o.coordinator_computes ? 1 : 0),
                    layout.chunk_rows),
         progress_(o.progress, o.progress_out, o.progress_interval_s, layout.points, done_before),
-        own_(layout, evaluate, o.stand_in_chunks) {
+        local_(o.coordinator_computes ? std::make_unique<LocalWorker>(layout, evaluate, o.stand_in_chunks) : nullptr) {
     active_ = workers_;
     pending_points_ = dispenser_.remaining();
     finished_.assign(static_cast<std::size_t>(size), false);
@@ -66,8 +70,8 @@ class Coordinator {
     while (true) {
       bool busy = drain_messages();
       if (!stopping_ && stop_requested()) begin_stop(stop_signal() == SIGTERM || stop_signal() == SIGINT);
-      if (!stopping_ && o_.coordinator_computes) busy = compute_step() || busy;
-      if (!own_.active() && active_ == 0 && (stopping_ || dispenser_.empty())) break;
+      busy = drain_local() || busy;
+      if (local_idle() && active_ == 0 && (stopping_ || dispenser_.empty())) break;
       if (stopping_ && since(stop_since_) > (quick_stop_ ? o_.quick_stop_s : o_.stop_grace_s)) break;
       if (since(last_checkpoint) >= checkpoint_interval()) {
         sink_.checkpoint();
@@ -82,6 +86,12 @@ class Coordinator {
     // Complete only when every pending point was recorded (a worker stopped by its own signal
     // may have cut a piece that was handed out).
     if (stopping_ || computed_ < pending_points_) outcome = Outcome::stopped;
+    // A point rank 0 still computes after a quick stop is given up (computed again on resume).
+    if (local_) {
+      local_->stop();
+      if (!local_->join(stopping_ && quick_stop_ ? 0.0 : o_.stop_grace_s)) abandon_local();
+    }
+    drain_local();
     progress_.finish(computed_);
     stats.last_point_s = since(start);
     const auto closing = Clock::now();
@@ -146,26 +156,32 @@ class Coordinator {
     stop_since_ = Clock::now();
     for (int r = 1; r <= workers_; ++r)
       if (!finished_[static_cast<std::size_t>(r)]) send_bytes(comm_, r, kTagStop, std::string(1, '\0'));
-    if (own_.active())
-      if (auto report = own_.cut()) absorb(*report, true);
+    if (local_) local_->stop();
   }
 
-  // Computes points for up to about a fifth of a millisecond, then looks at messages again.
-  bool compute_step() {
-    const auto until = Clock::now() + std::chrono::microseconds(200);
-    do {
-      if (!own_.active()) {
-        const grid::IndexRange r = dispenser_.next();
-        if (r.empty()) return false;
-        own_.start(r);
-      }
-      for (int i = 0; i < 8 && own_.active(); ++i)
-        if (auto report = own_.step()) {
-          absorb(*report, true);
-          return true;
-        }
-    } while (Clock::now() < until);
-    return true;
+  // Takes rank 0's own results and keeps two pieces queued for its compute thread.
+  bool drain_local() {
+    if (!local_) return false;
+    bool any = false;
+    for (const Report& r : local_->take_reports()) {
+      absorb(r, true);
+      any = true;
+    }
+    while (!stopping_ && local_->load() < 2) {
+      const grid::IndexRange r = dispenser_.next();
+      if (r.empty()) break;
+      local_->give(r);
+      any = true;
+    }
+    return any;
+  }
+
+  bool local_idle() const { return !local_ || local_->load() == 0; }
+
+  // The thread is left to run its point while the process ends (dist::run_sweep ends it).
+  void abandon_local() {
+    static_cast<void>(local_.release());
+    g_compute_abandoned = true;
   }
 
   // Lets workers that are still computing end; false when some do not answer in time.
@@ -196,7 +212,7 @@ class Coordinator {
   RunOptions o_;
   Dispenser dispenser_;
   Progress progress_;
-  PieceWork own_;
+  std::unique_ptr<LocalWorker> local_;
   std::vector<bool> finished_;
   bool stopping_ = false;
   bool quick_stop_ = false;

@@ -27,7 +27,7 @@ struct RunOptions {
   // stop) waits for the points in progress; SIGTERM and SIGINT wait briefly, since launchers
   // such as mpirun kill the ranks about a second after forwarding them.
   double stop_grace_s = 60;
-  double quick_stop_s = 0.3;
+  double quick_stop_s = 0.05;
   // Called on rank 0 once the first results tell the cost of a point (estimates for the log).
   std::function<void(double seconds_per_point)> on_first_estimate;
   // Benchmarks of rank 0's intake only: workers give these chunks for whole chunks instead of
@@ -45,6 +45,10 @@ struct RunStats {
   double last_point_s = 0;   // when the last result was recorded
   double close_s = 0;        // writing the final file after it
 };
+
+// Set when rank 0 gave up a point still being computed (a quick stop): the process must end
+// without waiting for it, and without destroying what it uses (dist::run_sweep does).
+extern bool g_compute_abandoned;
 
 // Collective over `comm`. Rank 0 passes the pending index ranges, the grid size and a sink;
 // the other ranks pass {} and nullptr. Every rank passes the same layout. Returns on every

@@ -2,6 +2,7 @@
 
 #include <mpi.h>
 
+#include <cstdlib>
 #include <exception>
 #include <iostream>
 
@@ -142,7 +143,18 @@ int run_sweep(const SweepJob& job) {
     if (mpi.size() > 1) mpi.abort(exit_code);
     return exit_code;
   }
-  return mpi.share_verdict(code);
+  code = mpi.share_verdict(code);
+  if (g_compute_abandoned) {
+    // Rank 0's compute thread is still in a point that nobody waits for: end the process now,
+    // before what it computes with is destroyed. Everything of the run is closed already.
+    std::cout.flush();
+    std::cerr.flush();
+    int finalized = 0;
+    MPI_Finalized(&finalized);
+    if (!finalized) MPI_Finalize();
+    std::_Exit(code);
+  }
+  return code;
 }
 
 }  // namespace llmsweep::dist

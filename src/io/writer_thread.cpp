@@ -5,6 +5,8 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstdlib>
+#include <thread>
 #include <filesystem>
 
 #include "common/error.hpp"
@@ -14,6 +16,16 @@ namespace llmsweep::io {
 namespace fs = std::filesystem;
 
 namespace {
+
+// Tests only: LLMSWEEP_TEST_WRITER_DELAY_MS makes every write of the working file and the
+// final move slower, so that a kill lands inside them.
+void test_delay() {
+  static const int ms = [] {
+    const char* v = std::getenv("LLMSWEEP_TEST_WRITER_DELAY_MS");
+    return v ? std::atoi(v) : 0;
+  }();
+  if (ms > 0) std::this_thread::sleep_for(std::chrono::milliseconds(ms));
+}
 
 std::string temporary_for(const std::string& path) {
   return path + ".tmp-" + std::to_string(::getpid());
@@ -197,6 +209,7 @@ void WriterThread::absorb(const RecordEntry& e) {
   switch (e.kind) {
     case RecordKind::chunk:
       work_->write(journal_.read_chunk(e));
+      test_delay();
       break;
     case RecordKind::rows: {
       const std::uint64_t k = layout_.chunk_rows;
@@ -260,6 +273,7 @@ void WriterThread::write_snapshot(const Task& t) {
 }
 
 void WriterThread::write_final(const Task& t) {
+  test_delay();
   write_open_chunks(*work_);
   work_->set_progress(t.progress);
   work_->close();
