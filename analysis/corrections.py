@@ -16,13 +16,10 @@ from typing import Optional
 
 import numpy as np
 
-from .scenarios import Scenario, fmt_flop, fmt_number, title_of
+from . import vocabulary
+from .scenarios import Scenario, fmt_flop, fmt_number, reference_values, title_of
 
 CORRECTION_KEYS = ("zb_latency", "search")
-REFERENCE = {"zb_latency": "hidden", "search": "reference"}
-SEARCH_NAMES = {"reference": "Q2, Q3 kept", "exhaustive": "Q2 corrected", "all-microbatches": "Q3 corrected",
-                "corrected": "Q2 and Q3 corrected"}
-ZB_NAMES = {"hidden": "Q1 kept", "max": "Q1 corrected"}
 UTILIZATION_RTOL = 1e-9
 
 
@@ -47,6 +44,12 @@ class Comparison:
     @property
     def is_reference(self) -> bool:
         return self.reference is self.scenario
+
+
+def is_reference(s: Scenario) -> bool:
+    """zb_latency and the plan search are the reference model's (as the file names them)."""
+    reference = reference_values(s.file)
+    return all(k in reference and s.params.get(k) == reference[k] for k in CORRECTION_KEYS)
 
 
 def _search_label(s: Scenario) -> str:
@@ -93,7 +96,7 @@ def compare(scenarios: list[Scenario], varied: list[str]) -> list[Comparison]:
         groups.setdefault(tuple(s.params.get(k) for k in base_keys), []).append(s)
     out: list[Comparison] = []
     for key, members in groups.items():
-        ref = next((s for s in members if all(s.params.get(k) == v for k, v in REFERENCE.items())), None)
+        ref = next((s for s in members if is_reference(s)), None)
         ordered = ([ref] if ref is not None else []) + [s for s in members if s is not ref]
         for s in ordered:
             c = Comparison(base=dict(zip(base_keys, key)), scenario=s, reference=ref, search_label=_search_label(s))
@@ -120,13 +123,20 @@ def fmt_ratio(r: Optional[float], a: Optional[float] = None, b: Optional[float] 
 
 
 def variant_name(s: Scenario) -> str:
+    """'zb_latency max (Q1 corrected), search exhaustive (Q2 corrected)': the quirks each setting keeps or
+    corrects follow from the file's columns (zb_latency's reference name, prune_flattened,
+    microbatch_candidates)."""
     zb = s.params.get("zb_latency")
     search = s.params.get("search")
     parts = []
     if zb is not None:
-        parts.append(f"zb_latency {zb} ({ZB_NAMES.get(zb, '')})".replace(" ()", ""))
+        q1 = "kept" if zb == reference_values(s.file).get("zb_latency") else "corrected"
+        parts.append(f"zb_latency {zb} (Q1 {q1})")
     if search is not None:
-        parts.append(f"search {search} ({SEARCH_NAMES.get(search, '')})".replace(" ()", ""))
+        q2, q3 = vocabulary.quirks_corrected(s.inputs)
+        quirks = {(False, False): "Q2, Q3 kept", (True, False): "Q2 corrected", (False, True): "Q3 corrected",
+                  (True, True): "Q2 and Q3 corrected"}[(q2, q3)]
+        parts.append(f"search {search} ({quirks})")
     return ", ".join(parts)
 
 
@@ -194,7 +204,8 @@ def markdown(comparisons: list[Comparison]) -> list[str]:
         fid = s.first_infeasible_d_model
         if c.is_reference:
             cells = [f"**reference**: {name}", fmt_flop(s.linear_scaling_ends_flop), fmt_flop(s.largest_feasible_flop),
-                     fmt_number(fid) if fid is not None else "-", f"({len(s.frontier)} row{'s' if len(s.frontier) != 1 else ''})"]
+                     fmt_number(fid) if fid is not None else "-",
+                     f"({len(s.frontier)} row{'s' if len(s.frontier) != 1 else ''})"]
         elif c.reference is None:
             cells = [name + " (no reference in this group)", fmt_flop(s.linear_scaling_ends_flop),
                      fmt_flop(s.largest_feasible_flop), fmt_number(fid) if fid is not None else "-", "-"]

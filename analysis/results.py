@@ -21,9 +21,9 @@ import numpy as np
 import pandas as pd
 
 from . import SUPPORTED_SCHEMA_VERSION, AnalysisError
+from .frontier import PENDING, STATUS_OK
 
-PENDING = 255
-STATUS_OK = 0
+__all__ = ["PENDING", "STATUS_OK", "ResultsFile", "SensitivityFile", "check_usable", "load"]
 
 # Columns the analysis cannot do without.
 REQUIRED_COLUMNS = (
@@ -89,7 +89,6 @@ class ResultsFile:
         if code == PENDING:
             return "pending"
         return labels[code] if 0 <= code < len(labels) else f"status {code}"
-
 
     def profile_text(self, stem: str) -> str:
         """The hardware profile (TOML text) the sweep stored for `stem`, or ''."""
