@@ -144,7 +144,8 @@ def build(paths: list[str], out_dir: str) -> list[str]:
         scenarios.extend(scenarios_of(rf, i))
     if files and not any(not s.frontier.empty for s in scenarios):
         sweep_paths = [rf.path for rf in files]
-        raise AnalysisError(f"{', '.join(sweep_paths)}: no scenario has a feasible first width, so there is no frontier")
+        raise AnalysisError(f"{', '.join(sweep_paths)}: no scenario has a feasible first width, so there is no "
+                            "frontier")
     varied = varied_params(scenarios) if scenarios else []
     if len(files) == 1 and "file" in varied:
         varied.remove("file")
@@ -357,7 +358,8 @@ def _sweep_sections(ctx: ReportContext) -> list[str]:
         if any(h[4] for h in ctx.heatmaps):
             md.extend(_closed_form_text(ctx))
         for a, b, metric, name, closed in ctx.heatmaps:
-            what = "largest feasible compute" if metric == "largest_feasible_flop" else "compute where linear scaling ends"
+            what = ("largest feasible compute" if metric == "largest_feasible_flop"
+                    else "compute where linear scaling ends")
             extra = f", beside the closed form ({closedforms.METRIC_FORMS[metric]})" if closed else ""
             md.append(f"### log10 {what} over {title_of(a)} × {title_of(b)}{extra}")
             md.append("")
@@ -385,7 +387,8 @@ def _closed_form_text(ctx: ReportContext) -> list[str]:
         if inputs:
             nodes.setdefault(s.hardware_name, inputs)
     for name, (node, months, b0, l0) in nodes.items():
-        md.append(f"- {name}: at α = 0 the critical compute is {fmt_flop(closedforms.critical_flop(0, node, months, b0, l0))}"
+        critical = fmt_flop(closedforms.critical_flop(0, node, months, b0, l0))
+        md.append(f"- {name}: at α = 0 the critical compute is {critical}"
                   f" FLOP and the latency limit {fmt_flop(closedforms.latency_limit_flop(0, months, b0=b0, l0=l0))} "
                   f"FLOP (Rn = {node.rn:.4g} MAC/s, n = {node.nanobatch:.1f}, a = {node.shard:.0f}, "
                   f"{months:g}-month run).")
