@@ -195,56 +195,54 @@ INPUT_COLUMNS = ("hardware", "experts_rule", "experts", "batch_rule", "batch_tok
 
 
 def scenarios_of(rf: ResultsFile, file_index: int = 0) -> list[Scenario]:
+    """The file's scenarios in id order, each walked (scenarios with no computed row are left out)."""
     pts = rf.points
     table = pts[pts["scenario"] >= 0].sort_values(["scenario", "width_index", "row"], kind="stable")
     table = table.reset_index(drop=True)
-    n = len(table)
-    if n == 0:
+    if len(table) == 0:
         return []
-    scenario = table["scenario"].to_numpy()
-    status = table["status"].to_numpy()
-    utilization = table["utilization"].to_numpy(dtype=float)
-    compute = table["compute_flop"].to_numpy(dtype=float)
-    d_model = table["d_model"].to_numpy()
+    cols = {c: table[c].to_numpy() for c in ("scenario", "status", "utilization", "compute_flop", "d_model")}
     inputs = {c: table[c].to_numpy() for c in INPUT_COLUMNS if c in table.columns}
     hw_axis = table["axis:hardware"].to_numpy() if "axis:hardware" in table.columns else None
     # Explicit-plan axes, and any axis this code does not know yet (a newer llmsweep's), by label.
     label_axes = {PLAN_AXES.get(axis, axis): (table["axis:" + axis].to_numpy(), rf.axis_labels[axis])
                   for axis in rf.axis_names
                   if axis not in KNOWN_AXES and "axis:" + axis in table.columns and axis in rf.axis_labels}
-    file_stem = os.path.splitext(rf.name)[0]
-    starts = np.concatenate([[0], np.flatnonzero(np.diff(scenario)) + 1])
-    ends = np.concatenate([starts[1:], [n]])
+    starts = np.concatenate([[0], np.flatnonzero(np.diff(cols["scenario"])) + 1])
+    ends = np.concatenate([starts[1:], [len(table)]])
     out: list[Scenario] = []
     for start, end in zip(starts.tolist(), ends.tolist()):
-        st = status[start:end]
-        done = np.flatnonzero(st != PENDING)
+        done = np.flatnonzero(cols["status"][start:end] != PENDING)
         if not done.size:
             continue  # nothing of it computed yet: no inputs to describe it by
-        first = start + int(done[0])
-        r = {c: v[first] for c, v in inputs.items()}
+        r = {c: v[start + int(done[0])] for c, v in inputs.items()}
         code = int(hw_axis[start]) if hw_axis is not None else int(r["hardware"])
-        stem = rf.hardware_stems[code] if code < len(rf.hardware_stems) else f"hw{code}"
-        params = {"file": file_stem, "hardware": stem}
-        params.update(_row_params(rf.labels, r))
-        for key, (digits, labels) in label_axes.items():
-            d = int(digits[start])
-            params[key] = _maybe_number(labels[d] if d < len(labels) else str(d))
-        # Table order; parameters of axes this code does not know go last.
-        params = {**{k: params[k] for k in PARAM_TITLES if k in params},
-                  **{k: v for k, v in params.items() if k not in PARAM_TITLES}}
+        params = _params(rf, r, code, {key: (digits[start], labels) for key, (digits, labels) in label_axes.items()})
         cap = rf.utilization_caps[code] if code < len(rf.utilization_caps) else 1.0
-        w = walk(st, utilization[start:end], compute[start:end], d_model[start:end], cap)
+        w = walk(*(cols[c][start:end] for c in ("status", "utilization", "compute_flop", "d_model")), cap)
         out.append(Scenario(
-            file=rf, file_index=file_index, id=int(scenario[start]), params=params, inputs=r, hardware_code=code,
-            hardware_name=rf.hardware_names[code] if code < len(rf.hardware_names) else stem,
+            file=rf, file_index=file_index, id=int(cols["scenario"][start]), params=params, inputs=r,
+            hardware_code=code,
+            hardware_name=rf.hardware_names[code] if code < len(rf.hardware_names) else params["hardware"],
             cap=cap, table=table, start=start, end=end, keep=w.keep,
             first_infeasible_d_model=w.first_infeasible_d_model,
             linear_scaling_ends_flop=w.linear_scaling_ends_flop, largest_feasible_flop=w.largest_feasible_flop,
-            pending=int(len(st) - done.size), stopped_at_pending=w.stopped_at_pending,
+            pending=int(end - start - done.size), stopped_at_pending=w.stopped_at_pending,
             infeasible_status=rf.status_label(w.infeasible_status) if w.infeasible_status is not None else None,
         ))
     return out
+
+
+def _params(rf: ResultsFile, r: dict, code: int, axis_digits: dict) -> dict:
+    """A scenario's parameters, in table order (those of axes this code does not know go last)."""
+    stem = rf.hardware_stems[code] if code < len(rf.hardware_stems) else f"hw{code}"
+    params = {"file": os.path.splitext(rf.name)[0], "hardware": stem}
+    params.update(_row_params(rf.labels, r))
+    for key, (d, labels) in axis_digits.items():
+        d = int(d)
+        params[key] = _maybe_number(labels[d] if d < len(labels) else str(d))
+    return {**{k: params[k] for k in PARAM_TITLES if k in params},
+            **{k: v for k, v in params.items() if k not in PARAM_TITLES}}
 
 
 def _maybe_number(s: str):
