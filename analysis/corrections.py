@@ -190,50 +190,51 @@ def markdown(comparisons: list[Comparison]) -> list[str]:
     md.append("| " + " | ".join(head) + " |")
     md.append("|" + "|".join(["---"] * (len(base_keys) + 1) + ["---:"] * 4) + "|")
     previous = None
-    changed = 0
     for c in comparisons:
-        s = c.scenario
         key = tuple(c.base.values())
-        base_cells = [s.hardware_name if k == "hardware" else fmt_number(v) for k, v in c.base.items()]
+        base_cells = [c.scenario.hardware_name if k == "hardware" else fmt_number(v) for k, v in c.base.items()]
         if key == previous:
             base_cells = [""] * len(base_cells)  # one block per base scenario
         previous = key
-        name = variant_name(s)
-        if c.search_label and s.params.get("search") is not None:
-            name += f"; {c.search_label}"
-        fid = s.first_infeasible_d_model
-        if c.is_reference:
-            cells = [f"**reference**: {name}", fmt_flop(s.linear_scaling_ends_flop), fmt_flop(s.largest_feasible_flop),
-                     fmt_number(fid) if fid is not None else "-",
-                     f"({len(s.frontier)} row{'s' if len(s.frontier) != 1 else ''})"]
-        elif c.reference is None:
-            cells = [name + " (no reference in this group)", fmt_flop(s.linear_scaling_ends_flop),
-                     fmt_flop(s.largest_feasible_flop), fmt_number(fid) if fid is not None else "-", "-"]
-        else:
-            ref = c.reference
-            rfid = ref.first_infeasible_d_model
-            fid_text = "same" if fid == rfid else (fmt_number(fid) if fid is not None else "none")
-            differ = f"{c.rows_differ} of {c.rows_compared}"
-            detail = []
-            if c.rows_differ:
-                detail.append(f"utilization {c.rows_utilization}, GPUs {c.rows_gpus}")
-            if c.rows_only_one:
-                detail.append(f"{c.rows_only_one} on one frontier only")
-            if detail:
-                differ += " (" + "; ".join(detail) + ")"
-            lin = fmt_ratio(c.linear_ratio, s.linear_scaling_ends_flop, ref.linear_scaling_ends_flop)
-            wall = fmt_ratio(c.wall_ratio, s.largest_feasible_flop, ref.largest_feasible_flop)
-            if moved(c) or fid != rfid:
-                changed += 1
-            cells = [name, lin, wall, fid_text, differ]
-        md.append("| " + " | ".join(base_cells + cells) + " |")
+        md.append("| " + " | ".join(base_cells + _variant_cells(c)) + " |")
     md.append("")
-    variants = sum(1 for c in comparisons if c.reference is not None and not c.is_reference)
-    differing = sum(1 for c in comparisons if c.reference is not None and not c.is_reference and c.rows_differ)
-    md.append(f"Of {variants} corrected variants, {changed} move a threshold or the first infeasible width, and "
-              f"{differing} change at least one frontier row's utilization or cluster size.")
+    variants = [c for c in comparisons if c.reference is not None and not c.is_reference]
+    changed = sum(1 for c in variants if moved(c) or c.scenario.first_infeasible_d_model !=
+                  c.reference.first_infeasible_d_model)
+    differing = sum(1 for c in variants if c.rows_differ)
+    md.append(f"Of {len(variants)} corrected variants, {changed} move a threshold or the first infeasible width, "
+              f"and {differing} change at least one frontier row's utilization or cluster size.")
     md.append("")
     return md
+
+
+def _variant_cells(c: Comparison) -> list[str]:
+    """Variant, both thresholds (ratios to the reference's), first infeasible width, rows differing."""
+    s = c.scenario
+    name = variant_name(s)
+    if c.search_label and s.params.get("search") is not None:
+        name += f"; {c.search_label}"
+    fid = s.first_infeasible_d_model
+    if c.is_reference:
+        rows = len(s.frontier)
+        return [f"**reference**: {name}", fmt_flop(s.linear_scaling_ends_flop), fmt_flop(s.largest_feasible_flop),
+                fmt_number(fid) if fid is not None else "-", f"({rows} row{'s' if rows != 1 else ''})"]
+    if c.reference is None:
+        return [name + " (no reference in this group)", fmt_flop(s.linear_scaling_ends_flop),
+                fmt_flop(s.largest_feasible_flop), fmt_number(fid) if fid is not None else "-", "-"]
+    ref = c.reference
+    fid_text = "same" if fid == ref.first_infeasible_d_model else (fmt_number(fid) if fid is not None else "none")
+    differ = f"{c.rows_differ} of {c.rows_compared}"
+    detail = []
+    if c.rows_differ:
+        detail.append(f"utilization {c.rows_utilization}, GPUs {c.rows_gpus}")
+    if c.rows_only_one:
+        detail.append(f"{c.rows_only_one} on one frontier only")
+    if detail:
+        differ += " (" + "; ".join(detail) + ")"
+    lin = fmt_ratio(c.linear_ratio, s.linear_scaling_ends_flop, ref.linear_scaling_ends_flop)
+    wall = fmt_ratio(c.wall_ratio, s.largest_feasible_flop, ref.largest_feasible_flop)
+    return [name, lin, wall, fid_text, differ]
 
 
 def moved(c: Comparison) -> bool:
