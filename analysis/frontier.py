@@ -37,7 +37,7 @@ class Walk(NamedTuple):
 def walk(status, utilization, compute, d_model, cap: float,
          fraction: float = LINEAR_SCALING_FRACTION) -> Walk:
     """The walk over one scenario's rows, given as arrays in ascending width order."""
-    status = np.asarray(status)
+    status, d_model = np.asarray(status), np.asarray(d_model)
     utilization = np.asarray(utilization, dtype=float)
     compute = np.asarray(compute, dtype=float)
     not_ok = np.flatnonzero(status != STATUS_OK)

@@ -256,10 +256,15 @@ def write_heatmaps(ctx: ReportContext, out) -> None:
             ctx.heatmaps.append(HeatmapImage(a, b, metric, name, closed))
 
 
+def threshold_table(scenarios: list[Scenario]) -> tuple[list[str], list[dict]]:
+    """thresholds.csv: its header, and a row per scenario."""
+    columns = table_columns(scenarios)
+    header = list(BASE_PARAMS) + list(THRESHOLD_COLUMNS) + columns[len(BASE_PARAMS):]
+    return header, threshold_rows(scenarios, columns)
+
+
 def write_tables(ctx: ReportContext, out) -> None:
-    columns = table_columns(ctx.scenarios)
-    ctx.header = list(BASE_PARAMS) + list(THRESHOLD_COLUMNS) + columns[len(BASE_PARAMS):]
-    ctx.rows = threshold_rows(ctx.scenarios, columns)
+    ctx.header, ctx.rows = threshold_table(ctx.scenarios)
     write_csv(out("thresholds.csv"), ctx.header, ctx.rows)
     if corrections.applies(ctx.varied):
         ctx.corrections = corrections.compare(ctx.scenarios, ctx.varied)
