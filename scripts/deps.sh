@@ -13,6 +13,9 @@ packages=(
   libgtest-dev                                  # tests
   python3-h5py python3-numpy python3-matplotlib python3-pandas python3-pytest  # analysis
   python3-xarray python3-h5netcdf                # results files as xarray opens them
+  python3-plotly                                # plotly.js for the explorer page (analysis explore)
+  python3-flake8                                # Python lint (scripts/lint-python.sh)
+  chromium                                      # the browser tests drive it headless
   slurm-wlm munge                               # the slurm-labelled tests run a real Slurm
 )
 
@@ -20,6 +23,10 @@ missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done
+# Node.js and npm for the browser tests (playwright-core from npm): Debian's, unless a node and an
+# npm are on PATH already (another distribution's nodejs package may bundle npm).
+command -v node >/dev/null || missing+=(nodejs)
+command -v npm >/dev/null || missing+=(npm)
 [ ${#missing[@]} -eq 0 ] && exit 0
 
 sudo=""
