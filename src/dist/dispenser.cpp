@@ -36,8 +36,10 @@ Dispenser::Dispenser(const std::vector<grid::IndexRange>& pending, double target
   if (!stripe.empty()) stripes_.push_back(std::move(stripe));
 }
 
+// Whole chunks while one takes at most a few targets (by the running estimate, not the recent
+// maximum: a chunk of cheap points with a slow one among them is still cheap).
 bool Dispenser::cheap_chunks() const {
-  return estimate_s_ > 0 && std::max(estimate_s_, recent_max_s_) * static_cast<double>(chunk_) <= target_s_;
+  return estimate_s_ > 0 && estimate_s_ * static_cast<double>(chunk_) <= 4 * target_s_;
 }
 
 std::uint64_t Dispenser::want() const {

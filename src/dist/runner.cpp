@@ -83,15 +83,15 @@ class Coordinator {
       else
         idle.wait();
     }
-    // Complete only when every pending point was recorded (a worker stopped by its own signal
-    // may have cut a piece that was handed out).
-    if (stopping_ || computed_ < pending_points_) outcome = Outcome::stopped;
     // A point rank 0 still computes after a quick stop is given up (computed again on resume).
     if (local_) {
       local_->stop();
       if (!local_->join(stopping_ && quick_stop_ ? 0.0 : o_.stop_grace_s)) abandon_local();
     }
     drain_local();
+    // Complete only when every pending point was recorded (a worker stopped by its own signal
+    // may have cut a piece that was handed out).
+    if (stopping_ || computed_ < pending_points_) outcome = Outcome::stopped;
     progress_.finish(computed_);
     stats.last_point_s = since(start);
     const auto closing = Clock::now();

@@ -43,8 +43,15 @@ class Handle {
   Closer closer_ = nullptr;
 };
 
-// Silences HDF5's own error printing once per process; we report errors ourselves.
+// Silences HDF5's own error printing (per thread); we report errors ourselves.
 void quiet();
+
+// File access for the files llmsweep creates: the HDF5 1.8 format and later (readable by every
+// HDF5 since 2008), whose dense attribute storage holds attributes of any size (the labels of
+// an axis of thousands of values).
+Handle create_access();
+// Creates `path` (failing if it exists) with create_access().
+Handle create_file(const std::string& path, const std::string& message_path);
 
 // Creates the HDF5 file `path` through PATH.tmp-PID, renamed into place once `fill` has written
 // it (replacing a file there), so that a failure (or a kill) never leaves a half-written file at

@@ -367,9 +367,7 @@ void create_results_file(const std::string& path, const FileMeta& meta, bool ato
     h5::create_atomically(path, fill);
     return;
   }
-  Handle f(h5::check(H5Fcreate(path.c_str(), H5F_ACC_EXCL, H5P_DEFAULT, H5P_DEFAULT), path, "",
-                     "cannot create file (check the folder exists and is writable)"),
-           H5Fclose);
+  Handle f = h5::create_file(path, path);
   fill(f.get());
   h5::check(H5Fflush(f.get(), H5F_SCOPE_GLOBAL), path, "", "cannot flush");
 }
@@ -462,8 +460,11 @@ void ChunkFile::write(const EncodedChunk& chunk) {
   if (offset >= impl_->info.points) throw InternalError("chunk " + std::to_string(chunk.chunk) + " outside the grid");
   std::size_t at = 0;
   for (std::size_t c = 0; c < impl_->datasets.size(); ++c) {
-    h5::check(H5Dwrite_chunk(impl_->datasets[c].get(), H5P_DEFAULT, 0, &offset, chunk.sizes[c], chunk.bytes.data() + at),
-              impl_->path, kPointsGroup, "cannot write a chunk");
+    errno = 0;
+    if (H5Dwrite_chunk(impl_->datasets[c].get(), H5P_DEFAULT, 0, &offset, chunk.sizes[c], chunk.bytes.data() + at) <
+        0)
+      throw ResultFileError(impl_->path, kPointsGroup,
+                            std::string("cannot write a chunk") + (errno ? std::string(": ") + std::strerror(errno) : ""));
     at += chunk.sizes[c];
   }
 }
@@ -473,7 +474,9 @@ void ChunkFile::set_progress(const FileProgress& progress) {
 }
 
 void ChunkFile::flush() {
-  h5::check(H5Fflush(impl_->file.get(), H5F_SCOPE_GLOBAL), impl_->path, "", "cannot flush");
+  errno = 0;
+  if (H5Fflush(impl_->file.get(), H5F_SCOPE_GLOBAL) < 0)
+    throw ResultFileError(impl_->path, "", std::string("cannot flush") + (errno ? std::string(": ") + std::strerror(errno) : ""));
 }
 
 void ChunkFile::close() {

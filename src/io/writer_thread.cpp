@@ -10,6 +10,7 @@
 #include <filesystem>
 
 #include "common/error.hpp"
+#include "io/hdf5_util.hpp"
 #include "io/output_session.hpp"
 
 namespace llmsweep::io {
@@ -149,6 +150,7 @@ void WriterThread::abandon() {
 }
 
 void WriterThread::run() {
+  h5::quiet();
   while (true) {
     Task t;
     {
