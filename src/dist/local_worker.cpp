@@ -32,6 +32,16 @@ std::vector<Report> LocalWorker::take_reports() {
   return out;
 }
 
+bool LocalWorker::has_reports() const {
+  std::lock_guard<std::mutex> g(mutex_);
+  return !reports_.empty();
+}
+
+void LocalWorker::wait_for_report(double seconds) {
+  std::unique_lock<std::mutex> g(mutex_);
+  reported_.wait_for(g, std::chrono::duration<double>(seconds), [this] { return !reports_.empty() || ended_; });
+}
+
 void LocalWorker::stop() {
   stop_ = true;
   {
@@ -64,8 +74,10 @@ void LocalWorker::run() {
     while (work_.active()) {
       std::optional<Report> r = stop_ ? work_.cut() : work_.step();
       if (r) {
+        r->want_more = !work_.active();
         std::lock_guard<std::mutex> g(mutex_);
         reports_.push_back(std::move(*r));
+        reported_.notify_one();
       }
     }
     std::lock_guard<std::mutex> g(mutex_);

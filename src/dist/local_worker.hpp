@@ -1,5 +1,5 @@
-// Rank 0's own computing, on a thread of its own (it calls neither MPI nor HDF5), so that the
-// coordinator answers messages and signals at once even while a point takes seconds.
+// A rank's computing, on a thread of its own (it calls neither MPI nor HDF5), so that the rank's
+// main thread answers messages and signals at once even while a point takes seconds.
 #pragma once
 
 #include <atomic>
@@ -23,8 +23,11 @@ class LocalWorker {
   // Pieces queued or being computed.
   std::size_t load() const;
   void give(grid::IndexRange piece);
-  // Reports ready since the last call.
+  // Reports ready since the last call; the last report of each piece has want_more set.
   std::vector<Report> take_reports();
+  bool has_reports() const;
+  // Waits until a report is ready or `seconds` have passed.
+  void wait_for_report(double seconds);
   // Cuts the piece in progress at the next point; queued pieces are dropped.
   void stop();
   // Waits up to `seconds` for the thread to end (after stop); false if a point still runs.
@@ -35,7 +38,7 @@ class LocalWorker {
 
   PieceWork work_;
   mutable std::mutex mutex_;
-  std::condition_variable wake_, done_;
+  std::condition_variable wake_, done_, reported_;
   std::deque<grid::IndexRange> queue_;
   std::vector<Report> reports_;
   bool computing_ = false;

@@ -129,7 +129,7 @@ class Coordinator {
   bool drain_messages() {
     bool any = false;
     Message m;
-    while (active_ > 0 && try_receive(comm_, MPI_ANY_SOURCE, m)) {
+    while (active_ > 0 && inbox_.poll(m)) {
       any = true;
       if (m.tag != kTagReport)
         throw MpiError("unexpected message tag " + std::to_string(m.tag) + " from rank " + std::to_string(m.source));
@@ -191,7 +191,7 @@ class Coordinator {
     Backoff b;
     Message m;
     while (active_ > 0 && Clock::now() < until) {
-      if (!try_receive(comm_, MPI_ANY_SOURCE, m)) {
+      if (!inbox_.poll(m)) {
         b.wait();
         continue;
       }
@@ -206,6 +206,7 @@ class Coordinator {
   }
 
   MPI_Comm comm_;
+  Inbox inbox_{comm_};
   int workers_;
   int active_ = 0;
   io::ResultSink& sink_;
@@ -223,10 +224,13 @@ class Coordinator {
 };
 
 // ---- worker -------------------------------------------------------------------------------
+// The worker's main thread does MPI only: it keeps its reports moving (a large message needs
+// both sides to make progress, so a worker inside a long point must not hold one up), takes
+// assignments and stops; its compute thread computes.
 class Worker {
  public:
   Worker(MPI_Comm comm, const io::SinkLayout& layout, const Evaluate& evaluate, const ChunkStandIn& stand_in)
-      : comm_(comm), outbox_(comm), work_(layout, evaluate, stand_in) {}
+      : comm_(comm), outbox_(comm), local_(layout, evaluate, stand_in) {}
 
   void run() {
     constexpr int kPrefetch = 2;
@@ -235,96 +239,85 @@ class Worker {
       ask.want_more = true;
       send(ask);
     }
-    bool finished_sent = false;
+    Backoff idle;
     while (true) {
-      poll();
-      if (stop_) {
-        Report last = work_.active() ? work_.cut().value_or(Report{}) : Report{};
-        last.finished = true;
-        last.stopped = true;
-        send(last);
-        finished_sent = true;
-        break;
+      bool busy = poll();
+      if (stop_) break;
+      for (Report& r : local_.take_reports()) {
+        r.want_more = r.want_more && !no_more_;  // the last report of a piece asks for the next
+        send(r);
+        busy = true;
       }
-      if (!work_.active()) {
-        if (queue_.empty()) {
-          if (no_more_ && outstanding_ == 0) break;
-          absorb(wait_with_sends());
-          continue;
-        }
-        const Assignment a = queue_.front();
-        queue_.pop_front();
-        work_.start({a.first, a.first + a.count});
-        continue;
+      if (no_more_ && outstanding_ == 0 && local_.load() == 0 && !local_.has_reports()) break;
+      // Idle: wake for the compute thread's next report, and look at messages every few
+      // milliseconds (only assignments asked for and stops can come); a report still travelling
+      // is kept moving sooner.
+      if (busy)
+        idle.reset();
+      else if (outbox_.empty())
+        local_.wait_for_report(0.005);
+      else
+        idle.wait(200);
+    }
+    Report last;
+    if (stop_) {
+      // What the compute thread has of its piece, once its point in progress is done.
+      local_.stop();
+      local_.join(1e9);
+      for (Report& r : local_.take_reports()) {
+        if (r.points == 0) continue;
+        r.want_more = false;
+        send(r);
       }
-      // Messages are looked at every few points: a probe costs as much as a cheap point.
-      for (int i = 0; i < 64 && work_.active() && !stop_; ++i)
-        if (std::optional<Report> r = work_.step()) {
-          if (!work_.active()) r->want_more = !no_more_;
-          send(*r);
-          break;
-        }
+      last.stopped = true;
     }
-    if (!finished_sent) {
-      Report done;
-      done.finished = true;
-      send(done);
-    }
+    last.finished = true;
+    send(last);
     // Drain replies until the coordinator's final acknowledgement: nothing is left in flight.
     outbox_.flush();
+    Backoff b;
+    Message m;
     while (true) {
-      const Message m = wait_with_sends();
+      if (!try_receive(comm_, 0, m)) {
+        b.wait();
+        continue;
+      }
       if (m.tag == kTagStop && !m.bytes.empty() && m.bytes[0] == '\1') break;
     }
   }
 
  private:
-  // Waits for the coordinator's next message; while reports are still travelling, it keeps
-  // them moving (a large message needs both sides) instead of sleeping.
-  Message wait_with_sends() {
-    Message m;
-    Backoff b;
-    while (!try_receive(comm_, 0, m)) {
-      outbox_.progress();
-      if (outbox_.empty())
-        b.wait();
-      else
-        std::this_thread::yield();
-    }
-    return m;
-  }
-
   void send(const Report& r) {
     if (r.want_more) ++outstanding_;
     outbox_.send(0, kTagReport, encode(r));
   }
 
-  void absorb(const Message& m) {
-    if (m.tag == kTagAssign) {
-      --outstanding_;
-      const Assignment a = decode_assignment(m.bytes);
-      if (a.count == 0)
-        no_more_ = true;
-      else if (!stop_)
-        queue_.push_back(a);
-    } else if (m.tag == kTagStop) {
-      stop_ = true;
-    } else {
-      throw MpiError("unexpected message tag " + std::to_string(m.tag) + " from the coordinator");
-    }
-  }
-
-  void poll() {
+  bool poll() {
     outbox_.progress();
+    bool any = false;
     Message m;
-    while (try_receive(comm_, 0, m)) absorb(m);
+    while (try_receive(comm_, 0, m)) {
+      any = true;
+      if (m.tag == kTagAssign) {
+        --outstanding_;
+        const Assignment a = decode_assignment(m.bytes);
+        if (a.count == 0)
+          no_more_ = true;
+        else if (!stop_)
+          local_.give({a.first, a.first + a.count});
+      } else if (m.tag == kTagStop) {
+        stop_ = true;
+      } else {
+        throw MpiError("unexpected message tag " + std::to_string(m.tag) + " from the coordinator");
+      }
+    }
     if (stop_requested()) stop_ = true;
+    return any;
   }
 
   MPI_Comm comm_;
   Outbox outbox_;
-  PieceWork work_;
-  std::deque<Assignment> queue_;
+  LocalWorker local_;
   int outstanding_ = 0;
   bool no_more_ = false;
   bool stop_ = false;

@@ -76,9 +76,49 @@ void Outbox::flush() {
   }
 }
 
-void Backoff::wait() {
+Inbox::~Inbox() {
+  for (Pending& p : pending_) {
+    MPI_Cancel(&p.request);
+    MPI_Request_free(&p.request);
+  }
+}
+
+bool Inbox::poll(Message& m) {
+  while (true) {
+    int flag = 0;
+    MPI_Message handle;
+    MPI_Status status;
+    if (MPI_Improbe(MPI_ANY_SOURCE, MPI_ANY_TAG, comm_, &flag, &handle, &status) != MPI_SUCCESS)
+      throw MpiError("MPI_Improbe failed");
+    if (!flag) break;
+    int count = 0;
+    MPI_Get_count(&status, MPI_BYTE, &count);
+    pending_.push_back({Message{status.MPI_SOURCE, status.MPI_TAG, std::string(static_cast<std::size_t>(count), '\0')},
+                        MPI_REQUEST_NULL});
+    Pending& p = pending_.back();
+    if (MPI_Imrecv(p.message.bytes.data(), count, MPI_BYTE, &handle, &p.request) != MPI_SUCCESS)
+      throw MpiError("MPI_Imrecv from rank " + std::to_string(status.MPI_SOURCE) + " failed");
+  }
+  // The oldest complete receive first: reports of one worker stay in the order it sent them.
+  for (auto it = pending_.begin(); it != pending_.end(); ++it) {
+    int done = 0;
+    if (MPI_Test(&it->request, &done, MPI_STATUS_IGNORE) != MPI_SUCCESS) throw MpiError("MPI_Test failed");
+    if (!done) continue;
+    // A later message of the same rank must not overtake an earlier one still arriving.
+    bool earlier_open = false;
+    for (auto e = pending_.begin(); e != it; ++e) earlier_open = earlier_open || e->message.source == it->message.source;
+    if (earlier_open) continue;
+    m = std::move(it->message);
+    pending_.erase(it);
+    return true;
+  }
+  return false;
+}
+
+void Backoff::wait(int max_us) {
+  us_ = std::min(us_, max_us);
   std::this_thread::sleep_for(std::chrono::microseconds(us_));
-  us_ = std::min(us_ * 2, 2000);
+  us_ = std::min(us_ * 2, max_us);
 }
 
 }  // namespace llmsweep::dist

@@ -44,10 +44,33 @@ class Outbox {
   std::deque<Pending> pending_;
 };
 
+// Receives that complete in the background: rank 0 takes in a large report while it goes on
+// serving others, instead of waiting inside MPI_Recv for a worker that is not scheduled yet.
+class Inbox {
+ public:
+  explicit Inbox(MPI_Comm comm) : comm_(comm) {}
+  ~Inbox();
+  Inbox(const Inbox&) = delete;
+  Inbox& operator=(const Inbox&) = delete;
+  // Starts receiving every message that has arrived, and gives one that is complete (in the
+  // order they were started); false if none is complete yet.
+  bool poll(Message& m);
+  bool empty() const { return pending_.empty(); }
+
+ private:
+  struct Pending {
+    Message message;
+    MPI_Request request;
+  };
+  MPI_Comm comm_;
+  std::deque<Pending> pending_;
+};
+
 class Backoff {
  public:
   void reset() { us_ = 20; }
-  void wait();
+  // Sleeps, twice as long as last time, up to `max_us`.
+  void wait(int max_us = 2000);
 
  private:
   int us_ = 20;
