@@ -11,6 +11,8 @@ packages=(
   libcli11-dev libtomlplusplus-dev nlohmann-json3-dev
   libgtest-dev                                  # tests
   python3-h5py python3-numpy python3-matplotlib python3-pandas python3-pytest  # analysis
+  pybind11-dev python3-pybind11 python3-dev     # the llmsweep Python module (src/python)
+  jupyter-notebook python3-nbconvert python3-ipykernel  # its notebook, executed by the tests
   slurm-wlm munge                               # the slurm-labelled tests run a real Slurm
 )
 
