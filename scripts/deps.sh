@@ -16,6 +16,8 @@ packages=(
   python3-plotly                                # plotly.js for the explorer page (analysis explore)
   python3-flake8                                # Python lint (scripts/lint-python.sh)
   chromium                                      # the browser tests drive it headless
+  pybind11-dev python3-pybind11 python3-dev     # the llmsweep Python module (src/python)
+  jupyter-notebook python3-nbconvert python3-ipykernel  # its notebook, executed by the tests
   slurm-wlm munge                               # the slurm-labelled tests run a real Slurm
 )
 

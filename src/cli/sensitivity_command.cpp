@@ -7,33 +7,22 @@
 #include <memory>
 #include <nlohmann/json.hpp>
 
+#include "api/commands.hpp"
+#include "api/options.hpp"
+#include "api/records.hpp"
 #include "cli/commands.hpp"
 #include "cli/format.hpp"
-#include "cli/frontier_options.hpp"
+#include "cli/options.hpp"
 #include "cli/run.hpp"
-#include "common/error.hpp"
-#include "io/sensitivity_file.hpp"
 #include "search/sensitivity.hpp"
 
 namespace llmsweep::cli {
 namespace {
 
-struct SensitivityArgs {
-  FrontierArgs frontier;
-  double factor = 2;
-  std::string output;
-  bool overwrite = false;
-};
-
-nlohmann::json opt(const std::optional<double>& v) {
-  return v ? nlohmann::json(*v) : nlohmann::json(nullptr);
-}
-
 nlohmann::json thresholds_json(const search::RefinedThresholds& t) {
-  return {{"linear_scaling_ends_flop", opt(t.linear_scaling_ends_flop)},
-          {"largest_feasible_flop", opt(t.largest_feasible_flop)},
-          {"coarse_linear_scaling_ends_flop", opt(t.coarse.linear_scaling_ends_flop)},
-          {"coarse_largest_feasible_flop", opt(t.coarse.largest_feasible_flop)}};
+  nlohmann::json j = nlohmann::json::object();
+  api::visit_refined_thresholds(t, JsonFields{j});
+  return j;
 }
 
 std::string elasticity(const std::optional<double>& e) {
@@ -43,40 +32,25 @@ std::string flop(const std::optional<double>& v) {
   return v ? sci(*v, 3) : "-";
 }
 
-int run_sensitivity(const SensitivityArgs& a) {
-  const search::FrontierSpec spec = frontier_spec(a.frontier);
-  if (!(a.factor > 1) || !std::isfinite(a.factor))
-    throw UsageError("--factor must be > 1, got " + std::to_string(a.factor));
-  const config::Profile profile = config::resolve_profile(a.frontier.hardware);
-  const search::Sensitivity s = search::sensitivity(profile.hardware, spec, a.factor);
-  if (!a.output.empty()) {
-    io::SensitivityMeta meta{
-        profile.stem,     profile.hardware.name,      profile.text,          a.frontier.experts,
-        a.frontier.batch, a.frontier.cluster_sizes,   a.frontier.zb_latency, a.frontier.search,
-        spec.widths,      !a.frontier.no_zero_bubble, a.frontier.months};
-    io::write_sensitivity_file(a.output, meta, s, a.overwrite);
-  }
-  if (a.frontier.json) {
+int run_sensitivity(const api::SensitivityArgs& a, bool as_json) {
+  const api::SensitivityResult r = api::sensitivity(a);
+  const search::Sensitivity& s = r.sensitivity;
+  const config::Profile& profile = r.profile;
+  if (as_json) {
     nlohmann::json rows = nlohmann::json::array();
     int rank = 0;
-    for (const search::SensitivityRow& r : s.rows)
-      rows.push_back({{"rank", ++rank},
-                      {"number", search::hardware_number_name(r.number)},
-                      {"units", search::hardware_number_units(r.number)},
-                      {"baseline_value", r.baseline_value},
-                      {"wall_elasticity", opt(r.wall_elasticity)},
-                      {"linear_scaling_elasticity", opt(r.linear_scaling_elasticity)},
-                      {"down", thresholds_json(r.down)},
-                      {"up", thresholds_json(r.up)}});
-    std::cout << nlohmann::json{{"hardware", profile.hardware.name},
-                                {"experts", a.frontier.experts},
-                                {"batch", a.frontier.batch},
-                                {"factor", a.factor},
-                                {"wall_reached", s.baseline.coarse.first_infeasible_d_model.has_value()},
-                                {"baseline", thresholds_json(s.baseline)},
-                                {"rows", rows}}
-                     .dump(2)
-              << "\n";
+    for (const search::SensitivityRow& row : s.rows) {
+      nlohmann::json j = nlohmann::json::object();
+      api::visit_sensitivity_row(row, ++rank, JsonFields{j});
+      j["down"] = thresholds_json(row.down);
+      j["up"] = thresholds_json(row.up);
+      rows.push_back(std::move(j));
+    }
+    nlohmann::json j = nlohmann::json::object();
+    api::visit_sensitivity_scenario(r, JsonFields{j});
+    j["baseline"] = thresholds_json(s.baseline);
+    j["rows"] = std::move(rows);
+    std::cout << j.dump(2) << "\n";
     return kExitOk;
   }
   std::cout << "Sensitivity of " << profile.hardware.name << " (" << a.frontier.experts << ", "
@@ -99,12 +73,12 @@ int run_sensitivity(const SensitivityArgs& a) {
            "linear end /" + k, "linear end x" + k},
           {true, false, true, true, true, true, true, true, true});
   int rank = 0;
-  for (const search::SensitivityRow& r : s.rows)
-    t.add({std::to_string(++rank), search::hardware_number_name(r.number),
-           sci(r.baseline_value, 3) + " " + search::hardware_number_units(r.number),
-           elasticity(r.wall_elasticity), flop(r.down.largest_feasible_flop),
-           flop(r.up.largest_feasible_flop), elasticity(r.linear_scaling_elasticity),
-           flop(r.down.linear_scaling_ends_flop), flop(r.up.linear_scaling_ends_flop)});
+  for (const search::SensitivityRow& row : s.rows)
+    t.add({std::to_string(++rank), search::hardware_number_name(row.number),
+           sci(row.baseline_value, 3) + " " + search::hardware_number_units(row.number),
+           elasticity(row.wall_elasticity), flop(row.down.largest_feasible_flop),
+           flop(row.up.largest_feasible_flop), elasticity(row.linear_scaling_elasticity),
+           flop(row.down.linear_scaling_ends_flop), flop(row.up.linear_scaling_ends_flop)});
   t.print(std::cout);
   return kExitOk;
 }
@@ -112,17 +86,14 @@ int run_sensitivity(const SensitivityArgs& a) {
 }  // namespace
 
 void add_sensitivity_command(CLI::App& app, Action& action) {
-  auto a = std::make_shared<SensitivityArgs>();
+  auto args = std::make_shared<api::SensitivityArgs>();
+  auto as_json = std::make_shared<bool>(false);
   CLI::App* sub = app.add_subcommand(
       "sensitivity", "Elasticity of the frontier thresholds to each hardware number: what moves the wall?");
-  add_frontier_options(sub, a->frontier);
-  sub->add_option("--factor", a->factor, "Each number is divided and multiplied by this")
-      ->capture_default_str();
-  sub->add_option("-o,--output", a->output,
-                  "Also write the results to this HDF5 file (for the analysis report)");
-  sub->add_flag("--overwrite", a->overwrite, "Replace an existing --output file");
-  sub->add_flag("--json", a->frontier.json, "Print JSON");
-  sub->callback([a, &action] { action = [a] { return run_sensitivity(*a); }; });
+  add_options(sub, *args);
+  sub->add_flag("--json", *as_json, "Print JSON");
+  sub->callback(
+      [args, as_json, &action] { action = [args, as_json] { return run_sensitivity(*args, *as_json); }; });
 }
 
 }  // namespace llmsweep::cli

@@ -1,0 +1,238 @@
+#include "api/commands.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <utility>
+
+#include "common/error.hpp"
+#include "common/text.hpp"
+#include "costmodel/matmul.hpp"
+#include "io/sensitivity_file.hpp"
+#include "search/cluster.hpp"
+#include "search/policy.hpp"
+
+namespace llmsweep::api {
+namespace {
+
+using costmodel::Kind;
+
+void require_positive(const char* option, std::int64_t v) {
+  if (v <= 0) throw UsageError(std::string(option) + " must be a positive integer, got " + std::to_string(v));
+}
+
+void check_overlaps(const OverlapArgs& o) {
+  for (auto [name, v] : {std::pair{"--overlap-tp", o.overlap_tp},
+                         {"--overlap-dp", o.overlap_dp},
+                         {"--overlap-pp", o.overlap_pp}})
+    if (v != 0 && v != 1) throw UsageError(std::string(name) + " must be 0 or 1, got " + std::to_string(v));
+}
+
+search::BatchLaw batch_law(const std::string& name, const char* option) {
+  auto p = search::batch_policy_from_name(name);
+  if (!p || *p == search::BatchPolicy::power)
+    throw UsageError(std::string(option) + " must be default, deepseek or none, got '" + name + "'");
+  search::BatchLaw law;
+  law.policy = *p;
+  return law;
+}
+
+costmodel::Machine machine_for(const std::string& hardware) {
+  return costmodel::make_machine(config::resolve_profile(hardware).hardware);
+}
+
+const std::vector<std::int64_t>& degrees_of(const EvalArgs& a, Kind kind) {
+  switch (kind) {
+    case Kind::dp:
+      return a.dp;
+    case Kind::tp_model:
+      return a.tp_model;
+    case Kind::tp_ff:
+      return a.tp_ff;
+    case Kind::pp:
+      return a.pp;
+    case Kind::ep:
+      return a.ep;
+  }
+  throw InternalError("unknown parallelism kind");
+}
+
+// The plan of eval's options, checked against the hardware and the model.
+costmodel::Plan eval_plan(const EvalArgs& a, const costmodel::Hardware& hw, const costmodel::Model& model) {
+  costmodel::Plan plan;
+  plan.levels = hw.levels();
+  for (int k = 0; k < costmodel::kKinds; ++k) {
+    const auto kind = static_cast<Kind>(k);
+    const std::vector<std::int64_t>& given = degrees_of(a, kind);
+    if (given.empty()) continue;
+    if (static_cast<int>(given.size()) != plan.levels)
+      throw UsageError("--" + std::string(kind_name(kind)) + " has " + std::to_string(given.size()) +
+                       " degrees but " + hw.name + " has " + std::to_string(plan.levels) +
+                       " network levels: give one per level, inside a node first");
+    for (int l = 0; l < plan.levels; ++l) {
+      if (given[static_cast<std::size_t>(l)] <= 0)
+        throw UsageError("--" + std::string(kind_name(kind)) + " degrees must be positive, got " +
+                         std::to_string(given[static_cast<std::size_t>(l)]));
+      plan.at(kind, l) = given[static_cast<std::size_t>(l)];
+    }
+  }
+  require_positive("--microbatches", a.microbatches);
+  require_positive("--interleave", a.interleave);
+  plan.microbatches = a.microbatches;
+  plan.interleave = a.interleave;
+  plan.zero_bubble = a.zero_bubble;
+  check_overlaps(a.overlaps);
+  plan.overlap_tp = a.overlaps.overlap_tp == 1;
+  plan.overlap_dp = a.overlaps.overlap_dp == 1;
+  plan.overlap_pp = a.overlaps.overlap_pp == 1;
+  if (std::string why = costmodel::check_plan(hw, model, plan); !why.empty())
+    throw UsageError("impossible plan: " + why);
+  if (a.gpus) {
+    require_positive("--gpus", *a.gpus);
+    if (plan.gpus() != static_cast<double>(*a.gpus))
+      throw UsageError("the degrees multiply to " + count(plan.gpus()) + " GPUs, not --gpus " +
+                       std::to_string(*a.gpus));
+  }
+  return plan;
+}
+
+}  // namespace
+
+std::string keyword_name(const char* option_name) {
+  std::string name = option_name;
+  if (const auto comma = name.rfind(','); comma != std::string::npos) name = name.substr(comma + 1);
+  name = name.substr(name.find_first_not_of('-'));
+  std::replace(name.begin(), name.end(), '-', '_');
+  return name;
+}
+
+costmodel::Options cost_model_options(const CostModelArgs& a) {
+  costmodel::Options o;
+  if (a.zb_latency == "hidden")
+    o.zb_latency = costmodel::ZbLatency::hidden;
+  else if (a.zb_latency == "max")
+    o.zb_latency = costmodel::ZbLatency::max;
+  else
+    throw UsageError("--zb-latency must be hidden or max, got '" + a.zb_latency + "'");
+  return o;
+}
+
+costmodel::Model build_model(const ModelArgs& a) {
+  costmodel::Model m;
+  require_positive("--d-model", a.d_model);
+  m.d_model = a.d_model;
+  if (a.d_ff) require_positive("--d-ff", *a.d_ff);
+  m.d_ff = a.d_ff ? *a.d_ff : 4 * a.d_model;
+  if (a.layers) require_positive("--layers", *a.layers);
+  m.layers = a.layers ? *a.layers : search::depth_for(m.d_model, m.d_ff);
+  require_positive("--experts", a.experts);
+  m.experts = a.experts;
+  require_positive("--seq-len", a.seq_len);
+  m.seq_len = a.seq_len;
+  const search::BatchLaw law = batch_law(a.batch, "--batch");
+  if (a.batch_seqs) {
+    require_positive("--batch-seqs", *a.batch_seqs);
+    m.batch_seqs = *a.batch_seqs;
+  } else {
+    m.batch_seqs = search::batch_for(m.compute_flop(), m.experts, m.seq_len, law);
+  }
+  if (std::string why = costmodel::validate_model(m); !why.empty()) throw UsageError(why);
+  return m;
+}
+
+search::SearchOptions search_options(const CostModelArgs& cost_model, bool no_zero_bubble,
+                                     const OverlapArgs& overlaps) {
+  search::SearchOptions o;
+  o.model = cost_model_options(cost_model);
+  o.allow_zero_bubble = !no_zero_bubble;
+  check_overlaps(overlaps);
+  o.overlap_tp = overlaps.overlap_tp == 1;
+  o.overlap_dp = overlaps.overlap_dp == 1;
+  o.overlap_pp = overlaps.overlap_pp == 1;
+  return o;
+}
+
+search::FrontierSpec frontier_spec(const FrontierArgs& a) {
+  search::FrontierSpec spec;
+  auto experts = search::experts_policy_from_name(a.experts);
+  if (!experts) throw UsageError("--experts must be dense or sparse, got '" + a.experts + "'");
+  spec.policy.experts = *experts;
+  spec.policy.batch = batch_law(a.batch, "--batch");
+  if (!(a.months > 0)) throw UsageError("--months must be > 0, got " + std::to_string(a.months));
+  spec.run_months = a.months;
+  if (!a.widths.empty()) {
+    for (std::int64_t w : a.widths) require_positive("--widths", w);
+    spec.widths = a.widths;
+    std::sort(spec.widths.begin(), spec.widths.end());
+  }
+  const auto sizes = search::cluster_sizes_from_name(a.cluster_sizes);
+  if (!sizes)
+    throw UsageError("--cluster-sizes must be powers-of-two, fill-levels or pow2-domains, got '" +
+                     a.cluster_sizes + "'");
+  spec.cluster_sizes = *sizes;
+  spec.search = search_options(a.cost_model, a.no_zero_bubble, OverlapArgs{});
+  if (a.search == "exhaustive" || a.search == "corrected") spec.search.prune_flattened = false;
+  if (a.search == "all-microbatches" || a.search == "corrected") spec.search.microbatch_candidates = 0;
+  if (a.search != "reference" && a.search != "exhaustive" && a.search != "all-microbatches" &&
+      a.search != "corrected")
+    throw UsageError("--search must be reference, exhaustive, all-microbatches or corrected, got '" +
+                     a.search + "'");
+  return spec;
+}
+
+EvalResult evaluate(const EvalArgs& a) {
+  const costmodel::Model model = build_model(a.model);
+  const costmodel::Machine mc = machine_for(a.model.hardware);
+  const costmodel::Plan plan = eval_plan(a, mc.hw, model);
+  return {mc.hw.name, model, plan,
+          costmodel::evaluate(mc, model, plan, cost_model_options(a.model.cost_model))};
+}
+
+PlanResult best_plan(const PlanArgs& a) {
+  const costmodel::Model model = build_model(a.model);
+  require_positive("--gpus", a.gpus);
+  const costmodel::Machine mc = machine_for(a.model.hardware);
+  if (!search::fits_levels(mc.hw.level_sizes, a.gpus)) {
+    std::string sizes;
+    std::int64_t below = 1;
+    for (std::int64_t s : mc.hw.level_sizes)
+      sizes += (sizes.empty() ? "" : ", ") + std::to_string(below *= s);
+    throw UsageError("--gpus " + std::to_string(a.gpus) + " does not fill " + mc.hw.name +
+                     "'s network levels: above each level's size (" + sizes +
+                     ") it must be a multiple of it");
+  }
+  const search::SearchOptions options = search_options(a.model.cost_model, a.no_zero_bubble, a.overlaps);
+  return {mc.hw.name, model, a.gpus, search::best_plan(mc, model, a.gpus, options)};
+}
+
+FrontierResult frontier(const FrontierArgs& a) {
+  const search::FrontierSpec spec = frontier_spec(a);
+  const costmodel::Machine mc = machine_for(a.hardware);
+  return {mc.hw.name, a, search::frontier(mc, spec)};
+}
+
+SensitivityResult sensitivity(const SensitivityArgs& a) {
+  const search::FrontierSpec spec = frontier_spec(a.frontier);
+  if (!(a.factor > 1) || !std::isfinite(a.factor))
+    throw UsageError("--factor must be > 1, got " + std::to_string(a.factor));
+  config::Profile profile = config::resolve_profile(a.frontier.hardware);
+  search::Sensitivity s = search::sensitivity(profile.hardware, spec, a.factor);
+  if (a.output) {
+    const FrontierArgs& f = a.frontier;
+    const io::SensitivityMeta meta{
+        profile.stem,    profile.hardware.name,   profile.text, f.experts,   f.batch,
+        f.cluster_sizes, f.cost_model.zb_latency, f.search,     spec.widths, !f.no_zero_bubble,
+        f.months};
+    io::write_sensitivity_file(*a.output, meta, s, a.overwrite);
+  }
+  return {std::move(profile), a, std::move(s)};
+}
+
+double matmul_seconds(const std::string& hardware, std::int64_t d1, std::int64_t d2, std::int64_t b,
+                      bool weight_grads) {
+  require_positive("d1", d1);
+  require_positive("d2", d2);
+  require_positive("b", b);
+  return costmodel::matmul_time(machine_for(hardware), d1, d2, b, weight_grads);
+}
+
+}  // namespace llmsweep::api

@@ -1,0 +1,191 @@
+// The fields of every result the model commands give, named once: `llmsweep ... --json` and the
+// Python module's result objects are both built from these lists, so their keys and values
+// agree. Each function calls v(name, value) per field; values are std::int64_t, int, double,
+// bool, std::string, std::vector of integers or reals, or std::optional of a number (null/None
+// when empty).
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "api/commands.hpp"
+#include "search/cluster.hpp"
+
+namespace llmsweep::api {
+
+template <class V>
+void visit_model(const costmodel::Model& m, V&& v) {
+  v("d_model", m.d_model);
+  v("d_ff", m.d_ff);
+  v("layers", m.layers);
+  v("experts", m.experts);
+  v("batch_seqs", m.batch_seqs);
+  v("seq_len", m.seq_len);
+  v("params", m.params());
+  v("tokens", m.tokens());
+  v("compute_flop", m.compute_flop());
+}
+
+// Every degree as its total ("dp") and per network level ("dp_levels", inside a node first).
+template <class V>
+void visit_degrees(const costmodel::Plan& p, V&& v) {
+  for (int k = 0; k < costmodel::kKinds; ++k) {
+    const auto kind = static_cast<costmodel::Kind>(k);
+    std::vector<std::int64_t> per_level;
+    for (int l = 0; l < p.levels; ++l) per_level.push_back(p.at(kind, l));
+    v(kind_name(kind), p.total(kind));
+    v(std::string(kind_name(kind)) + "_levels", per_level);
+  }
+  v("microbatches", p.microbatches);
+  v("interleave", p.interleave);
+  v("zero_bubble", p.zero_bubble);
+}
+
+template <class V>
+void visit_plan(const costmodel::Plan& p, V&& v) {
+  visit_degrees(p, v);
+  v("overlap_tp", p.overlap_tp);
+  v("overlap_dp", p.overlap_dp);
+  v("overlap_pp", p.overlap_pp);
+}
+
+// `breakdown`: also the parts Tstep splits into (busy, bubble, exposed network and latency),
+// which the CLI's JSON leaves out.
+template <class V>
+void visit_evaluation(const costmodel::Evaluation& ev, V&& v, bool breakdown = false) {
+  v("status", std::string(costmodel::status_name(ev.status)));
+  v("gpus", ev.gpus);
+  v("steps", ev.steps);
+  v("utilization", ev.utilization);
+  v("run_s", ev.run_s);
+  v("years", ev.run_s / search::kSecondsPerYear);
+  v("step_s", ev.step_s);
+  v("ideal_step_s", ev.ideal_step_s);
+  v("pipeline_s", ev.pipeline_s);
+  v("matmul_s", ev.matmul_s);
+  v("bubble_fraction", ev.bubble_fraction);
+  v("overlapped_comm_s", ev.overlapped_comm_s);
+  v("exposed_comm_s", ev.exposed_comm_s);
+  v("step_tp_comm_s", ev.net.tp_comm_s);
+  v("step_dp_comm_s", ev.net.dp_comm_s);
+  v("step_pp_ep_comm_s", ev.net.pp_ep_comm_s);
+  v("step_tp_latency_s", ev.net.tp_latency_s);
+  v("step_dp_latency_s", ev.net.dp_latency_s);
+  v("step_pp_ep_latency_s", ev.net.pp_ep_latency_s);
+  v("tp_comm_s", ev.run_tp_comm_s);
+  v("dp_comm_s", ev.run_dp_comm_s);
+  v("pp_ep_comm_s", ev.run_pp_ep_comm_s);
+  v("latency_s", ev.run_latency_s);
+  v("memory_used_bytes", ev.memory_used_bytes);
+  v("memory_limit_bytes", ev.memory_limit_bytes);
+  if (breakdown) {
+    v("busy_s", ev.busy_s);
+    v("bubble_s", ev.bubble_s);
+    v("exposed_net_s", ev.exposed_net_s);
+    v("exposed_latency_s", ev.exposed_latency_s);
+  }
+}
+
+// One frontier row, flat; its times are per run (matmul_s too, unlike an evaluation's).
+template <class V>
+void visit_frontier_row(const search::FrontierRow& row, V&& v) {
+  const costmodel::Evaluation& ev = row.result.evaluation;
+  v("d_model", row.model.d_model);
+  v("d_ff", row.model.d_ff);
+  v("layers", row.model.layers);
+  v("experts", row.model.experts);
+  v("batch_seqs", row.model.batch_seqs);
+  v("compute_flop", row.compute_flop);
+  v("gpus", row.result.gpus);
+  v("utilization", ev.utilization);
+  v("years", ev.run_s / search::kSecondsPerYear);
+  visit_degrees(row.result.plan, v);
+  v("tp_comm_s", ev.run_tp_comm_s);
+  v("dp_comm_s", ev.run_dp_comm_s);
+  v("pp_ep_comm_s", ev.run_pp_ep_comm_s);
+  v("latency_s", ev.run_latency_s);
+  v("run_s", ev.run_s);
+  v("matmul_s", ev.steps * ev.matmul_s);
+  v("bubble_fraction", ev.bubble_fraction);
+}
+
+// The scenario a frontier walked, as its options named it.
+template <class V>
+void visit_frontier_scenario(const FrontierResult& f, V&& v) {
+  v("hardware", f.hardware);
+  v("experts", f.args.experts);
+  v("batch", f.args.batch);
+  v("zero_bubble", !f.args.no_zero_bubble);
+  v("run_months", f.args.months);
+  v("zb_latency", f.args.cost_model.zb_latency);
+  v("cluster_sizes", f.args.cluster_sizes);
+  v("search", f.args.search);
+}
+
+template <class V>
+void visit_thresholds(const search::Thresholds& t, V&& v) {
+  v("linear_scaling_ends_flop", t.linear_scaling_ends_flop);
+  v("largest_feasible_flop", t.largest_feasible_flop);
+  v("first_infeasible_d_model", t.first_infeasible_d_model);
+}
+
+template <class V>
+void visit_refined_thresholds(const search::RefinedThresholds& t, V&& v) {
+  v("linear_scaling_ends_flop", t.linear_scaling_ends_flop);
+  v("largest_feasible_flop", t.largest_feasible_flop);
+  v("coarse_linear_scaling_ends_flop", t.coarse.linear_scaling_ends_flop);
+  v("coarse_largest_feasible_flop", t.coarse.largest_feasible_flop);
+}
+
+template <class V>
+void visit_sensitivity_scenario(const SensitivityResult& s, V&& v) {
+  v("hardware", s.profile.hardware.name);
+  v("experts", s.args.frontier.experts);
+  v("batch", s.args.frontier.batch);
+  v("factor", s.args.factor);
+  v("wall_reached", s.sensitivity.baseline.coarse.first_infeasible_d_model.has_value());
+}
+
+// One ranked row without its down/up thresholds (visit_refined_thresholds gives those).
+template <class V>
+void visit_sensitivity_row(const search::SensitivityRow& r, int rank, V&& v) {
+  v("rank", rank);
+  v("number", std::string(search::hardware_number_name(r.number)));
+  v("units", std::string(search::hardware_number_units(r.number)));
+  v("baseline_value", r.baseline_value);
+  v("wall_elasticity", r.wall_elasticity);
+  v("linear_scaling_elasticity", r.linear_scaling_elasticity);
+}
+
+// A profile as `profiles --json` lists it.
+template <class V>
+void visit_profile(const config::Profile& p, V&& v) {
+  v("stem", p.stem);
+  v("name", p.hardware.name);
+  v("path", p.path);
+}
+
+// Every number of a profile, in SI units (config/hardware_config.cpp converts them once).
+template <class V>
+void visit_hardware(const costmodel::Hardware& h, V&& v) {
+  v("name", h.name);
+  v("bits", h.bits);
+  v("flop_per_clock_per_thread", h.flop_per_clock_per_thread);
+  v("register_bytes_per_block", h.register_bytes_per_block);
+  v("sms", h.sms);
+  v("l2_bandwidth_Bps", h.l2_bandwidth_Bps);
+  v("l2_bytes", h.l2_bytes);
+  v("hbm_bandwidth_Bps", h.hbm_bandwidth_Bps);
+  v("max_clock_hz", h.max_clock_hz);
+  v("utilization_cap", h.utilization_cap);
+  v("dsmem", h.dsmem);
+  v("memory_bytes", h.memory_bytes);
+  v("kernel_latency_s", h.kernel_latency_s);
+  v("level_sizes", h.level_sizes);
+  v("link_bandwidth_Bps", h.link_bandwidth_Bps);
+  v("link_latency_s", h.link_latency_s);
+}
+
+}  // namespace llmsweep::api
