@@ -1,8 +1,9 @@
-"""open_results on files the binary writes during the test, as they are and rewritten the way
-the next schema will have them (a shared `point` dimension scale, CF flag_values/flag_meanings
-and long_name beside the labels, a `grid_index` column in reduced files)."""
+"""open_results on files the binary writes during the test (a shared `point` dimension scale,
+CF flag_values/flag_meanings and long_name beside the labels, a `grid_index` column in files of
+kept rows), and on a file of schema 1."""
 
 import shutil
+from pathlib import Path
 
 import h5py
 import numpy as np
@@ -69,42 +70,26 @@ def test_the_file_agrees_with_the_module(sweep_file, hardware, experts):
         assert bool(point.zero_bubble) == row.zero_bubble
 
 
-def next_schema(src, dst, labels=True):
-    """The file rewritten as the next schema will have it (docs/results-format.md, issue 10)."""
-    shutil.copy(src, dst)
-    with h5py.File(dst, "r+") as f:
-        points = f["points"]
-        n = f.attrs["points"]
-        names = list(points)
-        points["grid_index"] = np.arange(n, dtype=np.int64) * 3
-        points["grid_index"].attrs["units"] = "1"
-        scale = points.create_dataset("point", data=np.arange(n, dtype=np.int64))
-        scale.make_scale("point")
-        for name in names + ["grid_index"]:
-            ds = points[name]
-            ds.dims[0].attach_scale(scale)
-            ds.attrs["long_name"] = name.replace("_", " ")
-            if "labels" in ds.attrs:
-                values = np.arange(len(ds.attrs["labels"]), dtype=ds.dtype)
-                ds.attrs["flag_values"] = values
-                ds.attrs["flag_meanings"] = " ".join(str(s.decode() if isinstance(s, bytes) else s)
-                                                     .replace(" ", "_") for s in ds.attrs["labels"])
-                if not labels:
-                    del ds.attrs["labels"]
-        f.attrs["Conventions"] = "CF-1.8"
-
-
-@pytest.mark.parametrize("labels", [True, False], ids=["labels-and-flags", "flags-only"])
-def test_the_next_schema_reads_the_same(sweep_file, tmp_path, labels):
+def test_kept_rows_and_schema_1_read_the_same(cli, sweep_file, tmp_path):
+    """A file of the feasible rows only (grid_index, the point dimension, CF flags) decodes to
+    the feasible rows of the full file; a file of schema 1 (tests/data/schema1-headline.h5,
+    llmsweep 0.1.0) still opens, codes decoded."""
     now = llmsweep.open_results(sweep_file)
-    path = tmp_path / "next.h5"
-    next_schema(sweep_file, path, labels)
-    df = llmsweep.open_results(path)
-    assert "point" not in df.columns  # the dimension scale is the index, not a column
-    assert list(df["grid_index"]) == [3 * i for i in range(len(df))]
-    pd.testing.assert_frame_equal(df.drop(columns="grid_index"), now, check_categorical=False)
-    assert df.attrs["columns"]["d_model"]["long_name"] == "d model"
-    assert df.attrs["metadata"]["Conventions"] == "CF-1.8"
+    spec = tmp_path / "kept.toml"
+    spec.write_text(SPEC + '\n[output]\nkeep = "feasible"\n')
+    r = cli("sweep", spec, "-o", tmp_path / "kept.h5", "-q")
+    assert r.returncode == 0, r.stderr
+    kept = llmsweep.open_results(tmp_path / "kept.h5")
+    assert "point" not in kept.columns  # the dimension scale is the index, not a column
+    feasible = now[now["status"] == "ok"]
+    assert list(kept["grid_index"]) == list(feasible.index)
+    pd.testing.assert_frame_equal(kept.drop(columns="grid_index").reset_index(drop=True),
+                                  feasible.reset_index(drop=True), check_categorical=False)
+    assert kept.attrs["columns"]["d_model"]["long_name"] == "model width d"
+    assert kept.attrs["metadata"]["Conventions"] == "CF-1.8"
+    old = llmsweep.open_results(Path(__file__).resolve().parents[1] / "data" / "schema1-headline.h5")
+    assert len(old) == 33 and set(old["status"]) == {"ok", "deadline"}
+    assert old.attrs["metadata"]["schema_version"] == 1
 
 
 def test_a_pending_row_decodes_as_pending(sweep_file, tmp_path):
