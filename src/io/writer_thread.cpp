@@ -18,13 +18,11 @@ namespace fs = std::filesystem;
 
 namespace {
 
-// Tests only: LLMSWEEP_TEST_WRITER_DELAY_MS makes every write of the working file and the
-// final move slower, so that a kill lands inside them.
-void test_delay() {
-  static const int ms = [] {
-    const char* v = std::getenv("LLMSWEEP_TEST_WRITER_DELAY_MS");
-    return v ? std::atoi(v) : 0;
-  }();
+// Tests only: LLMSWEEP_TEST_WRITER_DELAY_MS makes every chunk write of the working file slower,
+// LLMSWEEP_TEST_FINAL_DELAY_MS the final file, so that a kill lands inside them.
+void test_delay(const char* variable) {
+  const char* v = std::getenv(variable);
+  const int ms = v ? std::atoi(v) : 0;
   if (ms > 0) std::this_thread::sleep_for(std::chrono::milliseconds(ms));
 }
 
@@ -211,7 +209,7 @@ void WriterThread::absorb(const RecordEntry& e) {
   switch (e.kind) {
     case RecordKind::chunk:
       work_->write(journal_.read_chunk(e));
-      test_delay();
+      test_delay("LLMSWEEP_TEST_WRITER_DELAY_MS");
       break;
     case RecordKind::rows: {
       const std::uint64_t k = layout_.chunk_rows;
@@ -275,7 +273,7 @@ void WriterThread::write_snapshot(const Task& t) {
 }
 
 void WriterThread::write_final(const Task& t) {
-  test_delay();
+  test_delay("LLMSWEEP_TEST_FINAL_DELAY_MS");
   write_open_chunks(*work_);
   work_->set_progress(t.progress);
   work_->close();

@@ -102,8 +102,8 @@ TEST_F(SweepCli, SigtermAndSigintToMpirunStopEveryRankWithTheFileWhole) {
   expect_no_leftovers(out);
 }
 
-// With writes of the working file slowed (a test hook), kills land inside chunk writes and,
-// once every point is done, inside the final file.
+// With writes of the working file and the final file slowed (test hooks), kills land inside
+// chunk writes and, once every point is done, inside the final file.
 TEST_F(SweepCli, KillsInsideChunkWritesAndTheFinalFileThenResume) {
   const std::string spec = plans_spec(dir_);
   const std::string whole = dir_.file("plans-whole.h5"), out = dir_.file("plans.h5");
@@ -112,6 +112,7 @@ TEST_F(SweepCli, KillsInsideChunkWritesAndTheFinalFileThenResume) {
       [] {
         std::vector<std::string> e = mpi_env();
         e.push_back("LLMSWEEP_TEST_WRITER_DELAY_MS=150");
+        e.push_back("LLMSWEEP_TEST_FINAL_DELAY_MS=3000");
         return e;
       }());
   const auto start_slow = [&](int ranks, const std::string& mode) {
