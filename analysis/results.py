@@ -202,14 +202,15 @@ def _fail(path: str, message: str) -> AnalysisError:
     return AnalysisError(f"{path}: {message}")
 
 
-def _decode_grid(n: int, names: list[str], sizes: list[int]) -> tuple[np.ndarray, np.ndarray, dict[str, np.ndarray]]:
-    """Scenario, width position and axis digits of every row, from the row index alone.
+def _decode_grid(index: np.ndarray, names: list[str],
+                 sizes: list[int]) -> tuple[np.ndarray, np.ndarray, dict[str, np.ndarray]]:
+    """Scenario, width position and axis digits of every row, from its grid index alone.
 
     The grid is mixed radix over the axes in file order (the last axis fastest); the scenario is
     the same number over every axis but the width. Pending rows in an interrupted file hold only
     the datasets' fill values, so their stored scenario/width_index columns cannot be trusted.
     """
-    index = np.arange(n, dtype=np.int64)
+    n = len(index)
     digits: dict[str, np.ndarray] = {}
     rest = index.copy()
     for name, size in reversed(list(zip(names, sizes))):
@@ -317,6 +318,8 @@ def _read_columns(path: str, group: h5py.Group) -> tuple[pd.DataFrame, dict[str,
     for name, ds in group.items():
         if not isinstance(ds, h5py.Dataset) or ds.ndim != 1:
             continue
+        if ds.attrs.get("CLASS") in (b"DIMENSION_SCALE", "DIMENSION_SCALE"):
+            continue  # the `point` dimension: no values of its own
         if PER_LEVEL.search(name):
             continue  # per-level degrees: not used, and large files have many rows
         if length is None:
@@ -337,8 +340,13 @@ def _place_rows(points: pd.DataFrame, axis_names: list[str], axis_sizes: list[in
     only fill values); False when the file's grid order cannot be used, and then pending rows are
     left out of every scenario."""
     n = len(points)
-    if axis_names and len(axis_names) == len(axis_sizes) and int(np.prod(axis_sizes, dtype=np.float64)) == n:
-        scenario, width_index, digits = _decode_grid(n, axis_names, axis_sizes)
+    # A file of kept rows says where each row sits in the grid (grid_index); otherwise row i is
+    # grid point i.
+    kept = "grid_index" in points
+    index = points["grid_index"].to_numpy(dtype=np.int64) if kept else np.arange(n, dtype=np.int64)
+    grid = int(np.prod(axis_sizes, dtype=np.float64)) if axis_sizes else 0
+    if axis_names and len(axis_names) == len(axis_sizes) and (grid == n or (kept and (index < grid).all())):
+        scenario, width_index, digits = _decode_grid(index, axis_names, axis_sizes)
         done = points["status"].to_numpy() != PENDING
         if (np.array_equal(scenario[done], points["scenario"].to_numpy()[done])
                 and np.array_equal(width_index[done], points["width_index"].to_numpy()[done])):

@@ -219,18 +219,40 @@ def scenarios_of(rf: ResultsFile, file_index: int = 0) -> list[Scenario]:
         code = int(hw_axis[start]) if hw_axis is not None else int(r["hardware"])
         params = _params(rf, r, code, {key: (digits[start], labels) for key, (digits, labels) in label_axes.items()})
         cap = rf.utilization_caps[code] if code < len(rf.utilization_caps) else 1.0
-        w = walk(*(cols[c][start:end] for c in ("status", "utilization", "compute_flop", "d_model")), cap)
+        w = walk(*_walked(rf, cols, table, start, end), cap)
         out.append(Scenario(
             file=rf, file_index=file_index, id=int(cols["scenario"][start]), params=params, inputs=r,
             hardware_code=code,
             hardware_name=rf.hardware_names[code] if code < len(rf.hardware_names) else params["hardware"],
             cap=cap, table=table, start=start, end=end, keep=w.keep,
-            first_infeasible_d_model=w.first_infeasible_d_model,
+            first_infeasible_d_model=w.first_infeasible_d_model or None,  # 0: a width not stored
             linear_scaling_ends_flop=w.linear_scaling_ends_flop, largest_feasible_flop=w.largest_feasible_flop,
             pending=int(end - start - done.size), stopped_at_pending=w.stopped_at_pending,
             infeasible_status=rf.status_label(w.infeasible_status) if w.infeasible_status is not None else None,
         ))
     return out
+
+
+DEADLINE = 3  # the status code of a point whose run no cluster can finish in time
+
+
+def _walked(rf: ResultsFile, cols: dict, table: pd.DataFrame, start: int, end: int) -> tuple:
+    """A scenario's status, utilization, compute and d_model in width order, for the walk. A file
+    of feasible rows only (keep = feasible) has no row for an infeasible width: the walk meets a
+    stand-in there (infeasible in a complete file, with its d_model from the width labels where
+    they are widths; not known yet, like a pending point, in an incomplete one)."""
+    arrays = [cols[c][start:end] for c in ("status", "utilization", "compute_flop", "d_model")]
+    if rf.attr("keep", "all") != "feasible":
+        return tuple(arrays)
+    widths = table["width_index"].to_numpy()[start:end]
+    gap = next((i for i, w in enumerate(widths) if w != i), len(widths))
+    size = dict(zip(rf.axis_names, rf.axis_sizes)).get("width", len(widths))
+    if gap >= size:
+        return tuple(arrays)
+    label = (rf.axis_labels.get("width") or [""] * size)[gap]
+    d_model = int(label) if label.isdigit() else 0
+    stand_in = (DEADLINE if rf.complete else PENDING, np.nan, np.nan, d_model)
+    return tuple(np.append(a[:gap], v) for a, v in zip(arrays, stand_in))
 
 
 def _params(rf: ResultsFile, r: dict, code: int, axis_digits: dict) -> dict:
