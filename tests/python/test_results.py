@@ -6,7 +6,6 @@ import shutil
 from pathlib import Path
 
 import h5py
-import numpy as np
 import pandas as pd
 import pytest
 
