@@ -160,16 +160,13 @@ int report(const SweepArgs& a, Root& root, const dist::RunStats& stats, dist::Ou
 }
 
 // The first results tell the cost of a point: the time and size the run will take.
-void print_estimate(const SweepArgs& a, const Root& root, double seconds_per_point) {
+void print_estimate(const SweepArgs& a, const Root& root, double points_per_s) {
   const auto left = static_cast<double>(root.grid->size() - root.session->done().count());
-  std::cerr << "llmsweep sweep: about " << dist::format_duration(seconds_per_point * left / root.ranks) << " on "
-            << root.ranks << (root.ranks == 1 ? " rank" : " ranks") << " at "
-            << sci(seconds_per_point, 2) << " s a point";
-  if (root.spec->keep.keep == grid::Keep::all && root.session->done().count() > 0) {
-    const double per_point =
-        static_cast<double>(root.session->journal_bytes()) / static_cast<double>(root.session->done().count());
+  std::cerr << "llmsweep sweep: about " << dist::format_duration(left / points_per_s) << " left on " << root.ranks
+            << (root.ranks == 1 ? " rank" : " ranks") << " at " << sci(points_per_s, 3) << " points/s";
+  const double per_point = root.session->bytes_per_point();
+  if (root.spec->keep.keep == grid::Keep::all && per_point > 0)
     std::cerr << "; " << a.output << " about " << gigabytes(per_point * static_cast<double>(root.grid->size()));
-  }
   std::cerr << "\n";
 }
 
@@ -194,7 +191,7 @@ int run_sweep(const SweepArgs& a) {
   job.options.checkpoint_interval_s = a.checkpoint_s;
   job.options.progress_interval_s = a.progress_s;
   job.options.progress = !a.quiet;
-  if (!a.quiet) job.options.on_first_estimate = [&a, root](double spp) { print_estimate(a, *root, spp); };
+  if (!a.quiet) job.options.on_first_estimate = [&a, root](double rate) { print_estimate(a, *root, rate); };
   return dist::run_sweep(job);
 }
 

@@ -120,9 +120,10 @@ class Coordinator {
     if (local) self_computed_ += r.points;
     ++reports_;
     dispenser_.observe(r.points, r.seconds);
-    if (!estimated_ && o_.on_first_estimate && computed_ >= 64) {
+    // The estimate waits for a few seconds of results: the first points cost more (caches fill).
+    if (!estimated_ && o_.on_first_estimate && since(start_) >= kEstimateAfterS && computed_ > 0) {
       estimated_ = true;
-      o_.on_first_estimate(dispenser_.seconds_per_point());
+      o_.on_first_estimate(static_cast<double>(computed_) / since(start_));
     }
   }
 
@@ -218,6 +219,8 @@ class Coordinator {
   bool stopping_ = false;
   bool quick_stop_ = false;
   bool estimated_ = false;
+  static constexpr double kEstimateAfterS = 3;
+  Clock::time_point start_ = Clock::now();
   Clock::time_point stop_since_;
   std::uint64_t computed_ = 0, self_computed_ = 0, reports_ = 0;
   std::uint64_t pending_points_ = 0;

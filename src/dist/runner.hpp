@@ -28,8 +28,8 @@ struct RunOptions {
   // such as mpirun kill the ranks about a second after forwarding them.
   double stop_grace_s = 60;
   double quick_stop_s = 0.05;
-  // Called on rank 0 once the first results tell the cost of a point (estimates for the log).
-  std::function<void(double seconds_per_point)> on_first_estimate;
+  // Called on rank 0 once the first seconds of results tell the rate (estimates for the log).
+  std::function<void(double points_per_s)> on_first_estimate;
   // Benchmarks of rank 0's intake only: workers give these chunks for whole chunks instead of
   // computing and encoding them (they stand in for workers that cost nothing).
   ChunkStandIn stand_in_chunks;

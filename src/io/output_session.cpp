@@ -84,6 +84,7 @@ struct OutputSession::Impl {
   std::unique_ptr<WriterThread> writer;
   std::unique_ptr<grid::Reducer> best;  // keep = best: the groups merged so far
   grid::StatusCounts counts{};          // kept files: computed points per status
+  std::uint64_t chunk_bytes = 0, chunk_points = 0;  // whole chunks recorded, for estimates
 
   Impl(const std::string& p, const FileMeta& m)
       : path(p), meta(m), layout(layout_of(m)), columns(grid::columns(m.levels, {})), lock(lock_path(p), p) {
@@ -261,6 +262,10 @@ bool OutputSession::complete() const {
 const std::string& OutputSession::resume_note() const {
   return impl_->note;
 }
+double OutputSession::bytes_per_point() const {
+  return impl_->chunk_points ? static_cast<double>(impl_->chunk_bytes) / static_cast<double>(impl_->chunk_points) : 0;
+}
+
 std::uint64_t OutputSession::journal_bytes() const {
   return impl_->journal ? impl_->journal->size() : 0;
 }
@@ -283,6 +288,8 @@ void OutputSession::record(const EncodedChunk& chunk) {
   m.writer->check();
   const RecordEntry e = m.journal->append(chunk);
   m.mark_done(e.range);
+  m.chunk_bytes += e.bytes;
+  m.chunk_points += e.range.size();
   m.writer->post(e);
 }
 

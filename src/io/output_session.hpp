@@ -48,6 +48,8 @@ class OutputSession : public ResultSink {
   const std::string& resume_note() const;
   // The results' size on disk as the run goes (journal bytes), for estimates.
   std::uint64_t journal_bytes() const;
+  // Bytes a point takes in the file, from the whole chunks recorded so far (0 before any).
+  double bytes_per_point() const;
 
   void record(std::span<const grid::Row> rows) override;
   void record(const EncodedChunk& chunk) override;

@@ -215,7 +215,7 @@ TEST_F(SweepCli, GridsAreLimitedByTheDiskNotByTheirSize) {
       dir_.write("best.toml", head + "[output]\nkeep = \"best\"\nby = [\"hardware\", \"d_model\"]\n");
   for (const char* mode : {"--overwrite", "--resume"}) {
     auto child = start({best, "-o", out, mode, "--progress-interval", "0.5"});
-    std::this_thread::sleep_for(std::chrono::seconds(3));
+    wait_for([&] { return child_err().find("llmsweep sweep: about ") != std::string::npos; }, 30);
     ASSERT_TRUE(child->running()) << child_err();
     child->signal(SIGTERM);
     EXPECT_EQ(child->wait(30), kExitInterrupted) << child_err();
