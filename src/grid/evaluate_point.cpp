@@ -183,7 +183,8 @@ void PointEvaluator::evaluate_explicit(const Digits& d, const costmodel::Machine
   for (int k = 0; k < costmodel::kKinds; ++k) {
     const DegreeValue& v = *values[static_cast<std::size_t>(k)];
     totals[static_cast<std::size_t>(k)] = v.total;
-    gpus *= static_cast<unsigned __int128>(v.total);
+    // Saturates at 2^64 (each total < 2^63), so five totals never wrap 128 bits.
+    gpus = std::min(gpus * static_cast<unsigned __int128>(v.total), static_cast<unsigned __int128>(1) << 64);
     all_fixed = all_fixed && !v.per_level.empty();
   }
   const std::int64_t pp = totals[static_cast<std::size_t>(Kind::pp)];
