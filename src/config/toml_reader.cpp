@@ -2,29 +2,33 @@
 
 #include <algorithm>
 #include <cmath>
-#include <fstream>
-#include <sstream>
 
 #include "common/error.hpp"
+#include "config/file_text.hpp"
 
 namespace llmsweep::config::detail {
 
 void Problems::add(const std::string& key, const toml::source_region& where, const std::string& message) {
-  lines_.push_back({key, static_cast<int>(where.begin.line), static_cast<int>(where.begin.column), message});
+  lines_.push_back(
+      {shorten(key), static_cast<int>(where.begin.line), static_cast<int>(where.begin.column), message});
 }
 
 void Problems::add(const std::string& key, const std::string& message) {
-  lines_.push_back({key, 0, 0, message});
+  lines_.push_back({shorten(key), 0, 0, message});
 }
 
 void Problems::throw_if_any() const {
   if (lines_.empty()) return;
+  // A hostile file can hold a million bad values: the first ones say enough.
+  constexpr std::size_t kShown = 20;
   std::string all;
-  for (std::size_t i = 0; i < lines_.size(); ++i) {
+  for (std::size_t i = 0; i < lines_.size() && i < kShown; ++i) {
     const Line& l = lines_[i];
     if (i > 0) all += "\n";
     all += ConfigError(file_, l.key, l.line, l.column, l.message).what();
   }
+  if (lines_.size() > kShown)
+    all += "\n" + file_ + ": " + std::to_string(lines_.size() - kShown) + " more problems not shown";
   const Line& first = lines_.front();
   // The first problem locates the error; the message carries them all.
   throw ConfigError(file_, first.key, first.line, first.column,
@@ -42,11 +46,7 @@ toml::table parse_text(const std::string& text, const std::string& name) {
 }
 
 toml::table parse_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw ConfigError(path, "", 0, 0, "cannot open file");
-  std::ostringstream text;
-  text << in.rdbuf();
-  return parse_text(text.str(), path);
+  return parse_text(read_config_file(path, "file"), path);
 }
 
 TableReader::TableReader(const toml::table& table, std::string prefix, Problems& problems)
@@ -223,6 +223,8 @@ std::size_t edit_distance(std::string_view a, std::string_view b) {
 
 std::optional<std::string> did_you_mean(std::string_view word, const std::vector<std::string>& candidates) {
   std::optional<std::string> best;
+  // Edit distance costs length x length; no key or name this long is a typo of a short one.
+  if (word.size() > 256) return best;
   std::size_t best_distance = std::max<std::size_t>(3, word.size() / 3) + 1;
   for (const std::string& c : candidates) {
     const std::size_t d = edit_distance(word, c);
@@ -232,6 +234,12 @@ std::optional<std::string> did_you_mean(std::string_view word, const std::vector
     }
   }
   return best;
+}
+
+std::string shorten(std::string_view text) {
+  constexpr std::size_t kShown = 80;
+  if (text.size() <= kShown) return std::string(text);
+  return std::string(text.substr(0, kShown)) + "... (" + std::to_string(text.size()) + " characters)";
 }
 
 }  // namespace llmsweep::config::detail

@@ -341,5 +341,63 @@ TEST_F(BadProfile, ProfileDirectoryFromTheEnvironment) {
   EXPECT_NE(default_profile_dir(), dir_);
 }
 
+// ---- limits (hardware_profiles/README.md, "Limits"; issue 13) ---------------------------
+
+struct LimitCase {
+  const char* prefix;  // the template's line to replace
+  const char* line;
+  const char* key;
+  const char* words;
+};
+
+TEST_F(BadProfile, AbsurdSizesNameTheirKeyAndValue) {
+  const LimitCase cases[] = {
+      // 2^32 + 16 was cast to int and read as 16 bits.
+      {"bits", "bits = 4294967312", "bits", "must be a multiple of 8 from 8 to 64 (got 4294967312)"},
+      {"bits", "bits = 128", "bits", "must be a multiple of 8 from 8 to 64 (got 128)"},
+      {"sms ", "sms = 9223372036854775807", "sms", "must be from 1 to 1048576 (got 9223372036854775807)"},
+      {"memory_GB", "memory_GB = 1e25", "memory_GB", "at most 1e30"},
+      // 1e300 GB/s is 1e309 B/s: infinite after the conversion, which only `inf` may be.
+      {"hbm_bandwidth_GBps", "hbm_bandwidth_GBps = 1e300", "hbm_bandwidth_GBps", "or inf"},
+      {"kernel_latency_us", "kernel_latency_us = 1e300", "kernel_latency_us", "at most 1e30 s"},
+      {"level_sizes", "level_sizes = [4611686018427387904]", "network.level_sizes",
+       "every level size must be from 2 to 65536, got 4611686018427387904"},
+      {"link_latency_us", "link_latency_us = [1.125, inf]", "network.link_latency_us", "at most 1e30 s"},
+  };
+  for (const LimitCase& c : cases) {
+    SCOPED_TRACE(c.line);
+    const ConfigError e = load_error(write("limit.toml", with_line(c.prefix, c.line)));
+    EXPECT_EQ(e.key(), c.key) << e.what();
+    EXPECT_GT(e.line(), 0) << e.what();
+    EXPECT_NE(e.detail().find(c.words), std::string::npos) << e.what();
+  }
+  // An infinite bandwidth is a legitimate value (the infinite-network profile).
+  EXPECT_EQ(load_profile(write("inf.toml", with_line("hbm_bandwidth_GBps", "hbm_bandwidth_GBps = inf")))
+                .hardware.hbm_bandwidth_Bps,
+            std::numeric_limits<double>::infinity());
+}
+
+TEST_F(BadProfile, FoldersAndLongNamesAreNotProfiles) {
+  // A name too long for a file name threw filesystem_error ("internal error", exit 5).
+  try {
+    resolve_profile(std::string(300, 'a'), kProfileDir);
+    FAIL() << "a 300-character name resolved";
+  } catch (const UsageError& e) {
+    EXPECT_NE(std::string(e.what()).find("unknown hardware profile 'aaaa"), std::string::npos) << e.what();
+  }
+  const std::string long_path = dir_ + "/" + std::string(5000, 'b') + ".toml";
+  EXPECT_THROW(resolve_profile(long_path, kProfileDir), ConfigError);
+  // A folder named like a profile: refused when named, skipped when the folder is listed.
+  const std::string folder = dir_ + "/folder.toml";
+  fs::create_directory(folder);
+  const ConfigError e = load_error(folder);
+  EXPECT_NE(e.detail().find("cannot open hardware profile: it is a folder, not a file"), std::string::npos)
+      << e.what();
+  write("custom.toml", with_line("name", "name = \"Custom GPU\""));
+  const std::vector<Profile> all = list_profiles(dir_);
+  ASSERT_EQ(all.size(), 1u);
+  EXPECT_EQ(all[0].stem, "custom");
+}
+
 }  // namespace
 }  // namespace llmsweep::config
