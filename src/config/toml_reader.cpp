@@ -35,7 +35,120 @@ void Problems::throw_if_any() const {
                     lines_.size() == 1 ? first.message : first.message + all.substr(all.find('\n')));
 }
 
+namespace {
+
+bool non_ascii(char c) {
+  return static_cast<unsigned char>(c) >= 0x80;
+}
+bool blank(char c) {
+  return c == ' ' || c == '\t';
+}
+
+// After the backslash at `i` of a multi-line basic string: the index of a non-ASCII byte that
+// toml++ would test as whitespace, or npos; `i` moves to the last byte the escape takes.
+std::size_t after_backslash(std::string_view t, std::size_t& i) {
+  std::size_t j = i + 1;
+  const auto space = [&t](std::size_t k) { return blank(t[k]) || t[k] == '\n' || t[k] == '\r'; };
+  if (j < t.size() && space(j)) {
+    // A line-ending backslash: every byte up to the next content is tested as whitespace.
+    while (j < t.size() && space(j)) ++j;
+    if (j < t.size() && non_ascii(t[j])) return j;
+    i = j - 1;
+    return std::string_view::npos;
+  }
+  // An escape: the escaped character is tested as whitespace too.
+  if (j < t.size() && non_ascii(t[j])) return j;
+  i = j;
+  return std::string_view::npos;
+}
+
+// toml++ 3.3.0, Debian 12's, reaches __builtin_unreachable (undefined behaviour) when it asks
+// whether some non-ASCII code points (U+00A1..U+0499, U+2D0E..U+3107, U+FBA6..U+FEFE) are
+// whitespace (marzer/tomlplusplus issues 190 and 295, fixed after 3.3.0; found here by
+// tests/fuzz). It asks only outside strings and comments, where TOML 1.0 allows no non-ASCII
+// character at all, and right after a backslash in a multi-line basic string. This finds the
+// first such byte, so that parse_text reports it instead of handing the text to the parser.
+struct Unsafe {
+  std::size_t at = std::string_view::npos;
+  bool in_string = false;
+};
+Unsafe unsafe_for_toml(std::string_view t) {
+  enum class In { code, comment, basic, literal, ml_basic, ml_literal };
+  In in = In::code;
+  const auto at = [&t](std::size_t i, std::string_view s) { return t.substr(i, s.size()) == s; };
+  const auto close = [&t](std::size_t& i, char q) {  // past a closing triple and up to 2 more quotes
+    i += 2;
+    for (int n = 0; n < 2 && i + 1 < t.size() && t[i + 1] == q; ++n) ++i;
+  };
+  for (std::size_t i = at(0, "\xEF\xBB\xBF") ? 3 : 0; i < t.size(); ++i) {
+    const char c = t[i];
+    switch (in) {
+      case In::code:
+        if (non_ascii(c)) return {i, false};
+        if (c == '#')
+          in = In::comment;
+        else if (at(i, "\"\"\""))
+          i += 2, in = In::ml_basic;
+        else if (at(i, "'''"))
+          i += 2, in = In::ml_literal;
+        else if (c == '"')
+          in = In::basic;
+        else if (c == '\'')
+          in = In::literal;
+        break;
+      case In::comment:
+        if (c == '\n') in = In::code;
+        break;
+      case In::basic:
+        if (c == '\\')
+          ++i;
+        else if (c == '"' || c == '\n')
+          in = In::code;
+        break;
+      case In::literal:
+        if (c == '\'' || c == '\n') in = In::code;
+        break;
+      case In::ml_basic:
+        if (c == '\\') {
+          if (const std::size_t bad = after_backslash(t, i); bad != std::string_view::npos)
+            return {bad, true};
+        } else if (at(i, "\"\"\"")) {
+          close(i, '"');
+          in = In::code;
+        }
+        break;
+      case In::ml_literal:
+        if (at(i, "'''")) close(i, '\''), in = In::code;
+        break;
+    }
+  }
+  return {};
+}
+
+[[noreturn]] void refuse_unsafe(std::string_view t, Unsafe u, const std::string& name) {
+  const std::size_t at = u.at;
+  int line = 1, column = 1;
+  for (std::size_t i = 0; i < at; ++i) {
+    if (t[i] == '\n')
+      line += 1, column = 1;
+    else if ((static_cast<unsigned char>(t[i]) & 0xC0) != 0x80)
+      ++column;  // UTF-8 lead bytes
+  }
+  std::size_t end = at + 1;
+  while (end < t.size() && (static_cast<unsigned char>(t[end]) & 0xC0) == 0x80 && end - at < 4) ++end;
+  const std::string character = "'" + std::string(t.substr(at, end - at)) + "'";
+  throw ConfigError(name, "", line, column,
+                    u.in_string ? "TOML syntax error: non-ASCII character " + character +
+                                      " right after a backslash in a multi-line string, which this TOML "
+                                      "reader cannot read safely; write it as \\uXXXX"
+                                : "TOML syntax error: unexpected non-ASCII character " + character +
+                                      " outside a string or comment");
+}
+
+}  // namespace
+
 toml::table parse_text(const std::string& text, const std::string& name) {
+  if (const Unsafe u = unsafe_for_toml(text); u.at != std::string_view::npos) refuse_unsafe(text, u, name);
   try {
     return toml::parse(text, name);
   } catch (const toml::parse_error& e) {

@@ -399,5 +399,46 @@ TEST_F(BadProfile, FoldersAndLongNamesAreNotProfiles) {
   EXPECT_EQ(all[0].stem, "custom");
 }
 
+// Found by tests/fuzz (fuzz_profile): toml++ 3.3.0 reaches __builtin_unreachable when it tests
+// some non-ASCII code points as whitespace (U+00E9 'é' and U+0399 'Ι' among them). Such a
+// character where TOML expects whitespace is refused before the parser sees it; everywhere a
+// TOML file may hold it (strings, comments), it still loads.
+TEST_F(BadProfile, NonAsciiWhereTheTomlParserWouldMisbehave) {
+  const struct {
+    std::string text;
+    int line, column;
+    const char* words;
+  } bad[] = {
+      {"\xc3\xa9 = 1\n" + good_, 1, 1, "unexpected non-ASCII character '\xc3\xa9' outside a string or comment"},
+      {"x = [1, \xc3\xa9]\n" + good_, 1, 9, "unexpected non-ASCII character"},
+      {"a = 1\n\xcc\xaa = 2\n" + good_, 2, 1, "unexpected non-ASCII character '\xcc\xaa'"},  // issue 295's input
+      {"s = \"\"\"\\\n\xc2\xa7\"\"\"\n" + good_, 2, 1, "right after a backslash in a multi-line string"},  // 190's
+      {"s = \"\"\"\\   \n  \n \xce\x99\"\"\"\n" + good_, 3, 2, "right after a backslash"},
+      {"s = \"\"\"a\\\xce\x99\"\"\"\n" + good_, 1, 10, "right after a backslash"},
+  };
+  for (const auto& c : bad) {
+    SCOPED_TRACE(c.text.substr(0, 20));
+    const ConfigError e = load_error(write("unicode.toml", c.text));
+    EXPECT_EQ(e.line(), c.line) << e.what();
+    EXPECT_EQ(e.column(), c.column) << e.what();
+    EXPECT_NE(e.detail().find(c.words), std::string::npos) << e.what();
+  }
+  const std::string fine[] = {
+      with_line("name", "name = \"H100 SXM \xc3\xa9\xce\x99\"  # \xc3\xa9 \xce\x99 in a comment"),
+      with_line("name", "name = '\xc3\xa9 \\ literal'"),
+      with_line("name", "name = \"\"\"\xc3\xa9\n\xce\x99 \\\"\"\" quoted\"\"\""),
+      with_line("name", "name = '''\xc3\xa9\n\xce\x99 ''''"),
+      with_line("name", "name = \"\"\"a\\\n   b \xce\x99\"\"\""),  // the backslash's next content is ASCII
+      "\xef\xbb\xbf" + good_,                                         // a UTF-8 byte order mark
+  };
+  for (const std::string& text : fine) {
+    SCOPED_TRACE(text.substr(0, 40));
+    EXPECT_FALSE(load_profile(write("fine.toml", text)).hardware.name.empty());
+  }
+  // A quoted key is a string too: reported as an unknown key, not as a character.
+  const ConfigError e = load_error(write("key.toml", "\"\xc3\xa9\" = 1\n" + good_));
+  EXPECT_NE(e.detail().find("unknown key"), std::string::npos) << e.what();
+}
+
 }  // namespace
 }  // namespace llmsweep::config
