@@ -271,8 +271,7 @@ void check_optimal(const std::string& file, const json& vectors, Machines& machi
   }
 }
 
-json read_json(const std::string& path) {
-  const std::string text = detail::read_config_file(path, "vectors file");
+json parse_json(const std::string& text, const std::string& path) {
   if (text.find_first_not_of(" \t\r\n") == std::string::npos)
     throw ConfigError(path, "", 0, 0, "the vectors file is empty");
   try {
@@ -289,7 +288,11 @@ json read_json(const std::string& path) {
 }  // namespace
 
 VectorReport verify_vectors_file(const std::string& path, double relative_tolerance) {
-  const json doc = read_json(path);
+  return verify_vectors_text(detail::read_config_file(path, "vectors file"), path, relative_tolerance);
+}
+
+VectorReport verify_vectors_text(const std::string& text, const std::string& path, double relative_tolerance) {
+  const json doc = parse_json(text, path);
   if (!doc.is_object())
     throw ConfigError(path, "", 0, 0, "expected a JSON object with matmul/training/optimal arrays");
   static const std::set<std::string> sections{"meta", "matmul", "training", "optimal"};
