@@ -31,4 +31,6 @@ ExternalProject_Add(llmsweep_fuzzers
              -DCMAKE_C_COMPILER_LAUNCHER=${CMAKE_C_COMPILER_LAUNCHER}
   BUILD_ALWAYS ON  # its own build decides what is out of date
   INSTALL_COMMAND "")
+set(LLMSWEEP_FUZZ_COMMANDS ${PROJECT_BINARY_DIR}/fuzz-commands.txt)  # read by scripts/fuzz.sh
+file(WRITE ${LLMSWEEP_FUZZ_COMMANDS} "")
 add_subdirectory(tests/fuzz)

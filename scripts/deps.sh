@@ -12,6 +12,7 @@ packages=(
   libgtest-dev                                  # tests
   python3-h5py python3-numpy python3-matplotlib python3-pandas python3-pytest  # analysis
   slurm-wlm munge                               # the slurm-labelled tests run a real Slurm
+  clang-14 libclang-rt-14-dev                   # libFuzzer for tests/fuzz (label fuzz)
 )
 
 missing=()
