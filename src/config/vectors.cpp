@@ -120,7 +120,6 @@ class Checker {
 
 class Machines {
  public:
-  explicit Machines(const std::string& file) : file_(file) {}
   const costmodel::Machine& get(const VectorReader& r) {
     const std::string name = r.string("gpu");
     auto it = cache_.find(name);
@@ -133,7 +132,6 @@ class Machines {
   }
 
  private:
-  const std::string& file_;
   std::map<std::string, costmodel::Machine> cache_;
 };
 
@@ -309,7 +307,7 @@ VectorReport verify_vectors_text(const std::string& text, const std::string& pat
     throw ConfigError(path, "", 0, 0, "no vectors: matmul, training and optimal are all missing or empty");
   VectorReport report;
   Checker check(relative_tolerance, report);
-  Machines machines(path);
+  Machines machines;
   if (doc.contains("matmul")) check_matmul(path, doc["matmul"], machines, check);
   if (doc.contains("training")) check_training(path, doc["training"], machines, check);
   if (doc.contains("optimal")) check_optimal(path, doc["optimal"], machines, check);

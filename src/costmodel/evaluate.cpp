@@ -287,7 +287,6 @@ std::string validate_model(const Model& model) {
                         positive("batch_seqs", model.batch_seqs), positive("seq_len", model.seq_len)})
     if (!r.empty()) return r;
   // Products of these stay exact in 64-bit integers (and shard sizes in doubles).
-  using Wide = unsigned __int128;
   const Wide limit = static_cast<Wide>(kMaxModelInteger);
   const Wide tokens = static_cast<Wide>(model.batch_seqs) * static_cast<Wide>(model.seq_len);
   if (tokens > limit) return "batch_seqs x seq_len is too large (over 2^53 tokens per step)";
