@@ -67,7 +67,9 @@ std::size_t after_backslash(std::string_view t, std::size_t& i) {
 // whitespace (marzer/tomlplusplus issues 190 and 295, fixed after 3.3.0; found here by
 // tests/fuzz). It asks only outside strings and comments, where TOML 1.0 allows no non-ASCII
 // character at all, and right after a backslash in a multi-line basic string. This finds the
-// first such byte, so that parse_text reports it instead of handing the text to the parser.
+// first such byte, so that parse_text reports it instead of handing the text to the parser. A
+// quote opens a string only where TOML allows one (at a line's start or after = [ , { .); after
+// anything else (0x"...) the parser is still reading a value, so the bytes count as outside.
 struct Unsafe {
   std::size_t at = std::string_view::npos;
   bool in_string = false;
@@ -80,33 +82,37 @@ Unsafe unsafe_for_toml(std::string_view t) {
     i += 2;
     for (int n = 0; n < 2 && i + 1 < t.size() && t[i + 1] == q; ++n) ++i;
   };
+  char last = '\n';  // the last byte outside strings and comments, blanks aside
   for (std::size_t i = at(0, "\xEF\xBB\xBF") ? 3 : 0; i < t.size(); ++i) {
     const char c = t[i];
     switch (in) {
-      case In::code:
+      case In::code: {
         if (non_ascii(c)) return {i, false};
+        const bool opens = std::string_view("\n=[,{.").find(last) != std::string_view::npos;
         if (c == '#')
           in = In::comment;
-        else if (at(i, "\"\"\""))
+        else if (opens && at(i, "\"\"\""))
           i += 2, in = In::ml_basic;
-        else if (at(i, "'''"))
+        else if (opens && at(i, "'''"))
           i += 2, in = In::ml_literal;
-        else if (c == '"')
+        else if (opens && c == '"')
           in = In::basic;
-        else if (c == '\'')
+        else if (opens && c == '\'')
           in = In::literal;
+        if (!blank(c)) last = in == In::code ? c : '"';
         break;
+      }
       case In::comment:
-        if (c == '\n') in = In::code;
+        if (c == '\n') in = In::code, last = '\n';
         break;
       case In::basic:
         if (c == '\\')
           ++i;
         else if (c == '"' || c == '\n')
-          in = In::code;
+          in = In::code, last = c;
         break;
       case In::literal:
-        if (c == '\'' || c == '\n') in = In::code;
+        if (c == '\'' || c == '\n') in = In::code, last = c == '\n' ? c : '"';
         break;
       case In::ml_basic:
         if (c == '\\') {
