@@ -289,7 +289,8 @@ VectorReport verify_vectors_file(const std::string& path, double relative_tolera
   return verify_vectors_text(detail::read_config_file(path, "vectors file"), path, relative_tolerance);
 }
 
-VectorReport verify_vectors_text(const std::string& text, const std::string& path, double relative_tolerance) {
+VectorReport verify_vectors_text(const std::string& text, const std::string& path,
+                                 double relative_tolerance) {
   const json doc = parse_json(text, path);
   if (!doc.is_object())
     throw ConfigError(path, "", 0, 0, "expected a JSON object with matmul/training/optimal arrays");

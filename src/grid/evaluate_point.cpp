@@ -307,8 +307,8 @@ Row PointEvaluator::evaluate(std::uint64_t index) {
   row.batch_seqs = model.batch_seqs;
   // Formed before validate_model refuses a batch past 2^53 tokens: saturate, never overflow.
   const auto tokens = static_cast<__int128>(model.batch_seqs) * static_cast<__int128>(model.seq_len);
-  row.batch_tokens = static_cast<std::int64_t>(
-      std::min<__int128>(tokens, std::numeric_limits<std::int64_t>::max()));
+  row.batch_tokens =
+      static_cast<std::int64_t>(std::min<__int128>(tokens, std::numeric_limits<std::int64_t>::max()));
   row.compute_flop = model.compute_flop();
   if (!costmodel::validate_model(model).empty()) {
     row.status = static_cast<std::uint8_t>(Status::invalid_plan);

@@ -409,10 +409,13 @@ TEST_F(BadProfile, NonAsciiWhereTheTomlParserWouldMisbehave) {
     int line, column;
     const char* words;
   } bad[] = {
-      {"\xc3\xa9 = 1\n" + good_, 1, 1, "unexpected non-ASCII character '\xc3\xa9' outside a string or comment"},
+      {"\xc3\xa9 = 1\n" + good_, 1, 1,
+       "unexpected non-ASCII character '\xc3\xa9' outside a string or comment"},
       {"x = [1, \xc3\xa9]\n" + good_, 1, 9, "unexpected non-ASCII character"},
-      {"a = 1\n\xcc\xaa = 2\n" + good_, 2, 1, "unexpected non-ASCII character '\xcc\xaa'"},  // issue 295's input
-      {"s = \"\"\"\\\n\xc2\xa7\"\"\"\n" + good_, 2, 1, "right after a backslash in a multi-line string"},  // 190's
+      {"a = 1\n\xcc\xaa = 2\n" + good_, 2, 1,
+       "unexpected non-ASCII character '\xcc\xaa'"},  // issue 295's input
+      {"s = \"\"\"\\\n\xc2\xa7\"\"\"\n" + good_, 2, 1,
+       "right after a backslash in a multi-line string"},  // 190's
       {"s = \"\"\"\\   \n  \n \xce\x99\"\"\"\n" + good_, 3, 2, "right after a backslash"},
       {"s = \"\"\"a\\\xce\x99\"\"\"\n" + good_, 1, 10, "right after a backslash"},
       // fuzz_spec: after 0x the parser reads on into what only looks like a string.
@@ -431,7 +434,7 @@ TEST_F(BadProfile, NonAsciiWhereTheTomlParserWouldMisbehave) {
       with_line("name", "name = \"\"\"\xc3\xa9\n\xce\x99 \\\"\"\" quoted\"\"\""),
       with_line("name", "name = '''\xc3\xa9\n\xce\x99 ''''"),
       with_line("name", "name = \"\"\"a\\\n   b \xce\x99\"\"\""),  // the backslash's next content is ASCII
-      "\xef\xbb\xbf" + good_,                                         // a UTF-8 byte order mark
+      "\xef\xbb\xbf" + good_,                                      // a UTF-8 byte order mark
   };
   for (const std::string& text : fine) {
     SCOPED_TRACE(text.substr(0, 40));
@@ -441,9 +444,10 @@ TEST_F(BadProfile, NonAsciiWhereTheTomlParserWouldMisbehave) {
   // too: the file parses, and the reader reports the unknown key.
   const ConfigError e = load_error(write("key.toml", "\"\xc3\xa9\" = 1\n" + good_));
   EXPECT_NE(e.detail().find("unknown key"), std::string::npos) << e.what();
-  const ConfigError f = load_error(write(
-      "array.toml", with_line("[network]", "[ \"network\" ]\nx = [\n  \"\xc3\xa9\",  # \xce\x99\n  '\xc3\xa9',\n"
-                                            "  { \"\xc3\xa9\" = 1, a.\"\xc3\xa9\" = 2 }\n]")));
+  const ConfigError f = load_error(
+      write("array.toml", with_line("[network]",
+                                    "[ \"network\" ]\nx = [\n  \"\xc3\xa9\",  # \xce\x99\n  '\xc3\xa9',\n"
+                                    "  { \"\xc3\xa9\" = 1, a.\"\xc3\xa9\" = 2 }\n]")));
   EXPECT_NE(std::string(f.what()).find("key 'network.x': unknown key"), std::string::npos) << f.what();
 }
 
