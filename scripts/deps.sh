@@ -19,6 +19,7 @@ packages=(
   pybind11-dev python3-pybind11 python3-dev     # the llmsweep Python module (src/python)
   jupyter-notebook python3-nbconvert python3-ipykernel  # its notebook, executed by the tests
   slurm-wlm munge                               # the slurm-labelled tests run a real Slurm
+  clang-14 libclang-rt-14-dev                   # libFuzzer for tests/fuzz (label fuzz)
 )
 
 missing=()

@@ -16,6 +16,15 @@ namespace {
 
 using costmodel::Kind;
 
+void require_positive(const char* option, std::int64_t v);
+
+// A model size: positive and at most validate_model's 2^53, checked before it is multiplied.
+void require_size(const char* option, std::int64_t v, std::int64_t max = costmodel::kMaxModelInteger,
+                  const char* max_text = "2^53") {
+  require_positive(option, v);
+  if (v > max) throw UsageError(std::string(option) + " must be at most " + max_text + ", got " + std::to_string(v));
+}
+
 void require_positive(const char* option, std::int64_t v) {
   if (v <= 0) throw UsageError(std::string(option) + " must be a positive integer, got " + std::to_string(v));
 }
@@ -75,8 +84,8 @@ costmodel::Plan eval_plan(const EvalArgs& a, const costmodel::Hardware& hw, cons
       plan.at(kind, l) = given[static_cast<std::size_t>(l)];
     }
   }
-  require_positive("--microbatches", a.microbatches);
-  require_positive("--interleave", a.interleave);
+  require_size("--microbatches", a.microbatches);
+  require_size("--interleave", a.interleave);
   plan.microbatches = a.microbatches;
   plan.interleave = a.interleave;
   plan.zero_bubble = a.zero_bubble;
@@ -118,19 +127,19 @@ costmodel::Options cost_model_options(const CostModelArgs& a) {
 
 costmodel::Model build_model(const ModelArgs& a) {
   costmodel::Model m;
-  require_positive("--d-model", a.d_model);
+  require_size("--d-model", a.d_model);
   m.d_model = a.d_model;
-  if (a.d_ff) require_positive("--d-ff", *a.d_ff);
+  if (a.d_ff) require_size("--d-ff", *a.d_ff);
   m.d_ff = a.d_ff ? *a.d_ff : 4 * a.d_model;
-  if (a.layers) require_positive("--layers", *a.layers);
+  if (a.layers) require_size("--layers", *a.layers);
   m.layers = a.layers ? *a.layers : search::depth_for(m.d_model, m.d_ff);
-  require_positive("--experts", a.experts);
+  require_size("--experts", a.experts, costmodel::kMaxExperts, "2^30");
   m.experts = a.experts;
-  require_positive("--seq-len", a.seq_len);
+  require_size("--seq-len", a.seq_len);
   m.seq_len = a.seq_len;
   const search::BatchLaw law = batch_law(a.batch, "--batch");
   if (a.batch_seqs) {
-    require_positive("--batch-seqs", *a.batch_seqs);
+    require_size("--batch-seqs", *a.batch_seqs);
     m.batch_seqs = *a.batch_seqs;
   } else {
     m.batch_seqs = search::batch_for(m.compute_flop(), m.experts, m.seq_len, law);
@@ -157,10 +166,11 @@ search::FrontierSpec frontier_spec(const FrontierArgs& a) {
   if (!experts) throw UsageError("--experts must be dense or sparse, got '" + a.experts + "'");
   spec.policy.experts = *experts;
   spec.policy.batch = batch_law(a.batch, "--batch");
-  if (!(a.months > 0)) throw UsageError("--months must be > 0, got " + std::to_string(a.months));
+  if (!(a.months > 0 && a.months <= search::kMaxRunMonths))
+    throw UsageError("--months must be > 0 and at most 1e6, got " + std::to_string(a.months));
   spec.run_months = a.months;
   if (!a.widths.empty()) {
-    for (std::int64_t w : a.widths) require_positive("--widths", w);
+    for (std::int64_t w : a.widths) require_size("--widths", w);
     spec.widths = a.widths;
     std::sort(spec.widths.begin(), spec.widths.end());
   }

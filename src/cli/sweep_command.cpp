@@ -206,7 +206,16 @@ void add_sweep_command(CLI::App& app, Action& action) {
   sub->add_flag("--resume", a->resume, "Continue an interrupted results file (the spec must be unchanged)");
   sub->add_flag("--overwrite", a->overwrite, "Replace an existing results file");
   sub->add_flag("--force", a->force, "Run grids larger than --max-points, or whose file may not fit on the disk");
-  sub->add_option("--max-points", a->max_points, "Largest grid run without --force (default: no limit)");
+  // The check reads the text: CLI11 would otherwise wrap -1 to 2^64 - 1.
+  sub->add_option("--max-points", a->max_points, "Largest grid run without --force (default: no limit)")
+      ->check(CLI::Validator(
+          [](std::string& s) {
+            const bool digits = !s.empty() && s.find_first_not_of("0123456789") == std::string::npos;
+            return digits && s.find_first_not_of('0') != std::string::npos
+                       ? std::string()
+                       : "must be a positive whole number, got '" + s + "'";
+          },
+          "POSITIVE"));
   sub->add_option("--checkpoint", a->checkpoint_s,
                   "Seconds between snapshots of the results file for readers (at least 20 times a snapshot's cost)")
       ->capture_default_str();

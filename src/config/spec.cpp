@@ -4,13 +4,16 @@
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
-#include <fstream>
+#include <optional>
 #include <set>
 #include <sstream>
+#include <stdexcept>
 
 #include "common/error.hpp"
 #include "common/sha256.hpp"
 #include "config/axis_values.hpp"
+#include "config/degrees.hpp"
+#include "config/file_text.hpp"
 #include "config/toml_reader.hpp"
 #include "grid/grid.hpp"
 #include "grid/schema.hpp"
@@ -21,7 +24,10 @@ namespace {
 using detail::as_number;
 using detail::booleans;
 using detail::Ctx;
+using detail::degrees;
 using detail::elements;
+using detail::kMaxAxisValues;
+using detail::number_text;
 using detail::positive_integers;
 using detail::positive_numbers;
 using detail::Problems;
@@ -45,7 +51,7 @@ void read_width(TableReader& r, Ctx& ctx, grid::Axes& axes) {
   }
   if (r.has("d_model")) {
     // Ascending, so that the width axis walks a frontier in order.
-    std::vector<std::int64_t> widths = positive_integers(r, ctx, "d_model", {});
+    std::vector<std::int64_t> widths = positive_integers(r, ctx, "d_model", {}, costmodel::kMaxModelInteger);
     std::sort(widths.begin(), widths.end());
     for (std::int64_t d : widths) axes.width.push_back({d, 0});
     return;
@@ -55,8 +61,10 @@ void read_width(TableReader& r, Ctx& ctx, grid::Axes& axes) {
     if (!t) return;
     const Range range = read_range(*t, r.path("widths"), ctx.problems, false);
     if (!range.ok) return;
-    const auto lo = static_cast<std::int64_t>(std::ceil(range.from));
-    const auto hi = static_cast<std::int64_t>(std::floor(std::min(range.to, 9.0e15)));
+    // Clamped before the conversion: the paper's widths all lie far below 2^53.
+    const double cap = static_cast<double>(costmodel::kMaxModelInteger);
+    const auto lo = static_cast<std::int64_t>(std::ceil(std::min(range.from, cap)));
+    const auto hi = static_cast<std::int64_t>(std::floor(std::min(range.to, cap)));
     for (std::int64_t d : search::paper_widths(lo, hi)) axes.width.push_back({d, 0});
     if (axes.width.empty()) r.error("widths", "no width of the paper's set lies in this range");
     return;
@@ -67,7 +75,14 @@ void read_width(TableReader& r, Ctx& ctx, grid::Axes& axes) {
     if (!range.ok) return;
     const double lo = std::log10(range.from);
     const double hi = std::log10(range.to);
-    const auto steps = static_cast<long>(std::floor((hi - lo) * range.per_decade + 1e-9));
+    // Counted before the loop: at most 1000 per decade over ~630 decades of doubles.
+    const double steps_d = std::floor((hi - lo) * range.per_decade + 1e-9);
+    if (steps_d + 1 > static_cast<double>(kMaxAxisValues)) {
+      r.error("compute_flop", number_text(steps_d + 1) + " compute targets, more than the limit of " +
+                                  std::to_string(kMaxAxisValues) + " per axis");
+      return;
+    }
+    const auto steps = static_cast<long>(steps_d);
     for (long i = 0; i <= steps; ++i)
       axes.width.push_back({0, std::pow(10.0, lo + static_cast<double>(i) / range.per_decade)});
     return;
@@ -77,12 +92,30 @@ void read_width(TableReader& r, Ctx& ctx, grid::Axes& axes) {
   for (double c : targets) axes.width.push_back({0, c});
 }
 
+// Every explicit width with every d_ff ratio must stay inside validate_model's d x f.
+void check_widths(TableReader& r, const grid::Axes& axes) {
+  for (const grid::WidthValue& w : axes.width) {
+    if (w.d_model == 0) continue;
+    for (double ratio : axes.ff_ratio) {
+      const std::int64_t d_ff = search::ff_for(w.d_model, ratio);
+      const auto area = static_cast<unsigned __int128>(w.d_model) * static_cast<unsigned __int128>(d_ff);
+      if (d_ff < 1 || area > static_cast<unsigned __int128>(costmodel::kMaxModelInteger)) {
+        r.error("d_model", "d_model " + std::to_string(w.d_model) + " with d_ff_ratio " + number_text(ratio) +
+                               " gives d_ff " + std::to_string(d_ff) +
+                               (d_ff < 1 ? "" : ": d_model x d_ff is above the limit of 2^53"));
+        return;
+      }
+    }
+  }
+}
+
 void read_model(TableReader& top, Ctx& ctx, grid::Axes& axes) {
   const toml::table* t = top.table("model", true);
   if (!t) return;
   TableReader r(*t, "model", ctx.problems);
   read_width(r, ctx, axes);
-  axes.ff_ratio = positive_numbers(r, ctx, "d_ff_ratio", {4});
+  axes.ff_ratio = positive_numbers(r, ctx, "d_ff_ratio", {4}, false, kMaxFfRatio);
+  check_widths(r, axes);
   const bool explicit_layers = r.has("layers");
   if (explicit_layers && (r.has("depth_multiplier") || r.has("depth_exponent"))) {
     r.node("depth_multiplier");
@@ -90,9 +123,10 @@ void read_model(TableReader& top, Ctx& ctx, grid::Axes& axes) {
     r.error("layers", "give either layers or the depth law (depth_multiplier, depth_exponent), not both");
   } else if (explicit_layers) {
     axes.depth.clear();
-    for (std::int64_t l : positive_integers(r, ctx, "layers", {})) axes.depth.push_back({l, {}});
+    for (std::int64_t l : positive_integers(r, ctx, "layers", {}, costmodel::kMaxModelInteger))
+      axes.depth.push_back({l, {}});
   } else {
-    const std::vector<double> multipliers = positive_numbers(r, ctx, "depth_multiplier", {1});
+    std::vector<double> multipliers = positive_numbers(r, ctx, "depth_multiplier", {1});
     std::vector<std::optional<double>> exponents{std::nullopt};
     if (r.has("depth_exponent")) {
       exponents.clear();
@@ -101,6 +135,12 @@ void read_model(TableReader& top, Ctx& ctx, grid::Axes& axes) {
       r.node("depth_exponent");
     }
     axes.depth.clear();
+    if (multipliers.size() * exponents.size() > kMaxAxisValues) {
+      r.error("depth_exponent", "depth_multiplier x depth_exponent make " +
+                                    std::to_string(multipliers.size() * exponents.size()) +
+                                    " depth laws, more than the limit of " + std::to_string(kMaxAxisValues));
+      multipliers.clear();
+    }
     for (double m : multipliers)
       for (const auto& e : exponents) axes.depth.push_back({0, search::DepthLaw{m, e}});
   }
@@ -121,9 +161,13 @@ void read_model(TableReader& top, Ctx& ctx, grid::Axes& axes) {
         v.rule = grid::ExpertsRule::width_scaled, label = "width-scaled";
       else {
         ctx.bad(r.path("experts"), e,
-                "unknown value '" + label + "'; expected dense, width-scaled or a count");
+                "unknown value '" + detail::shorten(label) + "'; expected dense, width-scaled or a count");
         continue;
       }
+    } else if (e->is_integer() && e->as_integer()->get() > costmodel::kMaxExperts) {
+      ctx.bad(r.path("experts"), e,
+              "value " + std::to_string(e->as_integer()->get()) + " is above the limit of 2^30 experts");
+      continue;
     } else if (e->is_integer() && e->as_integer()->get() > 0) {
       v.rule = grid::ExpertsRule::count;
       v.count = e->as_integer()->get();
@@ -138,7 +182,7 @@ void read_model(TableReader& top, Ctx& ctx, grid::Axes& axes) {
     }
     axes.experts.push_back(v);
   }
-  axes.seq_len = positive_integers(r, ctx, "seq_len", {2048});
+  axes.seq_len = positive_integers(r, ctx, "seq_len", {2048}, costmodel::kMaxModelInteger);
   r.finish();
 }
 
@@ -151,7 +195,7 @@ void read_batch(TableReader& top, Ctx& ctx, grid::Axes& axes) {
       if (r.has(k)) r.error(k, "give either tokens or a batch law (policy, exponent, multiplier), not both");
     for (const char* k : {"policy", "exponent", "multiplier"}) r.node(k);
     axes.batch.clear();
-    for (std::int64_t tokens : positive_integers(r, ctx, "tokens", {})) {
+    for (std::int64_t tokens : positive_integers(r, ctx, "tokens", {}, costmodel::kMaxModelInteger)) {
       grid::BatchValue v;
       v.tokens = tokens;
       axes.batch.push_back(v);
@@ -199,7 +243,8 @@ void read_run(TableReader& top, Ctx& ctx, grid::Axes& axes) {
   const toml::table* t = top.table("run", false);
   if (!t) return;
   TableReader r(*t, "run", ctx.problems);
-  axes.run_months = positive_numbers(r, ctx, "months", {3});
+  axes.run_months =
+      positive_numbers(r, ctx, "months", {search::kDefaultRunMonths}, false, search::kMaxRunMonths);
   axes.zero_bubble_allowed = booleans(r, ctx, "zero_bubble", {true});
   axes.zb_latency.clear();
   for (const std::string& z : words(r, ctx, "zb_latency", {"hidden"}, {"hidden", "max"}))
@@ -235,118 +280,6 @@ void read_cluster(TableReader& top, Ctx& ctx, grid::Axes& axes) {
   r.finish();
 }
 
-// Every ordered way to write `total` as a product of `levels` factors, inside a node first.
-void splits(std::int64_t total, int levels, std::vector<std::int64_t>& current,
-            std::vector<std::vector<std::int64_t>>& out) {
-  if (static_cast<int>(current.size()) == levels - 1) {
-    current.push_back(total);
-    out.push_back(current);
-    current.pop_back();
-    return;
-  }
-  for (std::int64_t d = 1; d <= total; ++d) {
-    if (total % d != 0) continue;
-    current.push_back(d);
-    splits(total / d, levels, current, out);
-    current.pop_back();
-  }
-}
-
-// One degree axis: an integer (a total whose split over the network levels is searched, the
-// best kept), an array (one degree per level, inside a node first), or a table
-// { total = N, split = "all" } that makes every split of N its own grid point.
-std::vector<grid::DegreeValue> degrees(TableReader& r, Ctx& ctx, std::string_view key, int levels_needed,
-                                       bool levels_agree) {
-  if (!r.has(key)) {
-    r.node(key);
-    return {grid::DegreeValue{}};
-  }
-  std::vector<grid::DegreeValue> out;
-  std::set<std::vector<std::int64_t>> seen;
-  const auto add = [&](const toml::node* e, grid::DegreeValue v, std::vector<std::int64_t> key_of) {
-    if (!seen.insert(key_of).second) {
-      ctx.bad(r.path(key), e, "duplicate value");
-      return;
-    }
-    out.push_back(std::move(v));
-  };
-  const auto per_level_ok = [&](const toml::node* e) {
-    if (levels_agree) return true;
-    ctx.bad(r.path(key), e, "per-level degrees need profiles with the same number of network levels");
-    return false;
-  };
-  for (const toml::node* e : elements(r, key)) {
-    grid::DegreeValue v;
-    if (e->is_integer()) {
-      v.total = e->as_integer()->get();
-      if (v.total <= 0) {
-        ctx.bad(r.path(key), e, "impossible degree " + std::to_string(v.total) + ": must be > 0");
-        continue;
-      }
-      add(e, v, {v.total});
-    } else if (const toml::array* a = e->as_array()) {
-      bool ok = !a->empty();
-      v.total = 1;
-      for (const toml::node& x : *a) {
-        if (!x.is_integer() || x.as_integer()->get() <= 0)
-          ok = false;
-        else
-          v.per_level.push_back(x.as_integer()->get()), v.total *= x.as_integer()->get();
-      }
-      if (!ok) {
-        ctx.bad(r.path(key), e,
-                "per-level degrees must be an array of positive integers, inside a node first");
-        continue;
-      }
-      if (!per_level_ok(e)) continue;
-      if (static_cast<int>(v.per_level.size()) != levels_needed) {
-        ctx.bad(r.path(key), e,
-                "has " + std::to_string(v.per_level.size()) + " levels but the hardware has " +
-                    std::to_string(levels_needed));
-        continue;
-      }
-      std::vector<std::int64_t> key_of = v.per_level;
-      key_of.push_back(-1);
-      add(e, v, key_of);
-    } else if (const toml::table* t = e->as_table()) {
-      TableReader tr(*t, r.path(key), ctx.problems);
-      const auto total = tr.integer("total", true);
-      const auto split = tr.string("split", true);
-      tr.finish();
-      if (!total || !split) continue;
-      if (*total <= 0 || *total > (std::int64_t{1} << 40)) {
-        tr.error("total", "impossible degree " + std::to_string(*total));
-        continue;
-      }
-      if (*split == "best") {
-        v.total = *total;
-        add(e, v, {v.total});
-        continue;
-      }
-      if (*split != "all") {
-        tr.error("split", "expected \"all\" (every split its own point) or \"best\" (the best split), got '" +
-                              *split + "'");
-        continue;
-      }
-      if (!per_level_ok(e)) continue;
-      std::vector<std::vector<std::int64_t>> all;
-      std::vector<std::int64_t> current;
-      splits(*total, levels_needed, current, all);
-      for (auto& levels : all) {
-        grid::DegreeValue each;
-        each.total = *total;
-        each.per_level = levels;
-        levels.push_back(-1);
-        add(e, each, levels);
-      }
-    } else {
-      ctx.bad(r.path(key), e,
-              "expected a degree (integer), per-level degrees (array) or {total = N, split = \"all\"}");
-    }
-  }
-  return out;
-}
-
 void read_parallelism(TableReader& top, Ctx& ctx, grid::Axes& axes, const std::vector<Profile>& profiles) {
   const toml::table* t = top.table("parallelism", false);
   if (!t) return;
@@ -361,7 +294,8 @@ void read_parallelism(TableReader& top, Ctx& ctx, grid::Axes& axes, const std::v
   p.pp = degrees(r, ctx, "pp", levels, agree);
   p.ep = degrees(r, ctx, "ep", levels, agree);
   if (!r.has("microbatches")) r.error("microbatches", "explicit parallelism needs a microbatches list");
-  p.microbatches = positive_integers(r, ctx, "microbatches", {1});
+  // Both are bounded by the model: m by the tokens of a batch, v x PP by the layers (<= 2^53).
+  p.microbatches = positive_integers(r, ctx, "microbatches", {1}, costmodel::kMaxModelInteger);
   if (!r.has("interleave")) {
     r.node("interleave");
     p.interleave = {0};
@@ -373,6 +307,10 @@ void read_parallelism(TableReader& top, Ctx& ctx, grid::Axes& axes, const std::v
       v = 0;
     else if (e->is_integer() && e->as_integer()->get() > 0)
       v = e->as_integer()->get();
+    if (v > costmodel::kMaxModelInteger) {
+      ctx.bad(r.path("interleave"), e, "value " + std::to_string(v) + " is above the limit of 2^53");
+      continue;
+    }
     if (v < 0) {
       ctx.bad(r.path("interleave"), e, "expected \"auto\" or a positive integer");
       continue;
@@ -397,7 +335,8 @@ std::string fmt(double x) {
 }
 
 // Everything that decides the rows, in a stable text form.
-std::string canonical_of(const grid::Axes& axes, const std::vector<Profile>& profiles) {
+std::string canonical_of(const grid::Grid& g, const std::vector<Profile>& profiles) {
+  const grid::Axes& axes = g.axes();
   std::ostringstream s;
   s << "llmsweep-grid schema=" << grid::kSchemaVersion << "\n";
   for (const Profile& p : profiles) {
@@ -415,8 +354,6 @@ std::string canonical_of(const grid::Axes& axes, const std::vector<Profile>& pro
     for (double l : h.link_latency_s) s << fmt(l) << ",";
     s << "\n";
   }
-  grid::Axes copy = axes;
-  const grid::Grid g(std::move(copy));
   for (int a = 0; a < grid::kAxisCount; ++a) {
     const auto axis = static_cast<grid::Axis>(a);
     s << grid::axis_name(axis) << ":";
@@ -437,10 +374,48 @@ std::string canonical_of(const grid::Axes& axes, const std::vector<Profile>& pro
   return s.str();
 }
 
+void read_hardware(TableReader& top, Ctx& ctx, const ProfileResolver& resolve, SweepSpec& spec) {
+  const toml::table* h = top.table("hardware", true);
+  if (!h) return;
+  TableReader r(*h, "hardware", ctx.problems);
+  if (!r.has("profiles")) r.error("profiles", "missing required list of hardware profiles");
+  const std::vector<const toml::node*> names = elements(r, "profiles");
+  if (names.size() > kMaxProfiles) {
+    r.error("profiles", std::to_string(names.size()) + " profiles, more than the limit of " +
+                            std::to_string(kMaxProfiles));
+    return;
+  }
+  std::set<std::string> seen, seen_names;
+  for (const toml::node* e : names) {
+    if (!e->is_string()) {
+      ctx.bad("hardware.profiles", e, "expected a profile name");
+      continue;
+    }
+    const std::string& name = e->as_string()->get();
+    // The same name twice is refused before its file is read again.
+    if (!seen_names.insert(name).second) {
+      ctx.bad("hardware.profiles", e, "duplicate profile '" + detail::shorten(name) + "'");
+      continue;
+    }
+    try {
+      Profile p = resolve(name);
+      if (!seen.insert(p.stem).second) {
+        ctx.bad("hardware.profiles", e, "duplicate profile '" + p.stem + "'");
+        continue;
+      }
+      spec.profiles.push_back(std::move(p));
+      spec.profile_refs.push_back(name);
+    } catch (const Error& err) {
+      ctx.bad("hardware.profiles", e, err.what());
+    }
+  }
+  r.finish();
+}
+
 }  // namespace
 
 // [output]: which rows are kept (grid/keep.hpp).
-void read_output(TableReader& top, Ctx& ctx, SweepSpec& spec, int levels) {
+static void read_output(TableReader& top, Ctx& ctx, SweepSpec& spec, int levels) {
   const toml::table* t = top.table("output", false);
   if (!t) return;
   TableReader r(*t, "output", ctx.problems);
@@ -502,29 +477,7 @@ SweepSpec parse_spec(const std::string& text, const std::string& path, const Pro
     if (auto v = r.string("description", false)) spec.description = *v;
     r.finish();
   }
-  if (const toml::table* h = top.table("hardware", true)) {
-    TableReader r(*h, "hardware", problems);
-    if (!r.has("profiles")) r.error("profiles", "missing required list of hardware profiles");
-    std::set<std::string> seen;
-    for (const toml::node* e : elements(r, "profiles")) {
-      if (!e->is_string()) {
-        ctx.bad("hardware.profiles", e, "expected a profile name");
-        continue;
-      }
-      try {
-        Profile p = resolve(e->as_string()->get());
-        if (!seen.insert(p.stem).second) {
-          ctx.bad("hardware.profiles", e, "duplicate profile '" + p.stem + "'");
-          continue;
-        }
-        spec.profiles.push_back(std::move(p));
-        spec.profile_refs.push_back(e->as_string()->get());
-      } catch (const Error& err) {
-        ctx.bad("hardware.profiles", e, err.what());
-      }
-    }
-    r.finish();
-  }
+  read_hardware(top, ctx, resolve, spec);
   read_model(top, ctx, spec.axes);
   read_batch(top, ctx, spec.axes);
   read_run(top, ctx, spec.axes);
@@ -539,17 +492,21 @@ SweepSpec parse_spec(const std::string& text, const std::string& path, const Pro
     spec.axes.hardware.push_back({p.stem, costmodel::make_machine(p.hardware)});
     spec.max_levels = std::max(spec.max_levels, p.hardware.levels());
   }
-  spec.canonical = canonical_of(spec.axes, spec.profiles) + "output " + grid::describe(spec.keep) + "\n";
+  std::optional<grid::Grid> g;
+  try {
+    g.emplace(spec.axes);
+  } catch (const std::overflow_error&) {
+    throw ConfigError(path, "", 0, 0,
+                      "the grid's axes multiply to more than 2^64 - 1 points, too many to index: split the "
+                      "spec into smaller ones");
+  }
+  spec.canonical = canonical_of(*g, spec.profiles) + "output " + grid::describe(spec.keep) + "\n";
   spec.hash = sha256_hex(spec.canonical);
   return spec;
 }
 
 SweepSpec load_spec(const std::string& path, const std::string& profile_dir) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw ConfigError(path, "", 0, 0, "cannot open sweep spec");
-  std::ostringstream text;
-  text << in.rdbuf();
-  return parse_spec(text.str(), path, profile_dir);
+  return parse_spec(detail::read_config_file(path, "sweep spec"), path, profile_dir);
 }
 
 }  // namespace llmsweep::config

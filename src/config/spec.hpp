@@ -13,6 +13,12 @@
 
 namespace llmsweep::config {
 
+// Limits of a spec beyond those of the model (docs/sweep-spec.md, "Limits"); each axis also
+// has at most 100000 values, and the grid at most 2^64 - 1 points.
+inline constexpr std::int64_t kMaxDegree = std::int64_t{1} << 40;  // a parallelism degree or total
+inline constexpr double kMaxFfRatio = 1e6;                         // d_ff_ratio
+inline constexpr std::size_t kMaxProfiles = 1000;                  // hardware.profiles
+
 struct SweepSpec {
   std::string path;
   std::string text;  // the file as read, stored in results files

@@ -85,8 +85,41 @@ void pipeline_expert_traffic(const Machine& mc, const Model& model, const Plan& 
 
 }  // namespace
 
+namespace {
+
+// Products of degrees for check_plan, computed before anything is known to be small: a factor is
+// positive and below 2^63, and the product saturates at 2^64, so it never wraps.
+using Wide = unsigned __int128;
+constexpr Wide kWideCap = Wide{1} << 64;
+
+Wide times(Wide a, std::int64_t b) {
+  const Wide p = a * static_cast<Wide>(b);
+  return p > kWideCap ? kWideCap : p;
+}
+
+std::string wide_string(Wide x) {
+  if (x >= kWideCap) return "2^64 or more";
+  return std::to_string(static_cast<std::uint64_t>(x));
+}
+
+Wide wide_total(const Plan& plan, Kind k) {
+  Wide t = 1;
+  for (int l = 0; l < plan.levels; ++l) t = times(t, plan.at(k, l));
+  return t;
+}
+
+// "" when the kind's total divides `size`, else the reason.
+std::string divides(const Plan& plan, Kind k, std::int64_t size, const char* what) {
+  const Wide t = wide_total(plan, k);
+  if (t <= static_cast<Wide>(size) && size % static_cast<std::int64_t>(t) == 0) return {};
+  return std::string(kind_name(k)) + " degree " + wide_string(t) + " does not divide " + what + " " +
+         std::to_string(size);
+}
+
+}  // namespace
+
 std::string check_plan(const Hardware& hw, const Model& model, const Plan& plan) {
-  if (plan.levels != hw.levels())
+  if (plan.levels != hw.levels() || plan.levels < 1 || plan.levels > kMaxLevels)
     return "the plan has " + std::to_string(plan.levels) + " network levels but " + hw.name + " has " +
            std::to_string(hw.levels());
   for (int k = 0; k < kKinds; ++k)
@@ -96,40 +129,32 @@ std::string check_plan(const Hardware& hw, const Model& model, const Plan& plan)
                " must be >= 1, got " + std::to_string(plan.at(static_cast<Kind>(k), l));
   // Each level below the top holds at most its size.
   for (int l = 0; l + 1 < plan.levels; ++l) {
-    std::int64_t here = 1;
-    for (int k = 0; k < kKinds; ++k) here *= plan.at(static_cast<Kind>(k), l);
+    Wide here = 1;
+    for (int k = 0; k < kKinds; ++k) here = times(here, plan.at(static_cast<Kind>(k), l));
     const std::int64_t size = hw.level_sizes[static_cast<std::size_t>(l)];
-    if (here > size)
-      return "the degrees at level " + std::to_string(l) + " multiply to " + std::to_string(here) +
+    if (here > static_cast<Wide>(size))
+      return "the degrees at level " + std::to_string(l) + " multiply to " + wide_string(here) +
              ", more than its " + std::to_string(size) + " GPUs";
   }
   if (plan.microbatches < 1) return "microbatches must be >= 1, got " + std::to_string(plan.microbatches);
   if (plan.interleave < 1) return "interleave must be >= 1, got " + std::to_string(plan.interleave);
-  const std::int64_t tpm = plan.total(Kind::tp_model);
-  const std::int64_t tpf = plan.total(Kind::tp_ff);
+  for (const std::string& why :
+       {divides(plan, Kind::tp_model, model.d_model, "d_model"),
+        divides(plan, Kind::tp_ff, model.d_ff, "d_ff"), divides(plan, Kind::pp, model.layers, "layers"),
+        divides(plan, Kind::ep, model.experts, "experts")})
+    if (!why.empty()) return why;
+  // Every total now divides a model size, so it is small; dp is bounded below by the batch.
   const std::int64_t pp = plan.total(Kind::pp);
-  const std::int64_t ep = plan.total(Kind::ep);
-  const std::int64_t dp = plan.total(Kind::dp);
-  if (model.d_model % tpm != 0)
-    return "tp_model degree " + std::to_string(tpm) + " does not divide d_model " +
-           std::to_string(model.d_model);
-  if (model.d_ff % tpf != 0)
-    return "tp_ff degree " + std::to_string(tpf) + " does not divide d_ff " + std::to_string(model.d_ff);
-  if (model.layers % pp != 0)
-    return "pp degree " + std::to_string(pp) + " does not divide layers " + std::to_string(model.layers);
-  if (model.experts % ep != 0)
-    return "ep degree " + std::to_string(ep) + " does not divide experts " + std::to_string(model.experts);
-  if (plan.interleave * pp > model.layers)
+  if (times(pp, plan.interleave) > static_cast<Wide>(model.layers))
     return "interleave " + std::to_string(plan.interleave) + " times pp " + std::to_string(pp) +
            " exceeds layers " + std::to_string(model.layers);
+  const Wide dp = wide_total(plan, Kind::dp);
   const std::int64_t tokens = model.tokens_per_step();
-  const unsigned __int128 split = static_cast<unsigned __int128>(dp) *
-                                  static_cast<unsigned __int128>(plan.microbatches) *
-                                  static_cast<unsigned __int128>(model.experts);
+  const Wide split = times(times(dp, plan.microbatches), model.experts);
   // The batch shard is floored (MODEL.md quirk Q3), as the search does; it must not be empty.
-  if (split > static_cast<unsigned __int128>(tokens))
-    return "dp " + std::to_string(dp) + " x microbatches " + std::to_string(plan.microbatches) +
-           " x experts " + std::to_string(model.experts) + " exceeds the " + std::to_string(tokens) +
+  if (split > static_cast<Wide>(tokens))
+    return "dp " + wide_string(dp) + " x microbatches " + std::to_string(plan.microbatches) + " x experts " +
+           std::to_string(model.experts) + " exceeds the " + std::to_string(tokens) +
            " tokens of a batch: a microbatch shard would be empty";
   return {};
 }
@@ -262,14 +287,15 @@ std::string validate_model(const Model& model) {
                         positive("batch_seqs", model.batch_seqs), positive("seq_len", model.seq_len)})
     if (!r.empty()) return r;
   // Products of these stay exact in 64-bit integers (and shard sizes in doubles).
-  using Wide = unsigned __int128;
-  const Wide limit = Wide{1} << 53;
+  const Wide limit = static_cast<Wide>(kMaxModelInteger);
   const Wide tokens = static_cast<Wide>(model.batch_seqs) * static_cast<Wide>(model.seq_len);
   if (tokens > limit) return "batch_seqs x seq_len is too large (over 2^53 tokens per step)";
   if (static_cast<Wide>(model.d_model) * static_cast<Wide>(model.d_ff) > limit)
     return "d_model x d_ff is too large (over 2^53)";
-  if (static_cast<Wide>(model.layers) > limit || static_cast<Wide>(model.experts) > (Wide{1} << 30))
-    return "layers or experts too large";
+  if (model.layers > kMaxModelInteger)
+    return "layers must be at most 2^53, got " + std::to_string(model.layers);
+  if (model.experts > kMaxExperts)
+    return "experts must be at most 2^30, got " + std::to_string(model.experts);
   return {};
 }
 

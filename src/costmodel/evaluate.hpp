@@ -52,8 +52,9 @@ struct Evaluation {
   double comm_sum_s() const { return run_tp_comm_s + run_dp_comm_s + run_pp_ep_comm_s; }
 };
 
-// Empty when the plan fits the hardware's levels and divides the model; otherwise a one-line
-// reason naming the offending degree.
+// Empty when the plan fits the hardware's levels and divides the model (one that passes
+// validate_model); otherwise a one-line reason naming the offending degree. Safe for any
+// degrees: their products are formed without overflow.
 std::string check_plan(const Hardware& hw, const Model& model, const Plan& plan);
 
 bool memory_fits(const Machine& mc, const Model& model, std::int64_t dp_total, double gpus);

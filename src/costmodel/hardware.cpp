@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <optional>
 
 namespace llmsweep::costmodel {
@@ -31,41 +32,38 @@ Hardware flatten(const Hardware& hw) {
 
 namespace {
 
-bool positive(double x) {
-  return x > 0 && !std::isnan(x);
+// > 0 and at most kMaxSiValue; `infinite_ok` also lets +inf through (an unlimited bandwidth).
+bool sized(double x, bool infinite_ok = false) {
+  if (infinite_ok && x == std::numeric_limits<double>::infinity()) return true;
+  return x > 0 && x <= kMaxSiValue;
 }
-bool finite_positive(double x) {
-  return positive(x) && std::isfinite(x);
+// >= 0 and at most kMaxSiValue (latencies).
+bool non_negative(double x) {
+  return x >= 0 && x <= kMaxSiValue;
 }
 
-}  // namespace
+const std::string kSized = "must be > 0 and at most 1e30 (in SI units)";
+const std::string kBandwidth = "must be > 0 and at most 1e30 B/s, or inf";
+const std::string kLatency = "must be >= 0 and at most 1e30 s";
 
-std::optional<HardwareProblem> check_hardware(const Hardware& hw) {
+std::optional<HardwareProblem> check_network(const Hardware& hw) {
   const auto problem = [](const char* field, std::string message) {
     return std::optional<HardwareProblem>(HardwareProblem{field, std::move(message)});
   };
-  if (hw.name.empty()) return problem("name", "must not be empty");
-  if (hw.bits <= 0 || hw.bits % 8 != 0) return problem("bits", "must be a positive multiple of 8");
-  if (!finite_positive(hw.flop_per_clock_per_thread))
-    return problem("flop_per_clock_per_thread", "must be > 0");
-  if (!finite_positive(hw.register_bytes_per_block))
-    return problem("register_bytes_per_block", "must be > 0");
-  if (hw.sms <= 0) return problem("sms", "must be > 0");
-  if (!positive(hw.l2_bandwidth_Bps)) return problem("l2_bandwidth", "must be > 0");
-  if (!finite_positive(hw.l2_bytes)) return problem("l2_bytes", "must be > 0");
-  if (!positive(hw.hbm_bandwidth_Bps)) return problem("hbm_bandwidth", "must be > 0");
-  if (!finite_positive(hw.max_clock_hz)) return problem("max_clock", "must be > 0");
-  if (!(hw.utilization_cap > 0 && hw.utilization_cap <= 1))
-    return problem("utilization_cap", "must be in (0, 1]");
-  if (!finite_positive(hw.memory_bytes)) return problem("memory", "must be > 0");
-  if (!(hw.kernel_latency_s >= 0 && std::isfinite(hw.kernel_latency_s)))
-    return problem("kernel_latency", "must be >= 0");
   const std::size_t levels = hw.level_sizes.size() + 1;
   if (levels > static_cast<std::size_t>(kMaxLevels))
     return problem("level_sizes",
                    "at most " + std::to_string(kMaxLevels - 1) + " levels below the top are supported");
-  for (std::int64_t s : hw.level_sizes)
-    if (s < 2) return problem("level_sizes", "every level size must be >= 2, got " + std::to_string(s));
+  std::int64_t below_top = 1;
+  for (std::int64_t s : hw.level_sizes) {
+    if (s < 2 || s > kMaxLevelSize)
+      return problem("level_sizes", "every level size must be from 2 to " + std::to_string(kMaxLevelSize) +
+                                        ", got " + std::to_string(s));
+    below_top *= s;  // <= 2^32 * 2^16 before the check below stops the loop
+    if (below_top > kMaxGpusBelowTop)
+      return problem("level_sizes",
+                     "the level sizes multiply to more than " + std::to_string(kMaxGpusBelowTop) + " GPUs");
+  }
   if (hw.link_bandwidth_Bps.size() != levels)
     return problem("link_bandwidth",
                    "needs one entry per network level (level_sizes + 1 = " + std::to_string(levels) +
@@ -75,10 +73,33 @@ std::optional<HardwareProblem> check_hardware(const Hardware& hw) {
                    "needs one entry per network level (level_sizes + 1 = " + std::to_string(levels) +
                        "), got " + std::to_string(hw.link_latency_s.size()));
   for (double b : hw.link_bandwidth_Bps)
-    if (!positive(b)) return problem("link_bandwidth", "every link bandwidth must be > 0");
+    if (!sized(b, true)) return problem("link_bandwidth", "every link bandwidth " + kBandwidth);
   for (double l : hw.link_latency_s)
-    if (!(l >= 0 && std::isfinite(l))) return problem("link_latency", "every link latency must be >= 0");
+    if (!non_negative(l)) return problem("link_latency", "every link latency " + kLatency);
   return std::nullopt;
+}
+
+}  // namespace
+
+std::optional<HardwareProblem> check_hardware(const Hardware& hw) {
+  const auto problem = [](const char* field, std::string message) {
+    return std::optional<HardwareProblem>(HardwareProblem{field, std::move(message)});
+  };
+  if (hw.name.empty()) return problem("name", "must not be empty");
+  if (hw.bits < 8 || hw.bits > kMaxBits || hw.bits % 8 != 0)
+    return problem("bits", "must be a multiple of 8 from 8 to " + std::to_string(kMaxBits));
+  if (!sized(hw.flop_per_clock_per_thread)) return problem("flop_per_clock_per_thread", kSized);
+  if (!sized(hw.register_bytes_per_block)) return problem("register_bytes_per_block", kSized);
+  if (hw.sms < 1 || hw.sms > kMaxSms) return problem("sms", "must be from 1 to " + std::to_string(kMaxSms));
+  if (!sized(hw.l2_bandwidth_Bps, true)) return problem("l2_bandwidth", kBandwidth);
+  if (!sized(hw.l2_bytes)) return problem("l2_bytes", kSized);
+  if (!sized(hw.hbm_bandwidth_Bps, true)) return problem("hbm_bandwidth", kBandwidth);
+  if (!sized(hw.max_clock_hz)) return problem("max_clock", kSized);
+  if (!(hw.utilization_cap > 0 && hw.utilization_cap <= 1))
+    return problem("utilization_cap", "must be in (0, 1]");
+  if (!sized(hw.memory_bytes)) return problem("memory", kSized);
+  if (!non_negative(hw.kernel_latency_s)) return problem("kernel_latency", kLatency);
+  return check_network(hw);
 }
 
 std::string validate_hardware(const Hardware& hw) {

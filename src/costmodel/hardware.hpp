@@ -13,6 +13,15 @@ namespace llmsweep::costmodel {
 // degrees in fixed arrays of this size so that evaluation never allocates.
 inline constexpr int kMaxLevels = 6;
 
+// Ranges check_hardware enforces (hardware_profiles/README.md, "Limits"). They reach far past any
+// real or planned machine and keep every product of the profile's integers (GPUs per level,
+// their product, SMs) exact, and every derived quantity finite.
+inline constexpr int kMaxBits = 64;
+inline constexpr std::int64_t kMaxSms = std::int64_t{1} << 20;
+inline constexpr std::int64_t kMaxLevelSize = std::int64_t{1} << 16;
+inline constexpr std::int64_t kMaxGpusBelowTop = std::int64_t{1} << 32;  // product of level_sizes
+inline constexpr double kMaxSiValue = 1e30;                              // largest finite number, in SI units
+
 struct Hardware {
   std::string name;  // display name, e.g. "H100 SXM"
   int bits = 16;     // training precision

@@ -183,7 +183,8 @@ void PointEvaluator::evaluate_explicit(const Digits& d, const costmodel::Machine
   for (int k = 0; k < costmodel::kKinds; ++k) {
     const DegreeValue& v = *values[static_cast<std::size_t>(k)];
     totals[static_cast<std::size_t>(k)] = v.total;
-    gpus *= static_cast<unsigned __int128>(v.total);
+    // Saturates at 2^64 (each total < 2^63), so five totals never wrap 128 bits.
+    gpus = std::min(gpus * static_cast<unsigned __int128>(v.total), static_cast<unsigned __int128>(1) << 64);
     all_fixed = all_fixed && !v.per_level.empty();
   }
   const std::int64_t pp = totals[static_cast<std::size_t>(Kind::pp)];
@@ -304,7 +305,10 @@ Row PointEvaluator::evaluate(std::uint64_t index) {
   row.layers = model.layers;
   row.experts = model.experts;
   row.batch_seqs = model.batch_seqs;
-  row.batch_tokens = model.batch_seqs * model.seq_len;
+  // Formed before validate_model refuses a batch past 2^53 tokens: saturate, never overflow.
+  const auto tokens = static_cast<__int128>(model.batch_seqs) * static_cast<__int128>(model.seq_len);
+  row.batch_tokens =
+      static_cast<std::int64_t>(std::min<__int128>(tokens, std::numeric_limits<std::int64_t>::max()));
   row.compute_flop = model.compute_flop();
   if (!costmodel::validate_model(model).empty()) {
     row.status = static_cast<std::uint8_t>(Status::invalid_plan);

@@ -10,6 +10,8 @@ namespace llmsweep::search {
 
 inline constexpr double kSecondsPerYear = 3.154e7;
 inline constexpr double kDefaultRunMonths = 3;
+// The longest run limit accepted (about 83,000 years): past it a deadline no longer means anything.
+inline constexpr double kMaxRunMonths = 1e6;
 
 // Run duration limit for a run of `months` (3 months = 0.25 * 3.154e7 s).
 double max_run_seconds(double months);

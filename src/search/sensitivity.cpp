@@ -168,7 +168,9 @@ std::optional<costmodel::Hardware> scaled(const costmodel::Hardware& hw, Hardwar
     case HardwareNumber::nvlink_domain: {
       if (hw.level_sizes.empty()) return std::nullopt;
       const double s = std::round(static_cast<double>(hw.level_sizes.front()) * factor);
-      if (s < 2 || std::fabs(s - static_cast<double>(hw.level_sizes.front()) * factor) > 1e-9)
+      // Past the profile limit the cast below could overflow; validate_hardware refuses it anyway.
+      if (s < 2 || s > static_cast<double>(costmodel::kMaxLevelSize) ||
+          std::fabs(s - static_cast<double>(hw.level_sizes.front()) * factor) > 1e-9)
         return std::nullopt;
       out.level_sizes.front() = static_cast<std::int64_t>(s);
       break;

@@ -70,4 +70,4 @@ def test_errors_in_threads_are_raised_in_their_thread():
     t = threading.Thread(target=run)
     t.start()
     t.join()
-    assert errors == ["--months must be > 0, got 0.000000"]
+    assert errors == ["--months must be > 0 and at most 1e6, got 0.000000"]
