@@ -47,9 +47,6 @@ struct Evaluation {
   double run_dp_comm_s = 0;
   double run_pp_ep_comm_s = 0;
   double run_latency_s = 0;
-
-  // The tie-break of the plan search: per-run BTP + BDP + BPE.
-  double comm_sum_s() const { return run_tp_comm_s + run_dp_comm_s + run_pp_ep_comm_s; }
 };
 
 // Empty when the plan fits the hardware's levels and divides the model; otherwise a one-line

@@ -72,8 +72,13 @@ double matmul_time(const Machine& mc, std::int64_t d1, std::int64_t d2, std::int
 }
 
 double layer_matmul_time(const Machine& mc, std::int64_t fs, std::int64_t ds, std::int64_t bs) {
-  return 2 * matmul_time(mc, fs, ds, bs, false) + 2 * matmul_time(mc, ds, fs, bs, false) +
-         matmul_time(mc, fs, ds, bs, true) + matmul_time(mc, ds, fs, bs, true);
+  const double a = matmul_time(mc, fs, ds, bs, false);
+  const double b = matmul_time(mc, ds, fs, bs, false);
+  const double c = matmul_time(mc, fs, ds, bs, true);
+  const double e = matmul_time(mc, ds, fs, bs, true);
+  // The original's order (MODEL.md section 4 step 3): symmetric when the shard shapes swap, so
+  // transposed TP splits tie exactly and the tie-break decides between them as it does there.
+  return ((a + b) + c) + ((b + a) + e);
 }
 
 }  // namespace llmsweep::costmodel

@@ -62,12 +62,6 @@ T pick(const std::vector<T>& v, std::uint32_t i, T fallback) {
   return v.empty() ? fallback : v[i];
 }
 
-bool better(const costmodel::Evaluation& a, const costmodel::Evaluation& best, bool have) {
-  if (!have) return true;
-  if (a.run_s < best.run_s) return true;
-  return a.run_s == best.run_s && a.comm_sum_s() < best.comm_sum_s();
-}
-
 }  // namespace
 
 std::int64_t width_for_compute(double target_flop, const search::ScalingPolicy& policy) {
@@ -219,7 +213,7 @@ void PointEvaluator::evaluate_explicit(const Digits& d, const costmodel::Machine
     const costmodel::Evaluation ev =
         costmodel::combine(mc, model, candidate, matmul_s,
                            costmodel::network_times(mc, model, candidate, candidate.gpus()), options.model);
-    if (better(ev, best, have)) {
+    if (!have || search::replaces_kept_plan(ev, best)) {
       best = ev;
       best_plan = candidate;
       have = true;

@@ -12,6 +12,17 @@ using costmodel::Kind;
 using costmodel::Plan;
 using costmodel::Status;
 
+// Both orders are the original's on purpose (quirk Q4): the candidate's comm times are added
+// TP, DP, PE and the kept plan's TP, PE, DP.
+bool replaces_kept_plan(const Evaluation& candidate, const Evaluation& kept) {
+  if (candidate.run_s < kept.run_s) return true;
+  if (candidate.run_s != kept.run_s) return false;
+  const double candidate_sum =
+      (candidate.run_tp_comm_s + candidate.run_dp_comm_s) + candidate.run_pp_ep_comm_s;
+  const double kept_sum = (kept.run_tp_comm_s + kept.run_pp_ep_comm_s) + kept.run_dp_comm_s;
+  return candidate_sum < kept_sum;
+}
+
 std::vector<std::int64_t> adjusted_level_sizes(const std::vector<std::int64_t>& level_sizes, GpuCount gpus) {
   std::vector<std::int64_t> out(level_sizes.size(), 1);
   GpuCount running = 1;
@@ -75,12 +86,6 @@ Plan plan_skeleton(int levels, bool zero_bubble, std::int64_t microbatches, std:
   return p;
 }
 
-bool better(const Evaluation& candidate, const SearchResult& best) {
-  if (!best.found()) return true;
-  if (candidate.run_s < best.evaluation.run_s) return true;
-  return candidate.run_s == best.evaluation.run_s && candidate.comm_sum_s() < best.evaluation.comm_sum_s();
-}
-
 }  // namespace
 
 void PlanSearch::consider(const Plan& plan, double matmul_s, SearchResult& best) {
@@ -89,7 +94,7 @@ void PlanSearch::consider(const Plan& plan, double matmul_s, SearchResult& best)
   const Evaluation ev =
       costmodel::combine(machine_, model_, plan, matmul_s,
                          costmodel::network_times(machine_, model_, plan, gpus), options_.model);
-  if (better(ev, best)) {
+  if (!best.found() || replaces_kept_plan(ev, best.evaluation)) {
     best.status = Status::ok;
     best.plan = plan;
     best.evaluation = ev;
