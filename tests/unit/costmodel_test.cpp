@@ -765,5 +765,16 @@ TEST(Status, NamesRoundTrip) {
   EXPECT_FALSE(status_from_name("no-such-status").has_value());
 }
 
+// One name pair for the cost-model vocabulary (the house rule for option vocabularies).
+TEST(ModelKindNames, RoundTripAndDefault) {
+  ASSERT_EQ(kAllModelKinds.size(), static_cast<std::size_t>(kModelKinds));
+  for (ModelKind k : kAllModelKinds) EXPECT_EQ(model_kind_from_name(model_kind_name(k)), k);
+  EXPECT_EQ(model_kind_name(ModelKind::reference), "reference");
+  EXPECT_EQ(model_kind_name(ModelKind::extended), "extended");
+  EXPECT_FALSE(model_kind_from_name("Extended").has_value());
+  EXPECT_FALSE(model_kind_from_name("").has_value());
+  EXPECT_EQ(Options{}.model_kind, ModelKind::reference);  // reference unless asked for
+}
+
 }  // namespace
 }  // namespace llmsweep::costmodel
