@@ -201,6 +201,12 @@ void read_run(TableReader& top, Ctx& ctx, grid::Axes& axes) {
   TableReader r(*t, "run", ctx.problems);
   axes.run_months = positive_numbers(r, ctx, "months", {3});
   axes.zero_bubble_allowed = booleans(r, ctx, "zero_bubble", {true});
+  std::vector<std::string> model_names;
+  for (costmodel::ModelKind k : costmodel::kAllModelKinds)
+    model_names.emplace_back(costmodel::model_kind_name(k));
+  axes.model_kind.clear();
+  for (const std::string& m : words(r, ctx, "model", {model_names.front()}, model_names))
+    axes.model_kind.push_back(*costmodel::model_kind_from_name(m));
   axes.zb_latency.clear();
   for (const std::string& z : words(r, ctx, "zb_latency", {"hidden"}, {"hidden", "max"}))
     axes.zb_latency.push_back(z == "hidden" ? costmodel::ZbLatency::hidden : costmodel::ZbLatency::max);

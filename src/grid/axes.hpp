@@ -76,6 +76,7 @@ struct Axes {
   std::vector<std::int64_t> seq_len{2048};
   std::vector<double> run_months{3};
   std::vector<bool> zero_bubble_allowed{true};
+  std::vector<costmodel::ModelKind> model_kind{costmodel::ModelKind::reference};
   std::vector<costmodel::ZbLatency> zb_latency{costmodel::ZbLatency::hidden};
   std::vector<SearchVariant> search{SearchVariant{}};
   std::vector<search::ClusterSizes> cluster_sizes{search::ClusterSizes::powers_of_two};

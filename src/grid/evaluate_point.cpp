@@ -254,6 +254,8 @@ Row PointEvaluator::evaluate(std::uint64_t index) {
   row.seq_len = ax.seq_len[digit(d, Axis::seq_len)];
   row.run_months = ax.run_months[digit(d, Axis::run_months)];
   row.zero_bubble_allowed = ax.zero_bubble_allowed[digit(d, Axis::zero_bubble_allowed)] ? 1 : 0;
+  const costmodel::ModelKind model_kind = ax.model_kind[digit(d, Axis::model)];
+  row.model = static_cast<std::uint8_t>(model_kind);
   const costmodel::ZbLatency zb_latency = ax.zb_latency[digit(d, Axis::zb_latency)];
   row.zb_latency = static_cast<std::uint8_t>(zb_latency);
   row.prune_flattened = variant.prune_flattened ? 1 : 0;
@@ -307,6 +309,7 @@ Row PointEvaluator::evaluate(std::uint64_t index) {
 
   search::SearchOptions options;
   options.model.zb_latency = zb_latency;
+  options.model.model_kind = model_kind;
   options.allow_zero_bubble = row.zero_bubble_allowed != 0;
   options.overlap_tp = ax.overlap_tp;
   options.overlap_dp = ax.overlap_dp;

@@ -42,6 +42,7 @@ const char* axis_name(Axis a) {
                                           "seq_len",
                                           "run_months",
                                           "zero_bubble_allowed",
+                                          "model",
                                           "zb_latency",
                                           "search",
                                           "cluster_sizes",
@@ -69,6 +70,7 @@ Grid::Grid(Axes axes) : axes_(std::move(axes)) {
   set(Axis::seq_len, count_or_one(axes_.seq_len));
   set(Axis::run_months, count_or_one(axes_.run_months));
   set(Axis::zero_bubble_allowed, count_or_one(axes_.zero_bubble_allowed));
+  set(Axis::model, count_or_one(axes_.model_kind));
   set(Axis::zb_latency, count_or_one(axes_.zb_latency));
   set(Axis::search, count_or_one(axes_.search));
   set(Axis::cluster_sizes, count_or_one(axes_.cluster_sizes));
@@ -185,6 +187,9 @@ std::vector<std::string> Grid::axis_labels(Axis a) const {
       break;
     case Axis::zero_bubble_allowed:
       for (bool z : axes_.zero_bubble_allowed) out.push_back(z ? "true" : "false");
+      break;
+    case Axis::model:
+      for (auto k : axes_.model_kind) out.emplace_back(costmodel::model_kind_name(k));
       break;
     case Axis::zb_latency:
       for (auto z : axes_.zb_latency) out.push_back(z == costmodel::ZbLatency::hidden ? "hidden" : "max");

@@ -3,6 +3,7 @@
 #include <cstring>
 #include <type_traits>
 
+#include "costmodel/options.hpp"
 #include "costmodel/plan.hpp"
 #include "costmodel/status.hpp"
 
@@ -58,6 +59,9 @@ std::vector<Column> columns(int levels, const std::vector<std::string>& hardware
                    "exponent of the power batch law in C (NaN unless batch_rule is power)", true),
       LLMSWEEP_COL(run_months, f64, "months", "run duration limit", true),
       LLMSWEEP_COL(zero_bubble_allowed, u8, "bool", "whether the search may use zero-bubble schedules", true),
+      LLMSWEEP_COL(model, u8, "code",
+                   "cost model: reference (the original, docs/MODEL.md) or extended (docs/MODEL-EXTENDED.md)",
+                   true),
       LLMSWEEP_COL(zb_latency, u8, "code",
                    "zero-bubble pipeline latency: hidden (reference, quirk Q1) or max (corrected)", true),
       LLMSWEEP_COL(prune_flattened, u8, "bool",
@@ -169,6 +173,9 @@ std::vector<Column> columns(int levels, const std::vector<std::string>& hardware
     if (col.name == "experts_rule") col.labels = {"dense", "width-scaled", "count"};
     if (col.name == "batch_rule") col.labels = {"default", "deepseek", "none", "power", "tokens"};
     if (col.name == "zb_latency") col.labels = {"hidden", "max"};
+    if (col.name == "model")
+      for (costmodel::ModelKind k : costmodel::kAllModelKinds)
+        col.labels.emplace_back(costmodel::model_kind_name(k));
     if (col.name == "cluster_sizes") col.labels = {"powers-of-two", "fill-levels", "pow2-domains"};
     if (col.name == "status") col.labels = status_labels();
   }
