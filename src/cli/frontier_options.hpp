@@ -20,6 +20,7 @@ struct FrontierArgs {
   std::string experts = "dense";
   std::string batch = "default";
   std::string zb_latency = "hidden";
+  std::string model_kind = "reference";  // costmodel::model_kind_name
   bool no_zero_bubble = false;
   double months = search::kDefaultRunMonths;
   std::vector<std::int64_t> widths;
@@ -29,6 +30,8 @@ struct FrontierArgs {
 };
 
 void add_frontier_options(CLI::App* sub, FrontierArgs& args);
+// --model reference|extended, on every model command.
+void add_model_kind_option(CLI::App* sub, std::string& model_kind);
 // Checks every option; throws UsageError naming the one that is wrong.
 search::FrontierSpec frontier_spec(const FrontierArgs& args);
 

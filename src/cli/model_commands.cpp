@@ -37,6 +37,7 @@ struct ModelArgs {
   std::int64_t seq_len = 2048;
   std::string batch = "default";
   std::string zb_latency = "hidden";
+  std::string model_kind = "reference";
   bool json = false;
 };
 
@@ -73,6 +74,7 @@ void add_model_options(CLI::App* sub, ModelArgs& a) {
   sub->add_option("--zb-latency", a.zb_latency,
                   "Zero-bubble pipeline latency: hidden (reference, quirk Q1) or max (corrected)")
       ->capture_default_str();
+  add_model_kind_option(sub, a.model_kind);
   sub->add_flag("--json", a.json, "Print JSON instead of tables");
 }
 
@@ -82,6 +84,9 @@ void require_positive(const char* option, std::int64_t v) {
 
 costmodel::Options model_options(const ModelArgs& a) {
   costmodel::Options o;
+  const auto kind = costmodel::model_kind_from_name(a.model_kind);
+  if (!kind) throw UsageError("--model must be reference or extended, got '" + a.model_kind + "'");
+  o.model_kind = *kind;
   if (a.zb_latency == "hidden")
     o.zb_latency = costmodel::ZbLatency::hidden;
   else if (a.zb_latency == "max")
@@ -179,11 +184,12 @@ int run_eval(const CLI::App* sub, const EvalArgs& a) {
   const costmodel::Evaluation ev = costmodel::evaluate(mc, model, plan, model_options(a.model));
   if (a.model.json) {
     print_json({{"hardware", mc.hw.name},
+                {"cost_model", a.model.model_kind},
                 {"model", model_json(model)},
                 {"plan", plan_json(plan)},
                 {"evaluation", evaluation_json(ev)}});
   } else {
-    std::cout << "llmsweep eval on " << mc.hw.name << "\n\n";
+    std::cout << "llmsweep eval on " << mc.hw.name << " (" << a.model.model_kind << " model)\n\n";
     print_model(std::cout, model);
     print_plan(std::cout, plan);
     print_evaluation(std::cout, ev);
@@ -238,11 +244,13 @@ int run_plan(const CLI::App* sub, const PlanArgs& a) {
   }
   if (a.model.json) {
     print_json({{"hardware", mc.hw.name},
+                {"cost_model", a.model.model_kind},
                 {"model", model_json(model)},
                 {"plan", plan_json(r.plan)},
                 {"evaluation", evaluation_json(r.evaluation)}});
   } else {
-    std::cout << "llmsweep plan: the best plan on " << a.gpus << " GPUs of " << mc.hw.name << "\n\n";
+    std::cout << "llmsweep plan: the best plan on " << a.gpus << " GPUs of " << mc.hw.name << " ("
+              << a.model.model_kind << " model)\n\n";
     print_model(std::cout, model);
     print_plan(std::cout, r.plan);
     print_evaluation(std::cout, r.evaluation);
@@ -280,6 +288,7 @@ json frontier_json(const costmodel::Hardware& hw, const FrontierArgs& a, const s
   }
   const auto opt = [](const auto& o) { return o ? json(*o) : json(nullptr); };
   return {{"hardware", hw.name},
+          {"cost_model", a.model_kind},
           {"experts", a.experts},
           {"batch", a.batch},
           {"zero_bubble", !a.no_zero_bubble},
@@ -296,7 +305,7 @@ json frontier_json(const costmodel::Hardware& hw, const FrontierArgs& a, const s
 void print_frontier(const costmodel::Hardware& hw, const FrontierArgs& a, const search::Frontier& f) {
   std::cout << "Frontier: " << hw.name << ", " << a.experts << ", " << a.batch << " batch, "
             << (a.no_zero_bubble ? "no zero-bubble" : "zero-bubble allowed") << ", " << a.months
-            << "-month runs\n\n";
+            << "-month runs, " << a.model_kind << " model\n\n";
   Table t({"d_model", "layers", "experts",   "batch",     "compute FLOP", "GPUs",     "util",
            "years",   "DP",     "TPm",       "TPf",       "PP",           "EP",       "m",
            "v",       "zb",     "TP comm s", "DP comm s", "PP/EP comm s", "latency s"});
@@ -373,6 +382,7 @@ search::FrontierSpec frontier_spec(const FrontierArgs& a) {
   spec.cluster_sizes = *sizes;
   ModelArgs m;
   m.zb_latency = a.zb_latency;
+  m.model_kind = a.model_kind;
   spec.search = search_options(m, a.no_zero_bubble, Overlaps{});
   if (a.search == "exhaustive" || a.search == "corrected") spec.search.prune_flattened = false;
   if (a.search == "all-microbatches" || a.search == "corrected") spec.search.microbatch_candidates = 0;
@@ -383,6 +393,12 @@ search::FrontierSpec frontier_spec(const FrontierArgs& a) {
   return spec;
 }
 
+void add_model_kind_option(CLI::App* sub, std::string& model_kind) {
+  sub->add_option("--model", model_kind,
+                  "Cost model: reference (the original, docs/MODEL.md) or extended (docs/MODEL-EXTENDED.md)")
+      ->capture_default_str();
+}
+
 void add_frontier_options(CLI::App* sub, FrontierArgs& a) {
   sub->add_option("--hardware", a.hardware, "Profile: file stem, display name or path")->required();
   sub->add_option("--experts", a.experts, "dense or sparse (width-scaled experts)")->capture_default_str();
@@ -391,6 +407,7 @@ void add_frontier_options(CLI::App* sub, FrontierArgs& a) {
   sub->add_option("--months", a.months, "Run duration limit in months")->capture_default_str();
   sub->add_option("--zb-latency", a.zb_latency, "hidden (reference, quirk Q1) or max (corrected)")
       ->capture_default_str();
+  add_model_kind_option(sub, a.model_kind);
   sub->add_option(
          "--cluster-sizes", a.cluster_sizes,
          "Cluster sizes: powers-of-two (E x 2^i, reference), fill-levels (rounded up to whole NVLink "

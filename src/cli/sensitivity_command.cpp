@@ -54,6 +54,7 @@ int run_sensitivity(const SensitivityArgs& a) {
         profile.stem,     profile.hardware.name,      profile.text,          a.frontier.experts,
         a.frontier.batch, a.frontier.cluster_sizes,   a.frontier.zb_latency, a.frontier.search,
         spec.widths,      !a.frontier.no_zero_bubble, a.frontier.months};
+    meta.model = a.frontier.model_kind;
     io::write_sensitivity_file(a.output, meta, s, a.overwrite);
   }
   if (a.frontier.json) {
@@ -69,6 +70,7 @@ int run_sensitivity(const SensitivityArgs& a) {
                       {"down", thresholds_json(r.down)},
                       {"up", thresholds_json(r.up)}});
     std::cout << nlohmann::json{{"hardware", profile.hardware.name},
+                                {"cost_model", a.frontier.model_kind},
                                 {"experts", a.frontier.experts},
                                 {"batch", a.frontier.batch},
                                 {"factor", a.factor},
@@ -80,7 +82,8 @@ int run_sensitivity(const SensitivityArgs& a) {
     return kExitOk;
   }
   std::cout << "Sensitivity of " << profile.hardware.name << " (" << a.frontier.experts << ", "
-            << a.frontier.batch << " batch): each number divided and multiplied by " << a.factor << "\n"
+            << a.frontier.batch << " batch, " << a.frontier.model_kind
+            << " model): each number divided and multiplied by " << a.factor << "\n"
             << "elasticity = d ln(threshold) / d ln(number); thresholds refined between the widths walked\n";
   if (!s.baseline.coarse.first_infeasible_d_model)
     std::cout << "note: no walked width is infeasible, so the 'wall' below is only the widest width walked\n";

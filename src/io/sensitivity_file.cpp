@@ -76,6 +76,7 @@ void write_sensitivity_file(const std::string& path, const SensitivityMeta& meta
     h5::write_string_attribute(root, "batch", meta.batch, path);
     h5::write_string_attribute(root, "cluster_sizes", meta.cluster_sizes, path);
     h5::write_string_attribute(root, "zb_latency", meta.zb_latency, path);
+    h5::write_string_attribute(root, "model", meta.model, path);
     h5::write_string_attribute(root, "search", meta.search, path);
     h5::write_ints_attribute(root, "widths", meta.widths, path);
     h5::write_int_attribute(root, "zero_bubble", meta.zero_bubble ? 1 : 0, path);

@@ -370,6 +370,33 @@ TEST_F(Cli, FrontierJsonHasTheDocumentedKeys) {
   EXPECT_EQ(j["rows"][0]["d_model"], 12288);  // the paper's smallest width (section 8)
 }
 
+// --model on every model command: a misspelled kind is one line naming the option; extended is
+// recorded in the JSON and, on H100 SXM (Hopper, 8-GPU NVLink domains), gives the reference's rows.
+TEST_F(Cli, ModelOptionOnEveryModelCommand) {
+  for (const char* cmd : {"eval", "plan", "frontier", "sensitivity"}) {
+    std::vector<std::string> args{cmd, "--hardware", "h100-sxm", "--model", "extnded"};
+    if (std::string(cmd) == "eval" || std::string(cmd) == "plan") {
+      args.insert(args.end(), {"--d-model", "12288"});
+      if (std::string(cmd) == "plan") args.insert(args.end(), {"--gpus", "2048"});
+    }
+    expect_bad_input(args, {"--model", "extnded"});
+  }
+  const Result ref = run({"frontier", "--json", "--hardware", "h100-sxm", "--widths", "12288,53248"});
+  const Result ext =
+      run({"frontier", "--json", "--hardware", "h100-sxm", "--widths", "12288,53248", "--model", "extended"});
+  ASSERT_EQ(ref.exit_code, kExitOk) << ref.err;
+  ASSERT_EQ(ext.exit_code, kExitOk) << ext.err;
+  json jr = json::parse(ref.out);
+  json je = json::parse(ext.out);
+  EXPECT_EQ(jr["cost_model"], "reference");
+  EXPECT_EQ(je["cost_model"], "extended");
+  EXPECT_EQ(je["rows"], jr["rows"]);
+  const Result plan = run({"plan", "--json", "--hardware", "h100-sxm", "--d-model", "12288", "--gpus", "2048",
+                           "--model", "extended"});
+  ASSERT_EQ(plan.exit_code, kExitOk) << plan.err;
+  EXPECT_EQ(json::parse(plan.out)["cost_model"], "extended");
+}
+
 TEST_F(Cli, FrontierJsonNullThresholds) {
   // One width, feasible at utilization 0.699 > 0.8 * 0.7 (golden optimal[0]): neither the end of
   // linear scaling nor an infeasible width is reached.
