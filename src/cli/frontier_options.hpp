@@ -24,7 +24,7 @@ struct FrontierArgs {
   bool no_zero_bubble = false;
   double months = search::kDefaultRunMonths;
   std::vector<std::int64_t> widths;
-  std::string cluster_sizes = "powers-of-two";
+  std::string cluster_sizes;  // empty: the model's default (powers-of-two; domains for extended)
   std::string search = "reference";
   bool json = false;
 };
@@ -32,6 +32,9 @@ struct FrontierArgs {
 void add_frontier_options(CLI::App* sub, FrontierArgs& args);
 // --model reference|extended, on every model command.
 void add_model_kind_option(CLI::App* sub, std::string& model_kind);
+// Refuses (UsageError) a profile the chosen model cannot evaluate: a torus network or systolic
+// arrays under --model reference.
+void require_model_for(const config::Profile& profile, const std::string& model_kind);
 // Checks every option; throws UsageError naming the one that is wrong.
 search::FrontierSpec frontier_spec(const FrontierArgs& args);
 

@@ -146,6 +146,8 @@ struct EvalArgs {
 int run_eval(const CLI::App* sub, const EvalArgs& a) {
   const costmodel::Model model = build_model(sub, a.model);
   const config::Profile profile = config::resolve_profile(a.model.hardware);
+  const costmodel::Options options = model_options(a.model);
+  require_model_for(profile, a.model.model_kind);
   const costmodel::Machine mc = costmodel::make_machine(profile.hardware);
   costmodel::Plan plan;
   plan.levels = mc.hw.levels();
@@ -181,7 +183,7 @@ int run_eval(const CLI::App* sub, const EvalArgs& a) {
       throw UsageError("the degrees multiply to " + count(plan.gpus()) + " GPUs, not --gpus " +
                        std::to_string(a.gpus));
   }
-  const costmodel::Evaluation ev = costmodel::evaluate(mc, model, plan, model_options(a.model));
+  const costmodel::Evaluation ev = costmodel::evaluate(mc, model, plan, options);
   if (a.model.json) {
     print_json({{"hardware", mc.hw.name},
                 {"cost_model", a.model.model_kind},
@@ -220,6 +222,8 @@ int run_plan(const CLI::App* sub, const PlanArgs& a) {
   const costmodel::Model model = build_model(sub, a.model);
   require_positive("--gpus", a.gpus);
   const config::Profile profile = config::resolve_profile(a.model.hardware);
+  const search::SearchOptions options = search_options(a.model, a.no_zero_bubble, a.overlaps);
+  require_model_for(profile, a.model.model_kind);
   const costmodel::Machine mc = costmodel::make_machine(profile.hardware);
   if (!search::fits_levels(mc.hw.level_sizes, a.gpus)) {
     std::string sizes;
@@ -230,7 +234,6 @@ int run_plan(const CLI::App* sub, const PlanArgs& a) {
                      "'s network levels: above each level's size (" + sizes +
                      ") it must be a multiple of it");
   }
-  const search::SearchOptions options = search_options(a.model, a.no_zero_bubble, a.overlaps);
   const search::SearchResult r = search::best_plan(mc, model, a.gpus, options);
   if (!r.found()) {
     std::cerr << "llmsweep: no plan for this model on " << a.gpus << " GPUs of " << mc.hw.name << ": "
@@ -259,7 +262,8 @@ int run_plan(const CLI::App* sub, const PlanArgs& a) {
 }
 
 // ---- frontier ------------------------------------------------------------------------
-json frontier_json(const costmodel::Hardware& hw, const FrontierArgs& a, const search::Frontier& f) {
+json frontier_json(const costmodel::Hardware& hw, const FrontierArgs& a, const search::FrontierSpec& spec,
+                   const search::Frontier& f) {
   json rows = json::array();
   for (const search::FrontierRow& row : f.rows) {
     const costmodel::Plan& p = row.result.plan;
@@ -272,7 +276,8 @@ json frontier_json(const costmodel::Hardware& hw, const FrontierArgs& a, const s
               {"compute_flop", row.compute_flop},
               {"gpus", row.result.gpus},
               {"utilization", ev.utilization},
-              {"years", ev.run_s / search::kSecondsPerYear}};
+              {"years", ev.run_s / search::kSecondsPerYear},
+              {"whole_domains", row.result.whole_domains}};
     const json pj = plan_json(p);
     for (const char* k : {"dp", "tp_model", "tp_ff", "pp", "ep", "microbatches", "interleave", "dp_levels",
                           "tp_model_levels", "tp_ff_levels", "pp_levels", "ep_levels", "zero_bubble"})
@@ -294,7 +299,7 @@ json frontier_json(const costmodel::Hardware& hw, const FrontierArgs& a, const s
           {"zero_bubble", !a.no_zero_bubble},
           {"run_months", a.months},
           {"zb_latency", a.zb_latency},
-          {"cluster_sizes", a.cluster_sizes},
+          {"cluster_sizes", search::cluster_sizes_name(search::cluster_sizes_of(spec))},
           {"search", a.search},
           {"rows", rows},
           {"linear_scaling_ends_flop", opt(f.thresholds.linear_scaling_ends_flop)},
@@ -351,10 +356,11 @@ void print_frontier(const costmodel::Hardware& hw, const FrontierArgs& a, const 
 int run_frontier(const FrontierArgs& a) {
   const search::FrontierSpec spec = frontier_spec(a);
   const config::Profile profile = config::resolve_profile(a.hardware);
+  require_model_for(profile, a.model_kind);
   const costmodel::Machine mc = costmodel::make_machine(profile.hardware);
   const search::Frontier f = search::frontier(mc, spec);
   if (a.json)
-    print_json(frontier_json(mc.hw, a, f));
+    print_json(frontier_json(mc.hw, a, spec, f));
   else
     print_frontier(mc.hw, a, f);
   return kExitOk;
@@ -375,11 +381,13 @@ search::FrontierSpec frontier_spec(const FrontierArgs& a) {
     spec.widths = a.widths;
     std::sort(spec.widths.begin(), spec.widths.end());
   }
-  const auto sizes = search::cluster_sizes_from_name(a.cluster_sizes);
-  if (!sizes)
-    throw UsageError("--cluster-sizes must be powers-of-two, fill-levels or pow2-domains, got '" +
-                     a.cluster_sizes + "'");
-  spec.cluster_sizes = *sizes;
+  if (!a.cluster_sizes.empty()) {
+    const auto sizes = search::cluster_sizes_from_name(a.cluster_sizes);
+    if (!sizes)
+      throw UsageError("--cluster-sizes must be powers-of-two, fill-levels, pow2-domains or domains, got '" +
+                       a.cluster_sizes + "'");
+    spec.cluster_sizes = *sizes;
+  }
   ModelArgs m;
   m.zb_latency = a.zb_latency;
   m.model_kind = a.model_kind;
@@ -391,6 +399,12 @@ search::FrontierSpec frontier_spec(const FrontierArgs& a) {
     throw UsageError("--search must be reference, exhaustive, all-microbatches or corrected, got '" +
                      a.search + "'");
   return spec;
+}
+
+void require_model_for(const config::Profile& profile, const std::string& model_kind) {
+  const std::string why = costmodel::extended_requirement(profile.hardware);
+  if (!why.empty() && model_kind == "reference")
+    throw UsageError("hardware profile " + profile.stem + " needs --model extended: " + why);
 }
 
 void add_model_kind_option(CLI::App* sub, std::string& model_kind) {
@@ -409,10 +423,10 @@ void add_frontier_options(CLI::App* sub, FrontierArgs& a) {
       ->capture_default_str();
   add_model_kind_option(sub, a.model_kind);
   sub->add_option(
-         "--cluster-sizes", a.cluster_sizes,
-         "Cluster sizes: powers-of-two (E x 2^i, reference), fill-levels (rounded up to whole NVLink "
-         "domains) or pow2-domains (a power of two of each domain's GPUs, e.g. 64 of 72)")
-      ->capture_default_str();
+      "--cluster-sizes", a.cluster_sizes,
+      "Cluster sizes: powers-of-two (E x 2^i, the reference's default), fill-levels (rounded up to whole "
+      "NVLink domains), pow2-domains (a power of two of each domain's GPUs, e.g. 64 of 72) or domains "
+      "(both, whichever is smaller; the extended model's default)");
   sub->add_option(
          "--search", a.search,
          "Plan search: reference, exhaustive (no flattened-profile pruning, quirk Q2), all-microbatches "
@@ -476,6 +490,16 @@ void add_verify_command(CLI::App& app, Action& action) {
   });
 }
 
+// What the model kinds make of a profile: the reference cannot evaluate it, the extended model
+// answers differently (extended terms, or scale-up domains that are not a power of two, which
+// the extended model's cluster sizes fill), or both answer alike.
+std::string model_support(const costmodel::Hardware& hw) {
+  if (!costmodel::extended_requirement(hw).empty()) return "extended needed";
+  bool pow2 = true;
+  for (std::int64_t s : hw.level_sizes) pow2 = pow2 && (s & (s - 1)) == 0;
+  return costmodel::has_extended_terms(hw) || !pow2 ? "extended differs" : "both alike";
+}
+
 void add_profiles_command(CLI::App& app, Action& action) {
   auto as_json = std::make_shared<bool>(false);
   CLI::App* sub = app.add_subcommand("profiles", "List the hardware profiles");
@@ -486,12 +510,19 @@ void add_profiles_command(CLI::App& app, Action& action) {
       if (*as_json) {
         json j = json::array();
         for (const auto& p : all)
-          j.push_back({{"stem", p.stem}, {"name", p.hardware.name}, {"path", p.path}});
+          j.push_back({{"stem", p.stem},
+                       {"name", p.hardware.name},
+                       {"path", p.path},
+                       {"vendor", p.vendor},
+                       {"year", p.year == 0 ? json(nullptr) : json(p.year)},
+                       {"preliminary", p.preliminary},
+                       {"needs_extended", !costmodel::extended_requirement(p.hardware).empty()},
+                       {"model", model_support(p.hardware)}});
         print_json(j);
         return kExitOk;
       }
-      Table t({"stem", "name", "peak TFLOP/s", "HBM TB/s", "levels", "link GB/s"},
-              {false, false, true, true, true, true});
+      Table t({"stem", "name", "vendor", "year", "model", "peak TFLOP/s", "HBM TB/s", "levels", "link GB/s"},
+              {false, false, false, true, false, true, true, true, true});
       for (const auto& p : all) {
         const costmodel::Machine mc = costmodel::make_machine(p.hardware);
         std::string lv = "(";
@@ -500,10 +531,14 @@ void add_profiles_command(CLI::App& app, Action& action) {
         std::string bw;
         for (std::size_t i = 0; i < p.hardware.link_bandwidth_Bps.size(); ++i)
           bw += (i ? ", " : "") + sci(p.hardware.link_bandwidth_Bps[i] / 1e9, 3);
-        t.add({p.stem, p.hardware.name, fixed(mc.peak_flops / 1e12, 1),
-               fixed(p.hardware.hbm_bandwidth_Bps / 1e12, 2), lv + ")", bw});
+        const std::string year = p.year == 0 ? "-" : std::to_string(p.year) + (p.preliminary ? "*" : "");
+        t.add({p.stem, p.hardware.name, p.vendor.empty() ? "-" : p.vendor, year, model_support(p.hardware),
+               fixed(mc.peak_flops / 1e12, 1), fixed(p.hardware.hbm_bandwidth_Bps / 1e12, 2), lv + ")", bw});
       }
       t.print(std::cout);
+      std::cout
+          << "\n* preliminary: an unreleased system, numbers from announcements. model: 'extended needed' "
+             "profiles run only with --model extended (docs/MODEL-EXTENDED.md).\n";
       return kExitOk;
     };
   });

@@ -48,12 +48,16 @@ int run_sensitivity(const SensitivityArgs& a) {
   if (!(a.factor > 1) || !std::isfinite(a.factor))
     throw UsageError("--factor must be > 1, got " + std::to_string(a.factor));
   const config::Profile profile = config::resolve_profile(a.frontier.hardware);
+  require_model_for(profile, a.frontier.model_kind);
   const search::Sensitivity s = search::sensitivity(profile.hardware, spec, a.factor);
   if (!a.output.empty()) {
     io::SensitivityMeta meta{
-        profile.stem,     profile.hardware.name,      profile.text,          a.frontier.experts,
-        a.frontier.batch, a.frontier.cluster_sizes,   a.frontier.zb_latency, a.frontier.search,
-        spec.widths,      !a.frontier.no_zero_bubble, a.frontier.months};
+        profile.stem,          profile.hardware.name,
+        profile.text,          a.frontier.experts,
+        a.frontier.batch,      search::cluster_sizes_name(search::cluster_sizes_of(spec)),
+        a.frontier.zb_latency, a.frontier.search,
+        spec.widths,           !a.frontier.no_zero_bubble,
+        a.frontier.months};
     meta.model = a.frontier.model_kind;
     io::write_sensitivity_file(a.output, meta, s, a.overwrite);
   }

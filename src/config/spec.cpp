@@ -232,9 +232,12 @@ void read_cluster(TableReader& top, Ctx& ctx, grid::Axes& axes) {
     axes.gpus = positive_integers(r, ctx, "gpus", {});
   else
     r.node("gpus");
-  axes.cluster_sizes.clear();
-  for (const std::string& s :
-       words(r, ctx, "sizes", {"powers-of-two"}, {"powers-of-two", "fill-levels", "pow2-domains"}))
+  axes.cluster_sizes.clear();  // absent: each point takes its model kind's default
+  std::vector<std::string> size_names;
+  for (auto c : {search::ClusterSizes::powers_of_two, search::ClusterSizes::fill_levels,
+                 search::ClusterSizes::pow2_domains, search::ClusterSizes::domains})
+    size_names.emplace_back(search::cluster_sizes_name(c));
+  for (const std::string& s : words(r, ctx, "sizes", {}, size_names))
     axes.cluster_sizes.push_back(*search::cluster_sizes_from_name(s));
   if (r.has("sizes") && r.has("gpus"))
     r.error("sizes", "sizes only applies to the smallest-cluster search; remove it or gpus");
@@ -419,6 +422,13 @@ std::string canonical_of(const grid::Axes& axes, const std::vector<Profile>& pro
     for (double b : h.link_bandwidth_Bps) s << fmt(b) << ",";
     s << " lat=";
     for (double l : h.link_latency_s) s << fmt(l) << ",";
+    // The extended model's numbers (docs/MODEL-EXTENDED.md), so that changing one refuses --resume.
+    s << " tmem=" << fmt(h.tensor_memory_bytes) << " pair=" << h.cta_pair_mma
+      << " engine=" << static_cast<int>(h.engine) << " peak=" << fmt(h.systolic_peak_flops)
+      << " onchip=" << fmt(h.onchip_memory_bytes) << " array=" << h.systolic_array_dim << " topology=";
+    for (auto t : h.topology) s << static_cast<int>(t) << ",";
+    s << " torus=";
+    for (auto d : h.torus_dims) s << d << ",";
     s << "\n";
   }
   grid::Axes copy = axes;

@@ -232,7 +232,11 @@ std::vector<std::string> Grid::axis_labels(Axis a) const {
       for (bool z : p.zero_bubble) out.push_back(z ? "true" : "false");
       break;
   }
-  if (out.empty()) out.push_back(a == Axis::gpus ? "smallest" : (a >= Axis::dp ? "best" : "-"));
+  if (out.empty())
+    out.push_back(a == Axis::gpus            ? "smallest"
+                  : a == Axis::cluster_sizes ? "model default"
+                  : a >= Axis::dp            ? "best"
+                                             : "-");
   return out;
 }
 

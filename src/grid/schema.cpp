@@ -6,6 +6,7 @@
 #include "costmodel/options.hpp"
 #include "costmodel/plan.hpp"
 #include "costmodel/status.hpp"
+#include "search/cluster.hpp"
 
 namespace llmsweep::grid {
 
@@ -68,10 +69,12 @@ std::vector<Column> columns(int levels, const std::vector<std::string>& hardware
                    "plan search prunes with the flattened profile (reference, quirk Q2)", true),
       LLMSWEEP_COL(microbatch_candidates, i64, "1",
                    "microbatch counts the search tries (4 = reference, quirk Q3; 0 = all)", true),
-      LLMSWEEP_COL(cluster_sizes, u8, "code",
-                   "cluster sizes tried: powers-of-two (E * 2^i, reference), fill-levels (rounded up to "
-                   "whole domains) or pow2-domains (a power of two of each domain's GPUs)",
-                   true),
+      LLMSWEEP_COL(
+          cluster_sizes, u8, "code",
+          "cluster sizes tried: powers-of-two (E * 2^i, reference), fill-levels (rounded up to "
+          "whole domains), pow2-domains (a power of two of each domain's GPUs) or domains (both, the "
+          "extended model's default)",
+          true),
       LLMSWEEP_COL(requested_gpus, i64, "GPUs",
                    "cluster size asked for (0: the smallest cluster meeting the deadline)", true),
       LLMSWEEP_COL(status, u8, "code",
@@ -176,7 +179,10 @@ std::vector<Column> columns(int levels, const std::vector<std::string>& hardware
     if (col.name == "model")
       for (costmodel::ModelKind k : costmodel::kAllModelKinds)
         col.labels.emplace_back(costmodel::model_kind_name(k));
-    if (col.name == "cluster_sizes") col.labels = {"powers-of-two", "fill-levels", "pow2-domains"};
+    if (col.name == "cluster_sizes")
+      for (auto k : {search::ClusterSizes::powers_of_two, search::ClusterSizes::fill_levels,
+                     search::ClusterSizes::pow2_domains, search::ClusterSizes::domains})
+        col.labels.emplace_back(search::cluster_sizes_name(k));
     if (col.name == "status") col.labels = status_labels();
   }
   return c;

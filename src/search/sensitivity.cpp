@@ -16,7 +16,7 @@ std::optional<double> elasticity(const std::optional<double>& down, const std::o
 bool feasible(const costmodel::Machine& mc, std::int64_t width, const FrontierSpec& spec, double max_run_s,
               double* compute) {
   const costmodel::Model model = model_for_width(width, spec.policy);
-  const ClusterResult r = smallest_cluster(mc, model, max_run_s, spec.search, spec.cluster_sizes);
+  const ClusterResult r = smallest_cluster(mc, model, max_run_s, spec.search, cluster_sizes_of(spec));
   if (compute) *compute = model.compute_flop();
   return r.found();
 }
@@ -36,9 +36,7 @@ std::vector<std::int64_t> fine_widths(std::int64_t lo, std::int64_t hi) {
 
 RefinedThresholds refined_thresholds(const costmodel::Machine& machine, const FrontierSpec& spec) {
   RefinedThresholds out;
-  const costmodel::Machine mc = spec.cluster_sizes == ClusterSizes::pow2_domains
-                                    ? costmodel::make_machine(pow2_domains(machine.hw))
-                                    : machine;
+  const costmodel::Machine& mc = machine;
   const Frontier f = frontier(mc, spec);
   out.coarse = f.thresholds;
   // End of linear scaling: where utilization crosses 0.8 x cap, interpolated in log compute.

@@ -346,3 +346,62 @@ TEST_F(BadProfile, ProfileDirectoryFromTheEnvironment) {
 
 }  // namespace
 }  // namespace llmsweep::config
+
+namespace llmsweep::config {
+namespace {
+
+// The extended model's keys are as strict as the others (docs/MODEL-EXTENDED.md): each bad one
+// is one problem naming file, line and key.
+TEST_F(BadProfile, ExtendedKeysAreStrict) {
+  int line = 0;
+  ConfigError e = load_error(write(
+      "tmem.toml", with_line("kernel_latency_us", "kernel_latency_us = 4.5\ntensor_memry_KiB = 256", &line)));
+  EXPECT_EQ(e.key(), "tensor_memry_KiB");
+  EXPECT_EQ(e.line(), line + 1);
+  EXPECT_NE(e.detail().find("did you mean 'tensor_memory_KiB'"), std::string::npos) << e.what();
+  e = load_error(
+      write("pair.toml", with_line("kernel_latency_us", "kernel_latency_us = 4.5\ncta_pair_mma = true")));
+  EXPECT_EQ(e.key(), "cta_pair_mma");  // needs tensor memory
+  e = load_error(
+      write("engine.toml", with_line("name", "name = \"X\"\nmatmul_engine = \"systolik\"", &line)));
+  EXPECT_EQ(e.key(), "matmul_engine");
+  EXPECT_EQ(e.line(), line + 1);
+  e = load_error(write("sm-on-systolic.toml",
+                       with_line("name",
+                                 "name = \"X\"\nmatmul_engine = \"systolic\"\npeak_dense_TFLOPS = 900\n"
+                                 "onchip_memory_MiB = 128\nsystolic_array_dim = 128")));
+  EXPECT_NE(std::string(e.what()).find("does not apply to matmul_engine = \"systolic\""), std::string::npos)
+      << e.what();
+  e = load_error(
+      write("topology.toml",
+            with_line("link_latency_us",
+                      "link_latency_us = [1.125, 1.125]\ntopology = [\"ring\", \"switch\"]", &line)));
+  EXPECT_EQ(e.key(), "network.topology");
+  EXPECT_EQ(e.line(), line + 1);
+  e = load_error(write("torus.toml", with_line("link_latency_us",
+                                               "link_latency_us = [1.125, 1.125]\ntopology = "
+                                               "[\"torus\", \"switch\"]\ntorus_dims = [2, 2]")));
+  EXPECT_EQ(e.key(), "network.torus_dims");  // 4 nodes, not the level's 8
+  EXPECT_NE(e.detail().find("multiply to 4"), std::string::npos) << e.what();
+  e = load_error(write("year.toml", with_line("year", "year = 20255")));
+  EXPECT_EQ(e.key(), "year");
+}
+
+TEST_F(BadProfile, ExtendedKeysLoad) {
+  const Profile p = load_profile(
+      write("ok.toml", with_line("link_latency_us",
+                                 "link_latency_us = [1.125, 1.125]\ntopology = [\"torus\", \"switch\"]\n"
+                                 "torus_dims = [2, 4]")));
+  EXPECT_EQ(p.hardware.topology_of(0), costmodel::Topology::torus);
+  EXPECT_EQ(p.hardware.torus_dims, (std::vector<std::int64_t>{2, 4}));
+  EXPECT_NE(costmodel::extended_requirement(p.hardware), "");
+  const Profile b = load_profile(kProfileDir + "/b200-hgx.toml");
+  EXPECT_EQ(b.hardware.tensor_memory_bytes, 262144);
+  EXPECT_TRUE(b.hardware.cta_pair_mma);
+  EXPECT_EQ(b.vendor, "NVIDIA");
+  EXPECT_EQ(b.year, 2025);
+  EXPECT_FALSE(b.preliminary);
+}
+
+}  // namespace
+}  // namespace llmsweep::config
