@@ -444,4 +444,50 @@ TEST_F(Cli, SensitivityOutputAndBadInput) {
   EXPECT_FALSE(json::parse(r.out)["wall_reached"].get<bool>());
 }
 
+// --step: default both 1.25 and 2, each with central and one-sided elasticities and a regime
+// flag, in the table, the JSON and the HDF5 file.
+TEST_F(Cli, SensitivityStepsAndRegimeFlag) {
+  expect_bad_input({"sensitivity", "--hardware", "h100-sxm", "--step", "1.25,0.5"}, {"--step", "0.5"});
+  expect_bad_input({"sensitivity", "--hardware", "h100-sxm", "--step", "2", "--factor", "2"},
+                   {"--step", "--factor"});
+  const std::string out = path("steps.h5");
+  Result r = run({"sensitivity", "--hardware", "h100-sxm", "--json", "-o", out});
+  ASSERT_EQ(r.exit_code, kExitOk) << r.err;
+  const json j = json::parse(r.out);
+  EXPECT_EQ(j["steps"], json::parse("[1.25, 2]"));
+  bool flops_flagged = false;
+  for (const json& row : j["rows"]) {
+    ASSERT_EQ(row["steps"].size(), 2u);
+    for (const char* k :
+         {"wall_elasticity", "wall_down_elasticity", "wall_up_elasticity", "wall_regime_change",
+          "linear_scaling_elasticity", "linear_scaling_regime_change", "down", "up"})
+      EXPECT_TRUE(row["steps"][0].contains(k)) << k;
+    if (row["number"] == "flops") flops_flagged = row["regime_change"].get<bool>();
+  }
+  EXPECT_TRUE(flops_flagged);  // the x2 step crosses into the shared-memory-bound regime
+  const Result dump = llmsweep::test::run({"h5dump", "-a", "/steps", out}, dir_);
+  EXPECT_NE(dump.out.find("1.25, 2"), std::string::npos) << dump.out;
+  const Result ds =
+      llmsweep::test::run({"h5dump", "-H", "-d", "/sensitivity/wall_elasticity_steps", out}, dir_);
+  EXPECT_NE(ds.out.find("( 8, 2 )"), std::string::npos) << ds.out;
+  r = run({"sensitivity", "--hardware", "h100-sxm", "--step", "2"});
+  ASSERT_EQ(r.exit_code, kExitOk) << r.err;
+  EXPECT_NE(r.out.find("REGIME: linear"), std::string::npos) << r.out;
+}
+
+// A torus or systolic profile under the reference model is one line naming the profile and the
+// option to use.
+TEST_F(Cli, ReferenceRefusesProfilesThatNeedExtended) {
+  std::string text = read(kProfiles + "/h100-sxm.toml");
+  const std::string from = "level_sizes = [8]";
+  text.replace(text.find(from), from.size(),
+               "level_sizes = [8]\ntopology = [\"torus\", \"switch\"]\ntorus_dims = [2, 4]");
+  const std::string torus = write("torus.toml", text);
+  expect_bad_input({"frontier", "--hardware", torus}, {"torus", "--model extended"});
+  expect_bad_input({"plan", "--hardware", torus, "--d-model", "12288", "--gpus", "8"}, {"--model extended"});
+  const Result r =
+      run({"plan", "--hardware", torus, "--d-model", "12288", "--gpus", "2048", "--model", "extended"});
+  EXPECT_EQ(r.exit_code, kExitOk) << r.err;
+}
+
 }  // namespace
