@@ -35,12 +35,27 @@ std::optional<ClusterSizes> cluster_sizes_from_name(std::string_view name) {
   return std::nullopt;
 }
 
+namespace {
+
+std::int64_t floor_pow2(std::int64_t s) {
+  std::int64_t p = 1;
+  while (p * 2 <= s) p *= 2;
+  return p;
+}
+
+}  // namespace
+
 costmodel::Hardware pow2_domains(const costmodel::Hardware& hw) {
   costmodel::Hardware out = hw;
-  for (std::int64_t& s : out.level_sizes) {
-    std::int64_t p = 1;
-    while (p * 2 <= s) p *= 2;
-    s = p;
+  for (std::size_t l = 0; l < out.level_sizes.size(); ++l) {
+    if (hw.topology_of(static_cast<int>(l)) == costmodel::Topology::torus) {
+      // A torus keeps its shape: the largest power-of-two sub-torus (each dimension rounded down).
+      std::int64_t n = 1;
+      for (std::int64_t& d : out.torus_dims) n *= (d = floor_pow2(d));
+      out.level_sizes[l] = n;
+    } else {
+      out.level_sizes[l] = floor_pow2(out.level_sizes[l]);
+    }
   }
   return out;
 }

@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <filesystem>
 #include <string>
 
 #include "common/error.hpp"
@@ -214,6 +215,20 @@ TEST(Spec, HashIgnoresCommentsAndLayoutButNotValues) {
   EXPECT_NE(a.hash, d.hash);
   EXPECT_NE(a.hash, e.hash);
   EXPECT_EQ(a.hash.size(), 64u);
+}
+
+// Every shipped spec parses; sweep/systems-2026.toml puts the reference and extended models side
+// by side: 11 profiles x 55 widths x 2 expert rules x 2 batch laws x 2 models.
+TEST(Spec, ShippedSpecsParse) {
+  for (const auto& entry : std::filesystem::directory_iterator(std::string(LLMSWEEP_SOURCE_DIR) + "/sweep")) {
+    if (entry.path().extension() != ".toml") continue;
+    SCOPED_TRACE(entry.path().string());
+    EXPECT_NO_THROW(load_spec(entry.path().string(), kDir));
+  }
+  const SweepSpec s = load_spec(std::string(LLMSWEEP_SOURCE_DIR) + "/sweep/systems-2026.toml", kDir);
+  EXPECT_EQ(s.axes.model_kind.size(), 2u);
+  EXPECT_TRUE(s.axes.cluster_sizes.empty());  // each model's default
+  EXPECT_EQ(grid::Grid(s.axes).size(), 11u * 55 * 2 * 2 * 2);
 }
 
 }  // namespace

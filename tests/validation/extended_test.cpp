@@ -160,5 +160,23 @@ TEST(Extended, DomainsTakeTheSmallerOfWholeAndPowerOfTwoRacks) {
   EXPECT_GT(whole_used, 0);  // some widths do fill whole racks (d = 18432: 64 racks, TPf 18)
 }
 
+// The shipped 2025-2027 profiles: which need the extended model (a torus or systolic arrays),
+// and the power-of-two view of a torus keeps its shape (TPU v5p's 16 x 20 x 28 pod: 16 x 16 x 16).
+TEST(Extended, ShippedProfilesForTheSystemsOf2026) {
+  for (const char* stem : {"tpu-v5p", "tpu-ironwood", "trainium2-ultraserver", "trainium3-ultraserver"})
+    EXPECT_NE(costmodel::extended_requirement(machine(stem).hw), "") << stem;
+  for (const char* stem : {"gb300-nvl72", "vera-rubin-nvl144", "rubin-ultra-nvl576", "mi355x", "b200-hgx"})
+    EXPECT_EQ(costmodel::extended_requirement(machine(stem).hw), "") << stem;
+  const costmodel::Hardware v5p = machine("tpu-v5p").hw;
+  const costmodel::Hardware view = search::pow2_domains(v5p);
+  EXPECT_EQ(view.torus_dims, (std::vector<std::int64_t>{16, 16, 16}));
+  EXPECT_EQ(view.level_sizes, (std::vector<std::int64_t>{4096}));
+  EXPECT_EQ(costmodel::check_hardware(view), std::nullopt);
+  // Rack-scale domains of 72 to 576 GPUs.
+  EXPECT_EQ(machine("gb300-nvl72").hw.level_sizes.front(), 72);
+  EXPECT_EQ(machine("vera-rubin-nvl144").hw.level_sizes.front(), 144);
+  EXPECT_EQ(machine("rubin-ultra-nvl576").hw.level_sizes.front(), 576);
+}
+
 }  // namespace
 }  // namespace llmsweep
