@@ -64,6 +64,7 @@ std::vector<double> checked_steps(const SensitivityArgs& a, bool factor_given, b
 
 nlohmann::json step_json(const search::SensitivityStep& t) {
   return {{"factor", t.factor},
+          {"applies", t.applies},
           {"wall_elasticity", opt(t.wall_elasticity)},
           {"wall_down_elasticity", opt(t.wall_down_elasticity)},
           {"wall_up_elasticity", opt(t.wall_up_elasticity)},

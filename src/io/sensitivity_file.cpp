@@ -218,6 +218,13 @@ void write_sensitivity_file(const std::string& path, const SensitivityMeta& meta
            "1 when the walk met an infeasible width (a real wall), 0 when the wall value is only the widest "
            "width walked",
            path);
+    std::vector<double> primary;
+    for (const search::SensitivityRow& row : s.rows) primary.push_back(row.primary().factor);
+    column(
+        g.get(), "primary_factor", primary, "1",
+        "the step the 1-D datasets of this row come from: the first step, or the first that applies to this "
+        "number (a domain of 8 GPUs cannot be divided by 1.25)",
+        path);
     step_tables(g.get(), s, path);
   });
 }

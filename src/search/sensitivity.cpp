@@ -224,6 +224,12 @@ bool regime_change(const std::optional<double>& down, const std::optional<double
   return opposite || hi > kRegimeRatio * lo;
 }
 
+const SensitivityStep& SensitivityRow::primary() const {
+  for (const SensitivityStep& s : steps)
+    if (s.applies) return s;
+  return steps.front();
+}
+
 bool SensitivityRow::regime_change() const {
   for (const SensitivityStep& s : steps)
     if (s.wall_regime_change || s.linear_scaling_regime_change) return true;
@@ -241,12 +247,14 @@ Sensitivity sensitivity(const costmodel::Hardware& hw, const FrontierSpec& spec,
     SensitivityRow row;
     row.number = n;
     row.baseline_value = hardware_value(hw, n);
-    bool applies = true;
+    bool any = false;
     for (double f : factors) {
+      bool applies = false;
       row.steps.push_back(step_for(hw, n, f, out.baseline, spec, applies));
-      if (!applies) break;
+      row.steps.back().applies = applies;
+      any = any || applies;
     }
-    if (applies) out.rows.push_back(std::move(row));
+    if (any) out.rows.push_back(std::move(row));
   }
   const auto key = [](const SensitivityRow& r) {
     const SensitivityStep& s = r.primary();

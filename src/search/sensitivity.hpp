@@ -49,6 +49,7 @@ double hardware_value(const costmodel::Hardware& hw, HardwareNumber n);
 // One number moved by one factor both ways.
 struct SensitivityStep {
   double factor = 2;
+  bool applies = true;     // false: the number cannot be moved by this factor (e.g. 8 GPUs / 1.25)
   RefinedThresholds down;  // number / factor
   RefinedThresholds up;    // number * factor
   // Central elasticity d ln(threshold) / d ln(number) = ln(up / down) / (2 ln factor).
@@ -73,8 +74,8 @@ struct SensitivityRow {
   HardwareNumber number;
   double baseline_value = 0;
   std::vector<SensitivityStep> steps;  // one per factor, in the order asked for
-  // The first step's figures (the local elasticities when steps ascend, as by default).
-  const SensitivityStep& primary() const { return steps.front(); }
+  // The first step that applies (the local elasticities when steps ascend, as by default).
+  const SensitivityStep& primary() const;
   bool regime_change() const;  // at any step, for either threshold
 };
 

@@ -469,7 +469,8 @@ TEST_F(Cli, SensitivityStepsAndRegimeFlag) {
   EXPECT_NE(dump.out.find("1.25, 2"), std::string::npos) << dump.out;
   const Result ds =
       llmsweep::test::run({"h5dump", "-H", "-d", "/sensitivity/wall_elasticity_steps", out}, dir_);
-  EXPECT_NE(ds.out.find("( 8, 2 )"), std::string::npos) << ds.out;
+  EXPECT_NE(ds.out.find("( 9, 2 )"), std::string::npos)
+      << ds.out;  // 9 numbers (the NVLink domain by x2 only), 2 steps
   r = run({"sensitivity", "--hardware", "h100-sxm", "--step", "2"});
   ASSERT_EQ(r.exit_code, kExitOk) << r.err;
   EXPECT_NE(r.out.find("REGIME: linear"), std::string::npos) << r.out;
