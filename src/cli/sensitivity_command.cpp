@@ -99,7 +99,7 @@ void print_json(const config::Profile& profile, const SensitivityArgs& a, const 
                               {"experts", a.frontier.experts},
                               {"batch", a.frontier.batch},
                               {"steps", s.factors},
-                              {"factor", s.factors.front()},
+                              {"factor", s.factors.back()},
                               {"wall_reached", s.baseline.coarse.first_infeasible_d_model.has_value()},
                               {"baseline", thresholds_json(s.baseline)},
                               {"rows", rows}}

@@ -203,6 +203,15 @@ std::vector<std::string> Grid::axis_labels(Axis a) const {
       break;
     case Axis::cluster_sizes:
       for (auto c : axes_.cluster_sizes) out.push_back(search::cluster_sizes_name(c));
+      if (axes_.cluster_sizes.empty()) {
+        // Each point takes its model kind's default: name it when every model kind agrees.
+        std::string name;
+        for (auto k : axes_.model_kind) {
+          const std::string n = search::cluster_sizes_name(search::default_cluster_sizes(k));
+          name = name.empty() || name == n ? n : "model default";
+        }
+        out.push_back(name.empty() ? "model default" : name);
+      }
       break;
     case Axis::gpus:
       for (auto g : axes_.gpus) out.push_back(std::to_string(g));
@@ -232,11 +241,7 @@ std::vector<std::string> Grid::axis_labels(Axis a) const {
       for (bool z : p.zero_bubble) out.push_back(z ? "true" : "false");
       break;
   }
-  if (out.empty())
-    out.push_back(a == Axis::gpus            ? "smallest"
-                  : a == Axis::cluster_sizes ? "model default"
-                  : a >= Axis::dp            ? "best"
-                                             : "-");
+  if (out.empty()) out.push_back(a == Axis::gpus ? "smallest" : (a >= Axis::dp ? "best" : "-"));
   return out;
 }
 

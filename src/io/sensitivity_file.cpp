@@ -162,9 +162,9 @@ void write_sensitivity_file(const std::string& path, const SensitivityMeta& meta
     h5::write_ints_attribute(root, "widths", meta.widths, path);
     h5::write_int_attribute(root, "zero_bubble", meta.zero_bubble ? 1 : 0, path);
     h5::write_doubles_attribute(root, "run_months", {meta.run_months}, path);
-    // `factor` and the 1-D datasets below are the first step's (x/÷ 1.25 by default); every
-    // step is in the *_steps tables, one column per entry of `steps`.
-    h5::write_doubles_attribute(root, "factor", {s.factors.empty() ? 0.0 : s.factors.front()}, path);
+    // `factor` and the 1-D datasets below are the last step's (x/÷ 2 by default, as before --step);
+    // every step is in the *_steps tables, one column per entry of `steps`.
+    h5::write_doubles_attribute(root, "factor", {s.factors.empty() ? 0.0 : s.factors.back()}, path);
     h5::write_doubles_attribute(root, "steps", s.factors.empty() ? std::vector<double>{0.0} : s.factors,
                                 path);
     thresholds(root, "baseline_", s.baseline, path);
@@ -192,7 +192,7 @@ void write_sensitivity_file(const std::string& path, const SensitivityMeta& meta
     h5::write_strings_attribute(g.get(), "units", units.empty() ? std::vector<std::string>{""} : units, path);
     h5::write_string_attribute(
         g.get(), "description",
-        "one row per hardware number, ranked by the wall's elasticity at the first step; elasticity = "
+        "one row per hardware number, ranked by the wall's elasticity at the last step; elasticity = "
         "ln(threshold at x factor / threshold at / factor) / (2 ln factor); the 1-D datasets "
         "are the first step's (attribute factor), the *_steps tables every step's",
         path);

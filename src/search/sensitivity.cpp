@@ -225,9 +225,9 @@ bool regime_change(const std::optional<double>& down, const std::optional<double
 }
 
 const SensitivityStep& SensitivityRow::primary() const {
-  for (const SensitivityStep& s : steps)
-    if (s.applies) return s;
-  return steps.front();
+  for (auto it = steps.rbegin(); it != steps.rend(); ++it)
+    if (it->applies) return *it;
+  return steps.back();
 }
 
 bool SensitivityRow::regime_change() const {

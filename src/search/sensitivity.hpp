@@ -74,7 +74,8 @@ struct SensitivityRow {
   HardwareNumber number;
   double baseline_value = 0;
   std::vector<SensitivityStep> steps;  // one per factor, in the order asked for
-  // The first step that applies (the local elasticities when steps ascend, as by default).
+  // The last step that applies: x/÷ 2 by default, the factor sensitivity files carried before
+  // --step, so that their readers see the same figures; every step is in `steps`.
   const SensitivityStep& primary() const;
   bool regime_change() const;  // at any step, for either threshold
 };
@@ -85,7 +86,7 @@ inline const std::vector<double> kDefaultSensitivitySteps{1.25, 2};
 struct Sensitivity {
   std::vector<double> factors;
   RefinedThresholds baseline;
-  std::vector<SensitivityRow> rows;  // ranked: largest |wall elasticity| of the first step first
+  std::vector<SensitivityRow> rows;  // ranked: largest |wall elasticity| of the primary step first
 };
 
 // Every factor must be > 1 and finite.

@@ -206,6 +206,17 @@ TEST(PointEvaluator, ExplicitPlanMatchesTheCostModel) {
   EXPECT_EQ(ev.evaluate(1).status, static_cast<std::uint8_t>(costmodel::Status::invalid_plan));
 }
 
+// Without [cluster] sizes each point takes its model kind's default cluster sizes; the axis label
+// names them when every model kind agrees.
+TEST(Grid, DefaultClusterSizesLabel) {
+  Axes a = small_axes();
+  EXPECT_EQ(Grid(a).axis_labels(Axis::cluster_sizes), (std::vector<std::string>{"powers-of-two"}));
+  a.model_kind = {costmodel::ModelKind::extended};
+  EXPECT_EQ(Grid(a).axis_labels(Axis::cluster_sizes), (std::vector<std::string>{"domains"}));
+  a.model_kind = {costmodel::ModelKind::reference, costmodel::ModelKind::extended};
+  EXPECT_EQ(Grid(a).axis_labels(Axis::cluster_sizes), (std::vector<std::string>{"model default"}));
+}
+
 // The model axis: each point records its cost model, and on H100 SXM (Hopper, an 8-GPU NVLink
 // domain) the extended model has nothing to add, so both points give the same row.
 TEST(PointEvaluator, ModelAxisIsRecordedAndExtendedEqualsReferenceOnHopper) {
