@@ -489,6 +489,15 @@ TEST_F(Cli, ReferenceRefusesProfilesThatNeedExtended) {
   const Result r =
       run({"plan", "--hardware", torus, "--d-model", "12288", "--gpus", "2048", "--model", "extended"});
   EXPECT_EQ(r.exit_code, kExitOk) << r.err;
+  expect_bad_input({"frontier", "--hardware", "tpu-v5p"}, {"tpu-v5p", "--model extended"});
+  expect_bad_input({"frontier", "--model", "extended", "--hardware", "tpu-v5p", "--cluster-sizes", "domain"},
+                   {"--cluster-sizes", "domain"});
+  // A misspelled extended key is one line naming file, line and key.
+  std::string b200 = read(kProfiles + "/b200-hgx.toml");
+  b200.replace(b200.find("tensor_memory_KiB"), 17, "tensor_memry_KiB");
+  const std::string typo = write("typo.toml", b200);
+  expect_bad_input({"frontier", "--hardware", typo},
+                   {typo, "tensor_memry_KiB", "did you mean 'tensor_memory_KiB'"});
 }
 
 }  // namespace
