@@ -319,7 +319,8 @@ def table_columns(scenarios: list[Scenario]) -> list[str]:
 # The reference run's numbers and flags: a constant input with another value is named in figure
 # titles. Categorical inputs take their reference name from the file (reference_values).
 DEFAULTS = {"zero_bubble": "true", "batch_multiplier": 1.0, "d_ff_ratio": 4.0, "depth_multiplier": 1.0,
-            "depth_exponent": "fit", "seq_len": 2048, "run_months": 3.0, "gpus": "smallest"}
+            "depth_exponent": "fit", "seq_len": 2048, "run_months": 3.0, "gpus": "smallest",
+            "model": "reference"}
 CATEGORICAL_PARAMS = ("zb_latency", "cluster_sizes")
 
 

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <utility>
 
 #include "common/error.hpp"
@@ -45,8 +46,14 @@ search::BatchLaw batch_law(const std::string& name, const char* option) {
   return law;
 }
 
-costmodel::Machine machine_for(const std::string& hardware) {
-  return costmodel::make_machine(config::resolve_profile(hardware).hardware);
+costmodel::Machine machine_for(const std::string& hardware, const CostModelArgs& cost_model) {
+  return costmodel::make_machine(profile_for(hardware, cost_model).hardware);
+}
+
+std::string step_name(double f) {
+  char b[32];
+  std::snprintf(b, sizeof b, "%g", f);
+  return b;
 }
 
 const std::vector<std::int64_t>& degrees_of(const EvalArgs& a, Kind kind) {
@@ -116,6 +123,9 @@ std::string keyword_name(const char* option_name) {
 
 costmodel::Options cost_model_options(const CostModelArgs& a) {
   costmodel::Options o;
+  const auto kind = costmodel::model_kind_from_name(a.model);
+  if (!kind) throw UsageError("--model must be reference or extended, got '" + a.model + "'");
+  o.model_kind = *kind;
   if (a.zb_latency == "hidden")
     o.zb_latency = costmodel::ZbLatency::hidden;
   else if (a.zb_latency == "max")
@@ -123,6 +133,33 @@ costmodel::Options cost_model_options(const CostModelArgs& a) {
   else
     throw UsageError("--zb-latency must be hidden or max, got '" + a.zb_latency + "'");
   return o;
+}
+
+config::Profile profile_for(const std::string& hardware, const CostModelArgs& cost_model) {
+  const costmodel::ModelKind kind = cost_model_options(cost_model).model_kind;
+  config::Profile profile = config::resolve_profile(hardware);
+  const std::string why = costmodel::extended_requirement(profile.hardware);
+  if (!why.empty() && kind == costmodel::ModelKind::reference)
+    throw UsageError("hardware profile " + profile.stem + " needs --model extended: " + why);
+  return profile;
+}
+
+std::string model_support(const costmodel::Hardware& hw) {
+  if (!costmodel::extended_requirement(hw).empty()) return "extended needed";
+  bool pow2 = true;
+  for (std::int64_t s : hw.level_sizes) pow2 = pow2 && (s & (s - 1)) == 0;
+  return costmodel::has_extended_terms(hw) || !pow2 ? "extended differs" : "both alike";
+}
+
+std::vector<double> sensitivity_steps(const SensitivityArgs& a) {
+  if (a.factor && a.step != search::kDefaultSensitivitySteps)
+    throw UsageError("give --step or --factor, not both");
+  const std::vector<double> steps = a.factor ? std::vector<double>{*a.factor} : a.step;
+  if (steps.empty()) throw UsageError("--step needs at least one factor");
+  for (double f : steps)
+    if (!(f > 1) || !std::isfinite(f))
+      throw UsageError(std::string(a.factor ? "--factor" : "--step") + " must be > 1, got " + step_name(f));
+  return steps;
 }
 
 costmodel::Model build_model(const ModelArgs& a) {
@@ -174,11 +211,13 @@ search::FrontierSpec frontier_spec(const FrontierArgs& a) {
     spec.widths = a.widths;
     std::sort(spec.widths.begin(), spec.widths.end());
   }
-  const auto sizes = search::cluster_sizes_from_name(a.cluster_sizes);
-  if (!sizes)
-    throw UsageError("--cluster-sizes must be powers-of-two, fill-levels or pow2-domains, got '" +
-                     a.cluster_sizes + "'");
-  spec.cluster_sizes = *sizes;
+  if (a.cluster_sizes) {
+    const auto sizes = search::cluster_sizes_from_name(*a.cluster_sizes);
+    if (!sizes)
+      throw UsageError("--cluster-sizes must be powers-of-two, fill-levels, pow2-domains or domains, got '" +
+                       *a.cluster_sizes + "'");
+    spec.cluster_sizes = *sizes;
+  }
   spec.search = search_options(a.cost_model, a.no_zero_bubble, OverlapArgs{});
   if (a.search == "exhaustive" || a.search == "corrected") spec.search.prune_flattened = false;
   if (a.search == "all-microbatches" || a.search == "corrected") spec.search.microbatch_candidates = 0;
@@ -191,16 +230,17 @@ search::FrontierSpec frontier_spec(const FrontierArgs& a) {
 
 EvalResult evaluate(const EvalArgs& a) {
   const costmodel::Model model = build_model(a.model);
-  const costmodel::Machine mc = machine_for(a.model.hardware);
+  const costmodel::Options options = cost_model_options(a.model.cost_model);
+  const costmodel::Machine mc = machine_for(a.model.hardware, a.model.cost_model);
   const costmodel::Plan plan = eval_plan(a, mc.hw, model);
-  return {mc.hw.name, model, plan,
-          costmodel::evaluate(mc, model, plan, cost_model_options(a.model.cost_model))};
+  return {mc.hw.name, a.model.cost_model.model, model, plan, costmodel::evaluate(mc, model, plan, options)};
 }
 
 PlanResult best_plan(const PlanArgs& a) {
   const costmodel::Model model = build_model(a.model);
   require_positive("--gpus", a.gpus);
-  const costmodel::Machine mc = machine_for(a.model.hardware);
+  const search::SearchOptions options = search_options(a.model.cost_model, a.no_zero_bubble, a.overlaps);
+  const costmodel::Machine mc = machine_for(a.model.hardware, a.model.cost_model);
   if (!search::fits_levels(mc.hw.level_sizes, a.gpus)) {
     std::string sizes;
     std::int64_t below = 1;
@@ -210,28 +250,34 @@ PlanResult best_plan(const PlanArgs& a) {
                      "'s network levels: above each level's size (" + sizes +
                      ") it must be a multiple of it");
   }
-  const search::SearchOptions options = search_options(a.model.cost_model, a.no_zero_bubble, a.overlaps);
-  return {mc.hw.name, model, a.gpus, search::best_plan(mc, model, a.gpus, options)};
+  return {mc.hw.name, a.model.cost_model.model, model, a.gpus, search::best_plan(mc, model, a.gpus, options)};
 }
 
 FrontierResult frontier(const FrontierArgs& a) {
   const search::FrontierSpec spec = frontier_spec(a);
-  const costmodel::Machine mc = machine_for(a.hardware);
-  return {mc.hw.name, a, search::frontier(mc, spec)};
+  const costmodel::Machine mc = machine_for(a.hardware, a.cost_model);
+  return {mc.hw.name, a, search::cluster_sizes_name(search::cluster_sizes_of(spec)), search::frontier(mc, spec)};
 }
 
 SensitivityResult sensitivity(const SensitivityArgs& a) {
+  const std::vector<double> steps = sensitivity_steps(a);
   const search::FrontierSpec spec = frontier_spec(a.frontier);
-  if (!(a.factor > 1) || !std::isfinite(a.factor))
-    throw UsageError("--factor must be > 1, got " + std::to_string(a.factor));
-  config::Profile profile = config::resolve_profile(a.frontier.hardware);
-  search::Sensitivity s = search::sensitivity(profile.hardware, spec, a.factor);
+  config::Profile profile = profile_for(a.frontier.hardware, a.frontier.cost_model);
+  search::Sensitivity s = search::sensitivity(profile.hardware, spec, steps);
   if (a.output) {
     const FrontierArgs& f = a.frontier;
-    const io::SensitivityMeta meta{
-        profile.stem,    profile.hardware.name,   profile.text, f.experts,   f.batch,
-        f.cluster_sizes, f.cost_model.zb_latency, f.search,     spec.widths, !f.no_zero_bubble,
-        f.months};
+    io::SensitivityMeta meta{profile.stem,
+                             profile.hardware.name,
+                             profile.text,
+                             f.experts,
+                             f.batch,
+                             search::cluster_sizes_name(search::cluster_sizes_of(spec)),
+                             f.cost_model.zb_latency,
+                             f.search,
+                             spec.widths,
+                             !f.no_zero_bubble,
+                             f.months};
+    meta.model = f.cost_model.model;
     io::write_sensitivity_file(*a.output, meta, s, a.overwrite);
   }
   return {std::move(profile), a, std::move(s)};
@@ -242,7 +288,7 @@ double matmul_seconds(const std::string& hardware, std::int64_t d1, std::int64_t
   require_positive("d1", d1);
   require_positive("d2", d2);
   require_positive("b", b);
-  return costmodel::matmul_time(machine_for(hardware), d1, d2, b, weight_grads);
+  return costmodel::matmul_time(machine_for(hardware, CostModelArgs{}), d1, d2, b, weight_grads);
 }
 
 }  // namespace llmsweep::api

@@ -21,6 +21,15 @@ namespace llmsweep::api {
 
 // ---- the checks, each option once --------------------------------------------------------
 costmodel::Options cost_model_options(const CostModelArgs& a);
+// The profile `hardware` names, refused (UsageError) when the chosen model cannot evaluate it:
+// a torus network or systolic arrays under --model reference.
+config::Profile profile_for(const std::string& hardware, const CostModelArgs& cost_model);
+// What the model kinds make of a profile: "extended needed" (the reference cannot evaluate it),
+// "extended differs" (extended terms, or scale-up domains that are not a power of two, which the
+// extended model's cluster sizes fill) or "both alike".
+std::string model_support(const costmodel::Hardware& hw);
+// The factors sensitivity steps by: --step, or --factor alone; each > 1 and finite.
+std::vector<double> sensitivity_steps(const SensitivityArgs& a);
 // The model the options describe: given sizes checked, the others from the paper's laws.
 costmodel::Model build_model(const ModelArgs& a);
 search::SearchOptions search_options(const CostModelArgs& cost_model, bool no_zero_bubble,
@@ -30,6 +39,7 @@ search::FrontierSpec frontier_spec(const FrontierArgs& a);
 // ---- the commands ------------------------------------------------------------------------
 struct EvalResult {
   std::string hardware;  // display name
+  std::string cost_model;
   costmodel::Model model;
   costmodel::Plan plan;
   costmodel::Evaluation evaluation;
@@ -39,6 +49,7 @@ EvalResult evaluate(const EvalArgs& a);
 // A search that found no plan is a result too (the CLI exits 1): `result.status` says why.
 struct PlanResult {
   std::string hardware;
+  std::string cost_model;
   costmodel::Model model;
   std::int64_t gpus = 0;
   search::SearchResult result;
@@ -48,6 +59,7 @@ PlanResult best_plan(const PlanArgs& a);
 struct FrontierResult {
   std::string hardware;
   FrontierArgs args;
+  std::string cluster_sizes;  // the policy walked: the option, or the model's default
   search::Frontier frontier;
 };
 FrontierResult frontier(const FrontierArgs& a);

@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "search/cluster.hpp"
+#include "search/sensitivity.hpp"
 
 namespace llmsweep::api {
 
@@ -33,12 +34,16 @@ std::string keyword_name(const char* option_name);
 // choice is one field here (with its line in `fields`) and its conversion in cost_model_options.
 struct CostModelArgs {
   std::string zb_latency = "hidden";
+  std::string model = "reference";  // costmodel::model_kind_name
 
   template <class Self, class V>
   static void fields(Self& a, V&& v) {
     v(a.zb_latency,
       OptionInfo{"--zb-latency",
                  "Zero-bubble pipeline latency: hidden (reference, quirk Q1) or max (corrected)"});
+    v(a.model, OptionInfo{"--model",
+                          "Cost model: reference (the original, docs/MODEL.md) or extended "
+                          "(docs/MODEL-EXTENDED.md)"});
   }
 };
 
@@ -135,7 +140,7 @@ struct FrontierArgs {
   bool no_zero_bubble = false;
   double months = search::kDefaultRunMonths;
   CostModelArgs cost_model;
-  std::string cluster_sizes = "powers-of-two";
+  std::optional<std::string> cluster_sizes;  // none: the model's default (powers-of-two; domains for extended)
   std::string search = "reference";
   std::vector<std::int64_t> widths;  // empty: the paper's widths
 
@@ -150,8 +155,9 @@ struct FrontierArgs {
     CostModelArgs::fields(a.cost_model, v);
     v(a.cluster_sizes,
       OptionInfo{"--cluster-sizes",
-                 "Cluster sizes: powers-of-two (E x 2^i, reference), fill-levels (rounded up to whole NVLink "
-                 "domains) or pow2-domains (a power of two of each domain's GPUs, e.g. 64 of 72)"});
+                 "Cluster sizes: powers-of-two (E x 2^i, the reference's default), fill-levels (rounded up "
+                 "to whole NVLink domains), pow2-domains (a power of two of each domain's GPUs, e.g. 64 of "
+                 "72) or domains (both, whichever is smaller; the extended model's default)"});
     v(a.search, OptionInfo{"--search",
                            "Plan search: reference, exhaustive (no flattened-profile pruning, quirk Q2), "
                            "all-microbatches (quirk Q3) or corrected (both)"});
@@ -159,17 +165,21 @@ struct FrontierArgs {
   }
 };
 
-// sensitivity: the frontier's scenario, the factor each number is scaled by, an optional file.
+// sensitivity: the frontier's scenario, the factors each number is scaled by, an optional file.
 struct SensitivityArgs {
   FrontierArgs frontier;
-  double factor = 2;
+  std::vector<double> step = search::kDefaultSensitivitySteps;
+  std::optional<double> factor;  // one step only: the same as step = {factor}
   std::optional<std::string> output;
   bool overwrite = false;
 
   template <class Self, class V>
   static void fields(Self& a, V&& v) {
     FrontierArgs::fields(a.frontier, v);
-    v(a.factor, OptionInfo{"--factor", "Each number is divided and multiplied by this"});
+    v(a.step, OptionInfo{"--step",
+                         "Factors each number is divided and multiplied by, comma-separated (default 1.25,2: "
+                         "the local elasticity and the paper-era factor, side by side)"});
+    v(a.factor, OptionInfo{"--factor", "One step only: the same as --step FACTOR"});
     v(a.output,
       OptionInfo{"-o,--output", "Also write the results to this HDF5 file (for the analysis report)"});
     v(a.overwrite, OptionInfo{"--overwrite", "Replace an existing --output file"});

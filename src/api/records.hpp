@@ -109,18 +109,20 @@ void visit_frontier_row(const search::FrontierRow& row, V&& v) {
   v("run_s", ev.run_s);
   v("matmul_s", ev.steps * ev.matmul_s);
   v("bubble_fraction", ev.bubble_fraction);
+  v("whole_domains", row.result.whole_domains);
 }
 
 // The scenario a frontier walked, as its options named it.
 template <class V>
 void visit_frontier_scenario(const FrontierResult& f, V&& v) {
   v("hardware", f.hardware);
+  v("cost_model", f.args.cost_model.model);
   v("experts", f.args.experts);
   v("batch", f.args.batch);
   v("zero_bubble", !f.args.no_zero_bubble);
   v("run_months", f.args.months);
   v("zb_latency", f.args.cost_model.zb_latency);
-  v("cluster_sizes", f.args.cluster_sizes);
+  v("cluster_sizes", f.cluster_sizes);
   v("search", f.args.search);
 }
 
@@ -142,21 +144,40 @@ void visit_refined_thresholds(const search::RefinedThresholds& t, V&& v) {
 template <class V>
 void visit_sensitivity_scenario(const SensitivityResult& s, V&& v) {
   v("hardware", s.profile.hardware.name);
+  v("cost_model", s.args.frontier.cost_model.model);
   v("experts", s.args.frontier.experts);
   v("batch", s.args.frontier.batch);
-  v("factor", s.args.factor);
+  v("steps", s.sensitivity.factors);
+  v("factor", s.sensitivity.factors.back());
   v("wall_reached", s.sensitivity.baseline.coarse.first_infeasible_d_model.has_value());
 }
 
-// One ranked row without its down/up thresholds (visit_refined_thresholds gives those).
+// One ranked row without its down/up thresholds (visit_refined_thresholds gives those) or its
+// steps (visit_sensitivity_step); its elasticities are the primary step's (x/÷ 2 by default).
 template <class V>
 void visit_sensitivity_row(const search::SensitivityRow& r, int rank, V&& v) {
   v("rank", rank);
   v("number", std::string(search::hardware_number_name(r.number)));
   v("units", std::string(search::hardware_number_units(r.number)));
   v("baseline_value", r.baseline_value);
-  v("wall_elasticity", r.wall_elasticity);
-  v("linear_scaling_elasticity", r.linear_scaling_elasticity);
+  v("wall_elasticity", r.primary().wall_elasticity);
+  v("linear_scaling_elasticity", r.primary().linear_scaling_elasticity);
+  v("regime_change", r.regime_change());
+}
+
+// One step of a row without its down/up thresholds.
+template <class V>
+void visit_sensitivity_step(const search::SensitivityStep& t, V&& v) {
+  v("factor", t.factor);
+  v("applies", t.applies);
+  v("wall_elasticity", t.wall_elasticity);
+  v("wall_down_elasticity", t.wall_down_elasticity);
+  v("wall_up_elasticity", t.wall_up_elasticity);
+  v("wall_regime_change", t.wall_regime_change);
+  v("linear_scaling_elasticity", t.linear_scaling_elasticity);
+  v("linear_scaling_down_elasticity", t.linear_scaling_down_elasticity);
+  v("linear_scaling_up_elasticity", t.linear_scaling_up_elasticity);
+  v("linear_scaling_regime_change", t.linear_scaling_regime_change);
 }
 
 // A profile as `profiles --json` lists it.
@@ -165,6 +186,11 @@ void visit_profile(const config::Profile& p, V&& v) {
   v("stem", p.stem);
   v("name", p.hardware.name);
   v("path", p.path);
+  v("vendor", p.vendor);
+  v("year", p.year == 0 ? std::optional<std::int64_t>() : std::optional<std::int64_t>(p.year));
+  v("preliminary", p.preliminary);
+  v("needs_extended", !costmodel::extended_requirement(p.hardware).empty());
+  v("model", model_support(p.hardware));
 }
 
 // Every number of a profile, in SI units (config/hardware_config.cpp converts them once).
@@ -186,6 +212,17 @@ void visit_hardware(const costmodel::Hardware& h, V&& v) {
   v("level_sizes", h.level_sizes);
   v("link_bandwidth_Bps", h.link_bandwidth_Bps);
   v("link_latency_s", h.link_latency_s);
+  v("tensor_memory_bytes", h.tensor_memory_bytes);
+  v("cta_pair_mma", h.cta_pair_mma);
+  std::vector<std::int64_t> torus_levels;
+  for (int l = 0; l < h.levels(); ++l)
+    if (h.topology_of(l) == costmodel::Topology::torus) torus_levels.push_back(l);
+  v("torus_levels", torus_levels);
+  v("torus_dims", h.torus_dims);
+  v("engine", std::string(h.engine == costmodel::MatmulEngine::systolic ? "systolic" : "sm"));
+  v("systolic_peak_flops", h.systolic_peak_flops);
+  v("onchip_memory_bytes", h.onchip_memory_bytes);
+  v("systolic_array_dim", h.systolic_array_dim);
 }
 
 }  // namespace llmsweep::api

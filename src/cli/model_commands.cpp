@@ -35,11 +35,12 @@ int run_eval(const api::EvalArgs& a, bool as_json) {
   const api::EvalResult r = api::evaluate(a);
   if (as_json) {
     print_json({{"hardware", r.hardware},
+                {"cost_model", r.cost_model},
                 {"model", model_json(r.model)},
                 {"plan", plan_json(r.plan)},
                 {"evaluation", evaluation_json(r.evaluation)}});
   } else {
-    std::cout << "llmsweep eval on " << r.hardware << "\n\n";
+    std::cout << "llmsweep eval on " << r.hardware << " (" << r.cost_model << " model)\n\n";
     print_model(std::cout, r.model);
     print_plan(std::cout, r.plan);
     print_evaluation(std::cout, r.evaluation);
@@ -62,11 +63,13 @@ int run_plan(const api::PlanArgs& a, bool as_json) {
   }
   if (as_json) {
     print_json({{"hardware", r.hardware},
+                {"cost_model", r.cost_model},
                 {"model", model_json(r.model)},
                 {"plan", plan_json(r.result.plan)},
                 {"evaluation", evaluation_json(r.result.evaluation)}});
   } else {
-    std::cout << "llmsweep plan: the best plan on " << r.gpus << " GPUs of " << r.hardware << "\n\n";
+    std::cout << "llmsweep plan: the best plan on " << r.gpus << " GPUs of " << r.hardware << " ("
+              << r.cost_model << " model)\n\n";
     print_model(std::cout, r.model);
     print_plan(std::cout, r.result.plan);
     print_evaluation(std::cout, r.result.evaluation);
@@ -94,7 +97,7 @@ void print_frontier(const api::FrontierResult& r) {
   const search::Frontier& f = r.frontier;
   std::cout << "Frontier: " << r.hardware << ", " << a.experts << ", " << a.batch << " batch, "
             << (a.no_zero_bubble ? "no zero-bubble" : "zero-bubble allowed") << ", " << a.months
-            << "-month runs\n\n";
+            << "-month runs, " << a.cost_model.model << " model\n\n";
   Table t({"d_model", "layers", "experts",   "batch",     "compute FLOP", "GPUs",     "util",
            "years",   "DP",     "TPm",       "TPf",       "PP",           "EP",       "m",
            "v",       "zb",     "TP comm s", "DP comm s", "PP/EP comm s", "latency s"});
@@ -211,8 +214,8 @@ void add_profiles_command(CLI::App& app, Action& action) {
         print_json(j);
         return kExitOk;
       }
-      Table t({"stem", "name", "peak TFLOP/s", "HBM TB/s", "levels", "link GB/s"},
-              {false, false, true, true, true, true});
+      Table t({"stem", "name", "vendor", "year", "model", "peak TFLOP/s", "HBM TB/s", "levels", "link GB/s"},
+              {false, false, false, true, false, true, true, true, true});
       for (const auto& p : all) {
         const costmodel::Machine mc = costmodel::make_machine(p.hardware);
         std::string lv = "(";
@@ -221,10 +224,14 @@ void add_profiles_command(CLI::App& app, Action& action) {
         std::string bw;
         for (std::size_t i = 0; i < p.hardware.link_bandwidth_Bps.size(); ++i)
           bw += (i ? ", " : "") + sci(p.hardware.link_bandwidth_Bps[i] / 1e9, 3);
-        t.add({p.stem, p.hardware.name, fixed(mc.peak_flops / 1e12, 1),
-               fixed(p.hardware.hbm_bandwidth_Bps / 1e12, 2), lv + ")", bw});
+        const std::string year = p.year == 0 ? "-" : std::to_string(p.year) + (p.preliminary ? "*" : "");
+        t.add({p.stem, p.hardware.name, p.vendor.empty() ? "-" : p.vendor, year, api::model_support(p.hardware),
+               fixed(mc.peak_flops / 1e12, 1), fixed(p.hardware.hbm_bandwidth_Bps / 1e12, 2), lv + ")", bw});
       }
       t.print(std::cout);
+      std::cout
+          << "\n* preliminary: an unreleased system, numbers from announcements. model: 'extended needed' "
+             "profiles run only with --model extended (docs/MODEL-EXTENDED.md).\n";
       return kExitOk;
     };
   });

@@ -1,11 +1,13 @@
 // llmsweep sensitivity: which single hardware improvement buys the most compute? The elasticity
-// of each frontier threshold to each hardware number, ranked.
+// of each frontier threshold to each hardware number, ranked, at each step asked for.
 #include <CLI/CLI.hpp>
 #include <cmath>
 #include <cstdio>
 #include <iostream>
 #include <memory>
 #include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
 
 #include "api/commands.hpp"
 #include "api/options.hpp"
@@ -31,31 +33,58 @@ std::string elasticity(const std::optional<double>& e) {
 std::string flop(const std::optional<double>& v) {
   return v ? sci(*v, 3) : "-";
 }
+std::string step_name(double f) {
+  char b[32];
+  std::snprintf(b, sizeof b, "%g", f);
+  return b;
+}
 
-int run_sensitivity(const api::SensitivityArgs& a, bool as_json) {
-  const api::SensitivityResult r = api::sensitivity(a);
-  const search::Sensitivity& s = r.sensitivity;
-  const config::Profile& profile = r.profile;
-  if (as_json) {
-    nlohmann::json rows = nlohmann::json::array();
-    int rank = 0;
-    for (const search::SensitivityRow& row : s.rows) {
-      nlohmann::json j = nlohmann::json::object();
-      api::visit_sensitivity_row(row, ++rank, JsonFields{j});
-      j["down"] = thresholds_json(row.down);
-      j["up"] = thresholds_json(row.up);
-      rows.push_back(std::move(j));
-    }
+void print_json(const api::SensitivityResult& r) {
+  nlohmann::json rows = nlohmann::json::array();
+  int rank = 0;
+  for (const search::SensitivityRow& row : r.sensitivity.rows) {
     nlohmann::json j = nlohmann::json::object();
-    api::visit_sensitivity_scenario(r, JsonFields{j});
-    j["baseline"] = thresholds_json(s.baseline);
-    j["rows"] = std::move(rows);
-    std::cout << j.dump(2) << "\n";
-    return kExitOk;
+    api::visit_sensitivity_row(row, ++rank, JsonFields{j});
+    j["down"] = thresholds_json(row.primary().down);
+    j["up"] = thresholds_json(row.primary().up);
+    nlohmann::json steps = nlohmann::json::array();
+    for (const search::SensitivityStep& t : row.steps) {
+      nlohmann::json sj = nlohmann::json::object();
+      api::visit_sensitivity_step(t, JsonFields{sj});
+      sj["down"] = thresholds_json(t.down);
+      sj["up"] = thresholds_json(t.up);
+      steps.push_back(std::move(sj));
+    }
+    j["steps"] = std::move(steps);
+    rows.push_back(std::move(j));
   }
-  std::cout << "Sensitivity of " << profile.hardware.name << " (" << a.frontier.experts << ", "
-            << a.frontier.batch << " batch): each number divided and multiplied by " << a.factor << "\n"
-            << "elasticity = d ln(threshold) / d ln(number); thresholds refined between the widths walked\n";
+  nlohmann::json j = nlohmann::json::object();
+  api::visit_sensitivity_scenario(r, JsonFields{j});
+  j["baseline"] = thresholds_json(r.sensitivity.baseline);
+  j["rows"] = std::move(rows);
+  std::cout << j.dump(2) << "\n";
+}
+
+std::string regime_flag(const search::SensitivityRow& r) {
+  bool wall = false, linear = false;
+  for (const search::SensitivityStep& t : r.steps) {
+    wall = wall || t.wall_regime_change;
+    linear = linear || t.linear_scaling_regime_change;
+  }
+  return wall && linear ? "REGIME: wall, linear" : wall ? "REGIME: wall" : linear ? "REGIME: linear" : "";
+}
+
+void print_table(const api::SensitivityResult& r) {
+  const search::Sensitivity& s = r.sensitivity;
+  const api::FrontierArgs& a = r.args.frontier;
+  std::string steps;
+  for (double f : s.factors) steps += (steps.empty() ? "" : " and ") + step_name(f);
+  std::cout
+      << "Sensitivity of " << r.profile.hardware.name << " (" << a.experts << ", " << a.batch << " batch, "
+      << a.cost_model.model << " model): each number divided and multiplied by " << steps << "\n"
+      << "elasticity = d ln(threshold) / d ln(number), central over each step; REGIME: the divided and "
+         "multiplied sides differ by more than 2x at some step, so one step crosses a change of regime and "
+         "the central value describes neither side\n";
   if (!s.baseline.coarse.first_infeasible_d_model)
     std::cout << "note: no walked width is infeasible, so the 'wall' below is only the widest width walked\n";
   std::cout << "\n";
@@ -66,20 +95,42 @@ int run_sensitivity(const api::SensitivityArgs& a, bool as_json) {
        {"latency wall", flop(s.baseline.largest_feasible_flop) + " FLOP (on the widths walked: " +
                             flop(s.baseline.coarse.largest_feasible_flop) + ")"}});
   std::cout << "\n";
-  char f[32];
-  std::snprintf(f, sizeof f, "%g", a.factor);
-  const std::string k = f;
-  Table t({"rank", "number", "value", "wall elasticity", "wall /" + k, "wall x" + k, "linear-end elasticity",
-           "linear end /" + k, "linear end x" + k},
-          {true, false, true, true, true, true, true, true, true});
+  std::vector<std::string> header{"rank", "number", "value"};
+  for (double f : s.factors) {
+    const std::string k = step_name(f);
+    header.insert(header.end(), {"wall el. " + k, "wall /" + k, "wall x" + k});
+  }
+  for (double f : s.factors) {
+    const std::string k = step_name(f);
+    header.insert(header.end(), {"linear el. " + k, "linear /" + k, "linear x" + k});
+  }
+  header.push_back("flag");
+  std::vector<bool> right(header.size(), true);
+  right[1] = false;
+  right.back() = false;
+  Table t(header, right);
   int rank = 0;
-  for (const search::SensitivityRow& row : s.rows)
-    t.add({std::to_string(++rank), search::hardware_number_name(row.number),
-           sci(row.baseline_value, 3) + " " + search::hardware_number_units(row.number),
-           elasticity(row.wall_elasticity), flop(row.down.largest_feasible_flop),
-           flop(row.up.largest_feasible_flop), elasticity(row.linear_scaling_elasticity),
-           flop(row.down.linear_scaling_ends_flop), flop(row.up.linear_scaling_ends_flop)});
+  for (const search::SensitivityRow& row : s.rows) {
+    std::vector<std::string> cells{std::to_string(++rank), search::hardware_number_name(row.number),
+                                   sci(row.baseline_value, 3) + " " + search::hardware_number_units(row.number)};
+    for (const search::SensitivityStep& x : row.steps)
+      cells.insert(cells.end(), {elasticity(x.wall_elasticity), flop(x.down.largest_feasible_flop),
+                                 flop(x.up.largest_feasible_flop)});
+    for (const search::SensitivityStep& x : row.steps)
+      cells.insert(cells.end(), {elasticity(x.linear_scaling_elasticity),
+                                 flop(x.down.linear_scaling_ends_flop), flop(x.up.linear_scaling_ends_flop)});
+    cells.push_back(regime_flag(row));
+    t.add(cells);
+  }
   t.print(std::cout);
+}
+
+int run_sensitivity(const api::SensitivityArgs& a, bool as_json) {
+  const api::SensitivityResult r = api::sensitivity(a);
+  if (as_json)
+    print_json(r);
+  else
+    print_table(r);
   return kExitOk;
 }
 

@@ -10,6 +10,7 @@
 
 #include "common/error.hpp"
 #include "config/file_text.hpp"
+#include "config/profile_extended.hpp"
 #include "config/toml_reader.hpp"
 
 #ifndef LLMSWEEP_PROFILE_DIR
@@ -48,6 +49,7 @@ void read_network(TableReader& top, costmodel::Hardware& hw) {
     hw.link_latency_s.clear();
     for (double l : *lat) hw.link_latency_s.push_back(l / kMega);
   }
+  detail::read_topology(r, hw);
   r.finish();
 }
 
@@ -62,15 +64,23 @@ Profile parse_profile(const std::string& text, const std::string& path) {
   // Out of int's range is out of check_hardware's range too: 0 makes it say so.
   if (auto v = r.integer("bits", true))
     hw.bits = *v > 0 && *v <= costmodel::kMaxBits ? static_cast<int>(*v) : 0;
-  if (auto v = r.number("flop_per_clock_per_thread", true)) hw.flop_per_clock_per_thread = *v;
-  if (auto v = r.number("register_bytes_per_block", true)) hw.register_bytes_per_block = *v;
-  if (auto v = r.integer("sms", true)) hw.sms = *v;
-  if (auto v = r.number("l2_bandwidth_GBps", true)) hw.l2_bandwidth_Bps = si(*v, kGiga);
-  if (auto v = r.number("l2_size_MiB", true)) hw.l2_bytes = si(*v, kMiB);
+  hw.engine = detail::read_engine(r);
+  const bool sm = hw.engine == costmodel::MatmulEngine::sm;
+  if (sm) {
+    if (auto v = r.number("flop_per_clock_per_thread", true)) hw.flop_per_clock_per_thread = *v;
+    if (auto v = r.number("register_bytes_per_block", true)) hw.register_bytes_per_block = *v;
+    if (auto v = r.integer("sms", true)) hw.sms = *v;
+    if (auto v = r.number("l2_bandwidth_GBps", true)) hw.l2_bandwidth_Bps = si(*v, kGiga);
+    if (auto v = r.number("l2_size_MiB", true)) hw.l2_bytes = si(*v, kMiB);
+    if (auto v = r.number("max_clock_MHz", true)) hw.max_clock_hz = si(*v, kMega);
+    if (auto v = r.boolean("dsmem", true)) hw.dsmem = *v;
+  } else {
+    detail::refuse_sm_keys(r);
+  }
+  detail::ProfileInfo info;
+  detail::read_extended(r, hw, info);
   if (auto v = r.number("hbm_bandwidth_GBps", true)) hw.hbm_bandwidth_Bps = si(*v, kGiga);
-  if (auto v = r.number("max_clock_MHz", true)) hw.max_clock_hz = si(*v, kMega);
   if (auto v = r.number("utilization_cap", true)) hw.utilization_cap = *v;
-  if (auto v = r.boolean("dsmem", true)) hw.dsmem = *v;
   if (auto v = r.number("memory_GB", true)) hw.memory_bytes = si(*v, kGiga);
   if (auto v = r.number("kernel_latency_us", true)) hw.kernel_latency_s = *v / kMega;
   read_network(r, hw);
@@ -86,7 +96,12 @@ Profile parse_profile(const std::string& text, const std::string& path) {
                                                          {"kernel_latency", "kernel_latency_us"},
                                                          {"level_sizes", "network.level_sizes"},
                                                          {"link_bandwidth", "network.link_bandwidth_GBps"},
-                                                         {"link_latency", "network.link_latency_us"}};
+                                                         {"link_latency", "network.link_latency_us"},
+                                                         {"tensor_memory", "tensor_memory_KiB"},
+                                                         {"systolic_peak_flops", "peak_dense_TFLOPS"},
+                                                         {"onchip_memory", "onchip_memory_MiB"},
+                                                         {"topology", "network.topology"},
+                                                         {"torus_dims", "network.torus_dims"}};
     const auto it = keys.find(problem->field);
     const std::string key = it == keys.end() ? problem->field : it->second;
     const toml::node_view<const toml::node> node = doc.at_path(key);
@@ -105,6 +120,9 @@ Profile parse_profile(const std::string& text, const std::string& path) {
   p.path = path;
   p.stem = fs::path(path).stem().string();
   p.text = text;
+  p.vendor = info.vendor;
+  p.year = info.year;
+  p.preliminary = info.preliminary;
   return p;
 }
 

@@ -246,6 +246,12 @@ void read_run(TableReader& top, Ctx& ctx, grid::Axes& axes) {
   axes.run_months =
       positive_numbers(r, ctx, "months", {search::kDefaultRunMonths}, false, search::kMaxRunMonths);
   axes.zero_bubble_allowed = booleans(r, ctx, "zero_bubble", {true});
+  std::vector<std::string> model_names;
+  for (costmodel::ModelKind k : costmodel::kAllModelKinds)
+    model_names.emplace_back(costmodel::model_kind_name(k));
+  axes.model_kind.clear();
+  for (const std::string& m : words(r, ctx, "model", {model_names.front()}, model_names))
+    axes.model_kind.push_back(*costmodel::model_kind_from_name(m));
   axes.zb_latency.clear();
   for (const std::string& z : words(r, ctx, "zb_latency", {"hidden"}, {"hidden", "max"}))
     axes.zb_latency.push_back(z == "hidden" ? costmodel::ZbLatency::hidden : costmodel::ZbLatency::max);
@@ -271,9 +277,12 @@ void read_cluster(TableReader& top, Ctx& ctx, grid::Axes& axes) {
     axes.gpus = positive_integers(r, ctx, "gpus", {});
   else
     r.node("gpus");
-  axes.cluster_sizes.clear();
-  for (const std::string& s :
-       words(r, ctx, "sizes", {"powers-of-two"}, {"powers-of-two", "fill-levels", "pow2-domains"}))
+  axes.cluster_sizes.clear();  // absent: each point takes its model kind's default
+  std::vector<std::string> size_names;
+  for (auto c : {search::ClusterSizes::powers_of_two, search::ClusterSizes::fill_levels,
+                 search::ClusterSizes::pow2_domains, search::ClusterSizes::domains})
+    size_names.emplace_back(search::cluster_sizes_name(c));
+  for (const std::string& s : words(r, ctx, "sizes", {}, size_names))
     axes.cluster_sizes.push_back(*search::cluster_sizes_from_name(s));
   if (r.has("sizes") && r.has("gpus"))
     r.error("sizes", "sizes only applies to the smallest-cluster search; remove it or gpus");
@@ -352,6 +361,13 @@ std::string canonical_of(const grid::Grid& g, const std::vector<Profile>& profil
     for (double b : h.link_bandwidth_Bps) s << fmt(b) << ",";
     s << " lat=";
     for (double l : h.link_latency_s) s << fmt(l) << ",";
+    // The extended model's numbers (docs/MODEL-EXTENDED.md), so that changing one refuses --resume.
+    s << " tmem=" << fmt(h.tensor_memory_bytes) << " pair=" << h.cta_pair_mma
+      << " engine=" << static_cast<int>(h.engine) << " peak=" << fmt(h.systolic_peak_flops)
+      << " onchip=" << fmt(h.onchip_memory_bytes) << " array=" << h.systolic_array_dim << " topology=";
+    for (auto t : h.topology) s << static_cast<int>(t) << ",";
+    s << " torus=";
+    for (auto d : h.torus_dims) s << d << ",";
     s << "\n";
   }
   for (int a = 0; a < grid::kAxisCount; ++a) {

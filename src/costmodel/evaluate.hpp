@@ -47,9 +47,6 @@ struct Evaluation {
   double run_dp_comm_s = 0;
   double run_pp_ep_comm_s = 0;
   double run_latency_s = 0;
-
-  // The tie-break of the plan search: per-run BTP + BDP + BPE.
-  double comm_sum_s() const { return run_tp_comm_s + run_dp_comm_s + run_pp_ep_comm_s; }
 };
 
 // Empty when the plan fits the hardware's levels and divides the model (one that passes
@@ -59,14 +56,15 @@ std::string check_plan(const Hardware& hw, const Model& model, const Plan& plan)
 
 bool memory_fits(const Machine& mc, const Model& model, std::int64_t dp_total, double gpus);
 
-NetworkTimes network_times(const Machine& mc, const Model& model, const Plan& plan, double gpus);
+NetworkTimes network_times(const Machine& mc, const Model& model, const Plan& plan, double gpus,
+                           const Options& options = {});
 
 // Step time from the partition-independent matmul time and the plan's network terms.
 Evaluation combine(const Machine& mc, const Model& model, const Plan& plan, double matmul_s,
                    const NetworkTimes& net, const Options& options);
 
 // Matmul time of one step (section 4.3).
-double step_matmul_time(const Machine& mc, const Model& model, const Plan& plan);
+double step_matmul_time(const Machine& mc, const Model& model, const Plan& plan, const Options& options = {});
 
 // The whole evaluation of a checked plan.
 Evaluation evaluate(const Machine& mc, const Model& model, const Plan& plan, const Options& options = {});

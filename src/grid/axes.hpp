@@ -76,9 +76,11 @@ struct Axes {
   std::vector<std::int64_t> seq_len{2048};
   std::vector<double> run_months{3};
   std::vector<bool> zero_bubble_allowed{true};
+  std::vector<costmodel::ModelKind> model_kind{costmodel::ModelKind::reference};
   std::vector<costmodel::ZbLatency> zb_latency{costmodel::ZbLatency::hidden};
   std::vector<SearchVariant> search{SearchVariant{}};
-  std::vector<search::ClusterSizes> cluster_sizes{search::ClusterSizes::powers_of_two};
+  // Empty: each point takes its model kind's default (search::default_cluster_sizes).
+  std::vector<search::ClusterSizes> cluster_sizes;
   std::vector<std::int64_t> gpus;                  // empty: the smallest cluster meeting the deadline
   std::optional<ExplicitParallelism> parallelism;  // empty: the best plan
   bool overlap_tp = true;

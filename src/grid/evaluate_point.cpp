@@ -62,12 +62,6 @@ T pick(const std::vector<T>& v, std::uint32_t i, T fallback) {
   return v.empty() ? fallback : v[i];
 }
 
-bool better(const costmodel::Evaluation& a, const costmodel::Evaluation& best, bool have) {
-  if (!have) return true;
-  if (a.run_s < best.run_s) return true;
-  return a.run_s == best.run_s && a.comm_sum_s() < best.comm_sum_s();
-}
-
 }  // namespace
 
 std::int64_t width_for_compute(double target_flop, const search::ScalingPolicy& policy) {
@@ -205,7 +199,7 @@ void PointEvaluator::evaluate_explicit(const Digits& d, const costmodel::Machine
   for (int k = 0; k < costmodel::kKinds; ++k)
     flat.at(static_cast<Kind>(k), plan.levels - 1) = totals[static_cast<std::size_t>(k)];
   if (!costmodel::check_plan(mc.hw, model, flat).empty()) return;
-  const double matmul_s = costmodel::step_matmul_time(mc, model, flat);
+  const double matmul_s = costmodel::step_matmul_time(mc, model, flat, options.model);
   costmodel::Evaluation best;
   costmodel::Plan best_plan;
   bool have = false;
@@ -217,10 +211,10 @@ void PointEvaluator::evaluate_explicit(const Digits& d, const costmodel::Machine
         if (candidate.at(static_cast<Kind>(k), l) != v.per_level[static_cast<std::size_t>(l)]) return;
     }
     if (!costmodel::check_plan(mc.hw, model, candidate).empty()) return;
-    const costmodel::Evaluation ev =
-        costmodel::combine(mc, model, candidate, matmul_s,
-                           costmodel::network_times(mc, model, candidate, candidate.gpus()), options.model);
-    if (better(ev, best, have)) {
+    const costmodel::Evaluation ev = costmodel::combine(
+        mc, model, candidate, matmul_s,
+        costmodel::network_times(mc, model, candidate, candidate.gpus(), options.model), options.model);
+    if (!have || search::replaces_kept_plan(ev, best)) {
       best = ev;
       best_plan = candidate;
       have = true;
@@ -261,10 +255,14 @@ Row PointEvaluator::evaluate(std::uint64_t index) {
   row.seq_len = ax.seq_len[digit(d, Axis::seq_len)];
   row.run_months = ax.run_months[digit(d, Axis::run_months)];
   row.zero_bubble_allowed = ax.zero_bubble_allowed[digit(d, Axis::zero_bubble_allowed)] ? 1 : 0;
+  const costmodel::ModelKind model_kind = ax.model_kind[digit(d, Axis::model)];
+  row.model = static_cast<std::uint8_t>(model_kind);
   const costmodel::ZbLatency zb_latency = ax.zb_latency[digit(d, Axis::zb_latency)];
   row.zb_latency = static_cast<std::uint8_t>(zb_latency);
   row.prune_flattened = variant.prune_flattened ? 1 : 0;
-  const search::ClusterSizes sizes = ax.cluster_sizes[digit(d, Axis::cluster_sizes)];
+  const search::ClusterSizes sizes = ax.cluster_sizes.empty()
+                                         ? search::default_cluster_sizes(model_kind)
+                                         : ax.cluster_sizes[digit(d, Axis::cluster_sizes)];
   row.cluster_sizes = static_cast<std::uint8_t>(sizes);
   const costmodel::Machine& mc = machine_for(hw, sizes);
   row.microbatch_candidates = variant.microbatch_candidates;
@@ -317,6 +315,7 @@ Row PointEvaluator::evaluate(std::uint64_t index) {
 
   search::SearchOptions options;
   options.model.zb_latency = zb_latency;
+  options.model.model_kind = model_kind;
   options.allow_zero_bubble = row.zero_bubble_allowed != 0;
   options.overlap_tp = ax.overlap_tp;
   options.overlap_dp = ax.overlap_dp;
@@ -325,13 +324,25 @@ Row PointEvaluator::evaluate(std::uint64_t index) {
   options.microbatch_candidates = variant.microbatch_candidates;
   const double max_run_s = search::max_run_seconds(row.run_months);
 
+  if (model_kind == costmodel::ModelKind::reference && !costmodel::extended_requirement(mc.hw).empty()) {
+    row.status = static_cast<std::uint8_t>(Status::needs_extended);
+    return row;
+  }
   if (ax.parallelism) {
     evaluate_explicit(d, mc, model, options, row);
     return row;
   }
   search::PlanSearch& search = search_for(mc, model, options);
   if (ax.gpus.empty()) {
-    const search::ClusterResult r = search::smallest_cluster(search, mc, model, max_run_s, sizes);
+    search::ClusterResult r;
+    if (sizes == search::ClusterSizes::domains) {
+      const costmodel::Machine& view = machine_for(hw, search::ClusterSizes::pow2_domains);
+      search::PlanSearch& pow2 =
+          view.hw.level_sizes == mc.hw.level_sizes ? search : search_for(view, model, options);
+      r = search::smallest_cluster_domains(search, mc, pow2, model, max_run_s);
+    } else {
+      r = search::smallest_cluster(search, mc, model, max_run_s, sizes);
+    }
     row.status = static_cast<std::uint8_t>(r.status);
     if (r.found()) {
       fill_result(row, r.plan, r.evaluation);

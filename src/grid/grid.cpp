@@ -42,6 +42,7 @@ const char* axis_name(Axis a) {
                                           "seq_len",
                                           "run_months",
                                           "zero_bubble_allowed",
+                                          "model",
                                           "zb_latency",
                                           "search",
                                           "cluster_sizes",
@@ -69,6 +70,7 @@ Grid::Grid(Axes axes) : axes_(std::move(axes)) {
   set(Axis::seq_len, count_or_one(axes_.seq_len));
   set(Axis::run_months, count_or_one(axes_.run_months));
   set(Axis::zero_bubble_allowed, count_or_one(axes_.zero_bubble_allowed));
+  set(Axis::model, count_or_one(axes_.model_kind));
   set(Axis::zb_latency, count_or_one(axes_.zb_latency));
   set(Axis::search, count_or_one(axes_.search));
   set(Axis::cluster_sizes, count_or_one(axes_.cluster_sizes));
@@ -186,6 +188,9 @@ std::vector<std::string> Grid::axis_labels(Axis a) const {
     case Axis::zero_bubble_allowed:
       for (bool z : axes_.zero_bubble_allowed) out.push_back(z ? "true" : "false");
       break;
+    case Axis::model:
+      for (auto k : axes_.model_kind) out.emplace_back(costmodel::model_kind_name(k));
+      break;
     case Axis::zb_latency:
       for (auto z : axes_.zb_latency) out.push_back(z == costmodel::ZbLatency::hidden ? "hidden" : "max");
       break;
@@ -198,6 +203,15 @@ std::vector<std::string> Grid::axis_labels(Axis a) const {
       break;
     case Axis::cluster_sizes:
       for (auto c : axes_.cluster_sizes) out.push_back(search::cluster_sizes_name(c));
+      if (axes_.cluster_sizes.empty()) {
+        // Each point takes its model kind's default: name it when every model kind agrees.
+        std::string name;
+        for (auto k : axes_.model_kind) {
+          const std::string n = search::cluster_sizes_name(search::default_cluster_sizes(k));
+          name = name.empty() || name == n ? n : "model default";
+        }
+        out.push_back(name.empty() ? "model default" : name);
+      }
       break;
     case Axis::gpus:
       for (auto g : axes_.gpus) out.push_back(std::to_string(g));

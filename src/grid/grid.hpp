@@ -22,6 +22,7 @@ enum class Axis : int {
   seq_len,
   run_months,
   zero_bubble_allowed,
+  model,
   zb_latency,
   search,
   cluster_sizes,
@@ -35,7 +36,7 @@ enum class Axis : int {
   interleave,
   zero_bubble,
 };
-inline constexpr int kAxisCount = 22;
+inline constexpr int kAxisCount = 23;
 
 const char* axis_name(Axis a);
 

@@ -3,8 +3,10 @@
 #include <cstring>
 #include <type_traits>
 
+#include "costmodel/options.hpp"
 #include "costmodel/plan.hpp"
 #include "costmodel/status.hpp"
+#include "search/cluster.hpp"
 
 namespace llmsweep::grid {
 
@@ -58,16 +60,21 @@ std::vector<Column> columns(int levels, const std::vector<std::string>& hardware
                    "exponent of the power batch law in C (NaN unless batch_rule is power)", true),
       LLMSWEEP_COL(run_months, f64, "months", "run duration limit", true),
       LLMSWEEP_COL(zero_bubble_allowed, u8, "bool", "whether the search may use zero-bubble schedules", true),
+      LLMSWEEP_COL(model, u8, "code",
+                   "cost model: reference (the original, docs/MODEL.md) or extended (docs/MODEL-EXTENDED.md)",
+                   true),
       LLMSWEEP_COL(zb_latency, u8, "code",
                    "zero-bubble pipeline latency: hidden (reference, quirk Q1) or max (corrected)", true),
       LLMSWEEP_COL(prune_flattened, u8, "bool",
                    "plan search prunes with the flattened profile (reference, quirk Q2)", true),
       LLMSWEEP_COL(microbatch_candidates, i64, "1",
                    "microbatch counts the search tries (4 = reference, quirk Q3; 0 = all)", true),
-      LLMSWEEP_COL(cluster_sizes, u8, "code",
-                   "cluster sizes tried: powers-of-two (E * 2^i, reference), fill-levels (rounded up to "
-                   "whole domains) or pow2-domains (a power of two of each domain's GPUs)",
-                   true),
+      LLMSWEEP_COL(
+          cluster_sizes, u8, "code",
+          "cluster sizes tried: powers-of-two (E * 2^i, reference), fill-levels (rounded up to "
+          "whole domains), pow2-domains (a power of two of each domain's GPUs) or domains (both, the "
+          "extended model's default)",
+          true),
       LLMSWEEP_COL(requested_gpus, i64, "GPUs",
                    "cluster size asked for (0: the smallest cluster meeting the deadline)", true),
       LLMSWEEP_COL(status, u8, "code",
@@ -169,7 +176,13 @@ std::vector<Column> columns(int levels, const std::vector<std::string>& hardware
     if (col.name == "experts_rule") col.labels = {"dense", "width-scaled", "count"};
     if (col.name == "batch_rule") col.labels = {"default", "deepseek", "none", "power", "tokens"};
     if (col.name == "zb_latency") col.labels = {"hidden", "max"};
-    if (col.name == "cluster_sizes") col.labels = {"powers-of-two", "fill-levels", "pow2-domains"};
+    if (col.name == "model")
+      for (costmodel::ModelKind k : costmodel::kAllModelKinds)
+        col.labels.emplace_back(costmodel::model_kind_name(k));
+    if (col.name == "cluster_sizes")
+      for (auto k : {search::ClusterSizes::powers_of_two, search::ClusterSizes::fill_levels,
+                     search::ClusterSizes::pow2_domains, search::ClusterSizes::domains})
+        col.labels.emplace_back(search::cluster_sizes_name(k));
     if (col.name == "status") col.labels = status_labels();
   }
   return c;

@@ -70,16 +70,16 @@ EncodedChunk ChunkEncoder::encode(std::uint64_t chunk, std::span<const grid::Row
         std::memcpy(&v, reinterpret_cast<const unsigned char*>(&r) + columns_[c].offset, column_bytes(columns_[c].type));
         constant[c] = v == first[c] ? 1 : 0;
       }
-  std::vector<char> cached(columns, 0);
+  std::vector<char> known(columns, 0);
   for (std::size_t c = 0; c < columns; ++c)
-    cached[c] = constant[c] && m.constant_blocks.count(std::string(reinterpret_cast<const char*>(&first[c]),
+    known[c] = constant[c] && m.constant_blocks.count(std::string(reinterpret_cast<const char*>(&first[c]),
                                                                    column_bytes(columns_[c].type)));
   m.shuffled.resize(total);
   constexpr std::size_t kBlock = 128;
   for (std::size_t b = 0; b < n; b += kBlock) {
     const std::size_t end = std::min(n, b + kBlock);
     for (std::size_t c = 0; c < columns; ++c) {
-      if (cached[c]) continue;
+      if (known[c]) continue;
       const std::size_t size = column_bytes(columns_[c].type);
       const std::size_t offset = columns_[c].offset;
       unsigned char* planes = m.shuffled.data() + at[c];

@@ -22,6 +22,7 @@ struct SensitivityMeta {
   std::vector<std::int64_t> widths;  // the widths walked
   bool zero_bubble = true;
   double run_months = 3;
+  std::string model = "reference";  // costmodel::model_kind_name
 };
 
 // Created through a temporary file; refuses an existing path unless `overwrite`.

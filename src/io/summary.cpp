@@ -40,6 +40,9 @@ std::string key_of(const grid::Row& r, const std::vector<std::string>& labels) {
   if (r.seq_len != 2048) k += " seq=" + std::to_string(r.seq_len);
   if (r.run_months != 3) k += " months=" + num(r.run_months);
   k += r.zero_bubble_allowed ? " zb" : " no-zb";
+  if (r.model != 0)
+    k += std::string(" model=") +
+         std::string(costmodel::model_kind_name(static_cast<costmodel::ModelKind>(r.model)));
   if (r.zb_latency != 0) k += " zb-latency=max";
   if (!r.prune_flattened || r.microbatch_candidates != 4)
     k += std::string(" search=") + (r.prune_flattened ? "" : "exhaustive,") + "m" +

@@ -139,8 +139,16 @@ py::object sensitivity(const py::dict& keywords) {
   int rank = 0;
   for (const search::SensitivityRow& row : r->sensitivity.rows) {
     py::dict d = fields_of([&](auto v) { api::visit_sensitivity_row(row, ++rank, v); });
-    d["down"] = thresholds_record(row.down);
-    d["up"] = thresholds_record(row.up);
+    d["down"] = thresholds_record(row.primary().down);
+    d["up"] = thresholds_record(row.primary().up);
+    py::list steps;
+    for (const search::SensitivityStep& t : row.steps) {
+      py::dict sd = fields_of([&](auto v) { api::visit_sensitivity_step(t, v); });
+      sd["down"] = thresholds_record(t.down);
+      sd["up"] = thresholds_record(t.up);
+      steps.append(record("SensitivityStep", sd));
+    }
+    d["steps"] = steps;
     rows.append(record("SensitivityRow", d));
   }
   py::dict d = fields_of([&](auto v) { api::visit_sensitivity_scenario(*r, v); });

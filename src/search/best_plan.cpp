@@ -12,6 +12,17 @@ using costmodel::Kind;
 using costmodel::Plan;
 using costmodel::Status;
 
+// Both orders are the original's on purpose (quirk Q4): the candidate's comm times are added
+// TP, DP, PE and the kept plan's TP, PE, DP.
+bool replaces_kept_plan(const Evaluation& candidate, const Evaluation& kept) {
+  if (candidate.run_s < kept.run_s) return true;
+  if (candidate.run_s != kept.run_s) return false;
+  const double candidate_sum =
+      (candidate.run_tp_comm_s + candidate.run_dp_comm_s) + candidate.run_pp_ep_comm_s;
+  const double kept_sum = (kept.run_tp_comm_s + kept.run_pp_ep_comm_s) + kept.run_dp_comm_s;
+  return candidate_sum < kept_sum;
+}
+
 std::vector<std::int64_t> adjusted_level_sizes(const std::vector<std::int64_t>& level_sizes, GpuCount gpus) {
   std::vector<std::int64_t> out(level_sizes.size(), 1);
   GpuCount running = 1;
@@ -55,7 +66,10 @@ double PlanSearch::step_matmul(const Totals& t) {
                      model_.tokens_per_step() / (t.dp * t.microbatches * model_.experts)};
   auto it = layer_time_.find(key);
   if (it == layer_time_.end())
-    it = layer_time_.emplace(key, costmodel::layer_matmul_time(machine_, key.fs, key.ds, key.bs)).first;
+    it = layer_time_
+             .emplace(key, costmodel::layer_matmul_time(machine_, key.fs, key.ds, key.bs,
+                                                        options_.model.model_kind))
+             .first;
   return static_cast<double>(model_.layers / t.pp) * static_cast<double>(model_.experts / t.ep) *
          static_cast<double>(t.microbatches) * it->second;
 }
@@ -75,21 +89,15 @@ Plan plan_skeleton(int levels, bool zero_bubble, std::int64_t microbatches, std:
   return p;
 }
 
-bool better(const Evaluation& candidate, const SearchResult& best) {
-  if (!best.found()) return true;
-  if (candidate.run_s < best.evaluation.run_s) return true;
-  return candidate.run_s == best.evaluation.run_s && candidate.comm_sum_s() < best.evaluation.comm_sum_s();
-}
-
 }  // namespace
 
 void PlanSearch::consider(const Plan& plan, double matmul_s, SearchResult& best) {
   ++evaluations_;
   const double gpus = plan.gpus();
-  const Evaluation ev =
-      costmodel::combine(machine_, model_, plan, matmul_s,
-                         costmodel::network_times(machine_, model_, plan, gpus), options_.model);
-  if (better(ev, best)) {
+  const Evaluation ev = costmodel::combine(
+      machine_, model_, plan, matmul_s,
+      costmodel::network_times(machine_, model_, plan, gpus, options_.model), options_.model);
+  if (!best.found() || replaces_kept_plan(ev, best.evaluation)) {
     best.status = Status::ok;
     best.plan = plan;
     best.evaluation = ev;
@@ -106,6 +114,11 @@ void PlanSearch::try_partitions(const Totals& t, GpuCount gpus, double matmul_s,
 SearchResult PlanSearch::best(GpuCount gpus) {
   SearchResult best;
   if (gpus < 1) return best;
+  if (options_.model.model_kind == costmodel::ModelKind::reference &&
+      !costmodel::extended_requirement(machine_.hw).empty()) {
+    best.status = Status::needs_extended;
+    return best;
+  }
   if (!fits_levels(machine_.hw.level_sizes, gpus)) {
     best.status = Status::cluster_levels;
     return best;
@@ -157,9 +170,9 @@ SearchResult PlanSearch::best(GpuCount gpus) {
               flat.at(Kind::pp, 0) = pp;
               flat.at(Kind::ep, 0) = ep;
               ++evaluations_;
-              const Evaluation fe =
-                  costmodel::combine(flat_, model_, flat, matmul_s,
-                                     costmodel::network_times(flat_, model_, flat, gpus_d), options_.model);
+              const Evaluation fe = costmodel::combine(
+                  flat_, model_, flat, matmul_s,
+                  costmodel::network_times(flat_, model_, flat, gpus_d, options_.model), options_.model);
               if (best.found() && !(fe.run_s <= best.evaluation.run_s)) continue;
             }
             try_partitions(t, gpus, matmul_s, best);

@@ -75,6 +75,12 @@ class PlanSearch {
   std::uint64_t evaluations_ = 0;
 };
 
+// The tie rule of MODEL.md section 6 step 7: whether a candidate replaces the plan kept so far.
+// A smaller run time wins; on an exact tie the candidate wins when (BTP + BDP) + BPE of the
+// candidate is below (BTP* + BPE*) + BDP* of the kept plan (per-run comm times), so a later plan
+// with the same terms can win by one ulp, as in the original.
+bool replaces_kept_plan(const costmodel::Evaluation& candidate, const costmodel::Evaluation& kept);
+
 // Convenience for one-off searches.
 SearchResult best_plan(const costmodel::Machine& machine, const costmodel::Model& model, GpuCount gpus,
                        const SearchOptions& options = {});

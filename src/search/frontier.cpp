@@ -16,16 +16,18 @@ Thresholds thresholds_of(const std::vector<FrontierRow>& rows, double utilizatio
   return t;
 }
 
+ClusterSizes cluster_sizes_of(const FrontierSpec& spec) {
+  return spec.cluster_sizes ? *spec.cluster_sizes : default_cluster_sizes(spec.search.model.model_kind);
+}
+
 Frontier frontier(const costmodel::Machine& machine, const FrontierSpec& spec) {
   Frontier out;
   std::optional<std::int64_t> first_infeasible;
   const double max_run_s = max_run_seconds(spec.run_months);
-  const costmodel::Machine adjusted = spec.cluster_sizes == ClusterSizes::pow2_domains
-                                          ? costmodel::make_machine(pow2_domains(machine.hw))
-                                          : machine;
+  const ClusterSizes sizes = cluster_sizes_of(spec);
   for (std::int64_t width : spec.widths) {
     const costmodel::Model model = model_for_width(width, spec.policy);
-    ClusterResult r = smallest_cluster(adjusted, model, max_run_s, spec.search, spec.cluster_sizes);
+    ClusterResult r = smallest_cluster(machine, model, max_run_s, spec.search, sizes);
     if (!r.found()) {
       first_infeasible = width;
       break;

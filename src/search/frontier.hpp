@@ -32,8 +32,11 @@ struct FrontierSpec {
   std::vector<std::int64_t> widths = paper_widths();
   double run_months = kDefaultRunMonths;
   SearchOptions search;
-  ClusterSizes cluster_sizes = ClusterSizes::powers_of_two;
+  std::optional<ClusterSizes> cluster_sizes;  // empty: the model kind's default (default_cluster_sizes)
 };
+
+// The cluster sizes a frontier uses: the spec's, or the default of its model kind.
+ClusterSizes cluster_sizes_of(const FrontierSpec& spec);
 
 // Rows stop at the first infeasible width or after the first row under 0.001 utilization.
 Frontier frontier(const costmodel::Machine& machine, const FrontierSpec& spec);

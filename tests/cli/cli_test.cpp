@@ -313,6 +313,33 @@ TEST_F(Cli, FrontierJsonHasTheDocumentedKeys) {
   EXPECT_EQ(j["rows"][0]["d_model"], 12288);  // the paper's smallest width (section 8)
 }
 
+// --model on every model command: a misspelled kind is one line naming the option; extended is
+// recorded in the JSON and, on H100 SXM (Hopper, 8-GPU NVLink domains), gives the reference's rows.
+TEST_F(Cli, ModelOptionOnEveryModelCommand) {
+  for (const char* cmd : {"eval", "plan", "frontier", "sensitivity"}) {
+    std::vector<std::string> args{cmd, "--hardware", "h100-sxm", "--model", "extnded"};
+    if (std::string(cmd) == "eval" || std::string(cmd) == "plan") {
+      args.insert(args.end(), {"--d-model", "12288"});
+      if (std::string(cmd) == "plan") args.insert(args.end(), {"--gpus", "2048"});
+    }
+    expect_bad_input(args, {"--model", "extnded"});
+  }
+  const Result ref = run({"frontier", "--json", "--hardware", "h100-sxm", "--widths", "12288,53248"});
+  const Result ext =
+      run({"frontier", "--json", "--hardware", "h100-sxm", "--widths", "12288,53248", "--model", "extended"});
+  ASSERT_EQ(ref.exit_code, kExitOk) << ref.err;
+  ASSERT_EQ(ext.exit_code, kExitOk) << ext.err;
+  json jr = json::parse(ref.out);
+  json je = json::parse(ext.out);
+  EXPECT_EQ(jr["cost_model"], "reference");
+  EXPECT_EQ(je["cost_model"], "extended");
+  EXPECT_EQ(je["rows"], jr["rows"]);
+  const Result plan = run({"plan", "--json", "--hardware", "h100-sxm", "--d-model", "12288", "--gpus", "2048",
+                           "--model", "extended"});
+  ASSERT_EQ(plan.exit_code, kExitOk) << plan.err;
+  EXPECT_EQ(json::parse(plan.out)["cost_model"], "extended");
+}
+
 TEST_F(Cli, FrontierJsonNullThresholds) {
   // One width, feasible at utilization 0.699 > 0.8 * 0.7 (golden optimal[0]): neither the end of
   // linear scaling nor an infeasible width is reached.
@@ -358,6 +385,62 @@ TEST_F(Cli, SensitivityOutputAndBadInput) {
   r = run({"sensitivity", "--hardware", "h100-sxm", "--widths", "12288", "-o", out, "--overwrite", "--json"});
   ASSERT_EQ(r.exit_code, kExitOk) << r.err;
   EXPECT_FALSE(json::parse(r.out)["wall_reached"].get<bool>());
+}
+
+// --step: default both 1.25 and 2, each with central and one-sided elasticities and a regime
+// flag, in the table, the JSON and the HDF5 file.
+TEST_F(Cli, SensitivityStepsAndRegimeFlag) {
+  expect_bad_input({"sensitivity", "--hardware", "h100-sxm", "--step", "1.25,0.5"}, {"--step", "0.5"});
+  expect_bad_input({"sensitivity", "--hardware", "h100-sxm", "--step", "2", "--factor", "2"},
+                   {"--step", "--factor"});
+  const std::string out = path("steps.h5");
+  Result r = run({"sensitivity", "--hardware", "h100-sxm", "--json", "-o", out});
+  ASSERT_EQ(r.exit_code, kExitOk) << r.err;
+  const json j = json::parse(r.out);
+  EXPECT_EQ(j["steps"], json::parse("[1.25, 2]"));
+  bool flops_flagged = false;
+  for (const json& row : j["rows"]) {
+    ASSERT_EQ(row["steps"].size(), 2u);
+    for (const char* k :
+         {"wall_elasticity", "wall_down_elasticity", "wall_up_elasticity", "wall_regime_change",
+          "linear_scaling_elasticity", "linear_scaling_regime_change", "down", "up"})
+      EXPECT_TRUE(row["steps"][0].contains(k)) << k;
+    if (row["number"] == "flops") flops_flagged = row["regime_change"].get<bool>();
+  }
+  EXPECT_TRUE(flops_flagged);  // the x2 step crosses into the shared-memory-bound regime
+  const Result dump = llmsweep::test::run({"h5dump", "-a", "/steps", out}, dir_);
+  EXPECT_NE(dump.out.find("1.25, 2"), std::string::npos) << dump.out;
+  const Result ds =
+      llmsweep::test::run({"h5dump", "-H", "-d", "/sensitivity/wall_elasticity_steps", out}, dir_);
+  EXPECT_NE(ds.out.find("( 9, 2 )"), std::string::npos)
+      << ds.out;  // 9 numbers (the NVLink domain by x2 only), 2 steps
+  r = run({"sensitivity", "--hardware", "h100-sxm", "--step", "2"});
+  ASSERT_EQ(r.exit_code, kExitOk) << r.err;
+  EXPECT_NE(r.out.find("REGIME: linear"), std::string::npos) << r.out;
+}
+
+// A torus or systolic profile under the reference model is one line naming the profile and the
+// option to use.
+TEST_F(Cli, ReferenceRefusesProfilesThatNeedExtended) {
+  std::string text = read(kProfiles + "/h100-sxm.toml");
+  const std::string from = "level_sizes = [8]";
+  text.replace(text.find(from), from.size(),
+               "level_sizes = [8]\ntopology = [\"torus\", \"switch\"]\ntorus_dims = [2, 4]");
+  const std::string torus = write("torus.toml", text);
+  expect_bad_input({"frontier", "--hardware", torus}, {"torus", "--model extended"});
+  expect_bad_input({"plan", "--hardware", torus, "--d-model", "12288", "--gpus", "8"}, {"--model extended"});
+  const Result r =
+      run({"plan", "--hardware", torus, "--d-model", "12288", "--gpus", "2048", "--model", "extended"});
+  EXPECT_EQ(r.exit_code, kExitOk) << r.err;
+  expect_bad_input({"frontier", "--hardware", "tpu-v5p"}, {"tpu-v5p", "--model extended"});
+  expect_bad_input({"frontier", "--model", "extended", "--hardware", "tpu-v5p", "--cluster-sizes", "domain"},
+                   {"--cluster-sizes", "domain"});
+  // A misspelled extended key is one line naming file, line and key.
+  std::string b200 = read(kProfiles + "/b200-hgx.toml");
+  b200.replace(b200.find("tensor_memory_KiB"), 17, "tensor_memry_KiB");
+  const std::string typo = write("typo.toml", b200);
+  expect_bad_input({"frontier", "--hardware", typo},
+                   {typo, "tensor_memry_KiB", "did you mean 'tensor_memory_KiB'"});
 }
 
 }  // namespace

@@ -91,7 +91,8 @@ def test_defaults_are_the_clis():
     # same struct: spot-check the frontier's against the CLI's help text.
     defaults = {k: d for k, _, d, _, _ in llmsweep.option_table("frontier")}
     assert defaults["experts"] == "dense" and defaults["batch"] == "default"
-    assert defaults["months"] == 3.0 and defaults["cluster_sizes"] == "powers-of-two"
+    assert defaults["months"] == 3.0 and defaults["cluster_sizes"] is None  # the model's default
+    assert defaults["model"] == "reference" and defaults["zb_latency"] == "hidden"
     assert defaults["widths"] is None and defaults["no_zero_bubble"] is False
 
 

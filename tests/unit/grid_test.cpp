@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstring>
 #include <limits>
@@ -102,6 +103,12 @@ TEST(Schema, ColumnsAreUniqueAndAddressTheRow) {
         "pp_ep_comm_s", "latency_s",    "scenario", "width_index", "hardware",  "d_model"})
     EXPECT_TRUE(names.count(required)) << required;
   EXPECT_FALSE(names.count("dp_level3"));  // three levels asked for
+  // The cost model is a categorical input column labelled by model_kind_name.
+  const auto model =
+      std::find_if(cols.begin(), cols.end(), [](const Column& c) { return c.name == "model"; });
+  ASSERT_NE(model, cols.end());
+  EXPECT_TRUE(model->input);
+  EXPECT_EQ(model->labels, (std::vector<std::string>{"reference", "extended"}));
   Row r;
   for (const Column& c : cols) {
     if (c.type == ColumnType::f64)
@@ -218,6 +225,39 @@ TEST(PointEvaluator, AnOverflowingBatchIsAnInvalidModel) {
   EXPECT_EQ(row.status, static_cast<std::uint8_t>(costmodel::Status::invalid_plan));
   EXPECT_GT(row.batch_seqs, 1);
   EXPECT_EQ(row.batch_tokens, std::numeric_limits<std::int64_t>::max());
+}
+
+// Without [cluster] sizes each point takes its model kind's default cluster sizes; the axis label
+// names them when every model kind agrees.
+TEST(Grid, DefaultClusterSizesLabel) {
+  Axes a = small_axes();
+  EXPECT_EQ(Grid(a).axis_labels(Axis::cluster_sizes), (std::vector<std::string>{"powers-of-two"}));
+  a.model_kind = {costmodel::ModelKind::extended};
+  EXPECT_EQ(Grid(a).axis_labels(Axis::cluster_sizes), (std::vector<std::string>{"domains"}));
+  a.model_kind = {costmodel::ModelKind::reference, costmodel::ModelKind::extended};
+  EXPECT_EQ(Grid(a).axis_labels(Axis::cluster_sizes), (std::vector<std::string>{"model default"}));
+}
+
+// The model axis: each point records its cost model, and on H100 SXM (Hopper, an 8-GPU NVLink
+// domain) the extended model has nothing to add, so both points give the same row.
+TEST(PointEvaluator, ModelAxisIsRecordedAndExtendedEqualsReferenceOnHopper) {
+  Axes a;
+  a.hardware = {hardware("h100-sxm")};
+  a.width = {{53248, 0}};
+  a.model_kind = {costmodel::ModelKind::reference, costmodel::ModelKind::extended};
+  const Grid g(a);
+  ASSERT_EQ(g.size(), 2u);
+  PointEvaluator ev(g);
+  const Row ref = ev.evaluate(0);
+  const Row ext = ev.evaluate(1);
+  EXPECT_EQ(ref.model, 0);
+  EXPECT_EQ(ext.model, 1);
+  EXPECT_NE(ref.scenario, ext.scenario);
+  EXPECT_EQ(ref.status, 0);
+  EXPECT_EQ(ext.status, ref.status);
+  EXPECT_EQ(ext.gpus, ref.gpus);
+  EXPECT_EQ(ext.utilization, ref.utilization);
+  EXPECT_EQ(ext.level, ref.level);
 }
 
 }  // namespace

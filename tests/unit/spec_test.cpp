@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <filesystem>
 #include <string>
 
 #include "common/error.hpp"
@@ -51,6 +52,7 @@ multiplier = [1, 2]
 months = [3, 6]
 zero_bubble = [true, false]
 zb_latency = ["hidden", "max"]
+model = ["reference", "extended"]
 search = ["reference", "corrected"]
 overlap_dp = true
 [cluster]
@@ -73,13 +75,16 @@ gpus = [1024, 4096]
   EXPECT_EQ(a.run_months.size(), 2u);
   EXPECT_EQ(a.zero_bubble_allowed.size(), 2u);
   EXPECT_EQ(a.zb_latency.size(), 2u);
+  EXPECT_EQ(a.model_kind, (std::vector<costmodel::ModelKind>{costmodel::ModelKind::reference,
+                                                             costmodel::ModelKind::extended}));
   ASSERT_EQ(a.search.size(), 2u);
   EXPECT_FALSE(a.search[1].prune_flattened);
   EXPECT_EQ(a.search[1].microbatch_candidates, 0);
   EXPECT_TRUE(a.overlap_dp);
   EXPECT_EQ(a.gpus, (std::vector<std::int64_t>{1024, 4096}));
   const grid::Grid g(a);
-  EXPECT_EQ(g.size(), 2u * 3 * 2 * 2 * 3 * 3 * 2 * 1 * 2 * 2 * 2 * 2 * 2);
+  EXPECT_EQ(g.size(), 2u * 3 * 2 * 2 * 3 * 3 * 2 * 1 * 2 * 2 * 2 * 2 * 2 * 2);
+  EXPECT_EQ(g.axis_labels(grid::Axis::model), (std::vector<std::string>{"reference", "extended"}));
 }
 
 TEST(Spec, DefaultsAreThePapers) {
@@ -94,6 +99,7 @@ TEST(Spec, DefaultsAreThePapers) {
   EXPECT_EQ(a.batch[0].law.policy, search::BatchPolicy::default_law);
   EXPECT_EQ(a.run_months, (std::vector<double>{3}));
   EXPECT_EQ(a.zero_bubble_allowed, (std::vector<bool>{true}));
+  EXPECT_EQ(a.model_kind, (std::vector<costmodel::ModelKind>{costmodel::ModelKind::reference}));
   EXPECT_TRUE(a.gpus.empty());
   EXPECT_FALSE(a.parallelism);
   EXPECT_TRUE(a.overlap_tp && a.overlap_pp && !a.overlap_dp);
@@ -185,6 +191,8 @@ TEST(Spec, EachProblemNamesFileLineColumnAndKey) {
        "3]]\nmicrobatches = [1]\n",
        "has 3 levels but the hardware has 2"},
       {"syntax", kHead + "[model\n", "spec.toml:3:"},
+      {"misspelled cost model", kHead + "[model]\nd_model = [1]\n[run]\nmodel = [\"extnded\"]\n",
+       "spec.toml:6:10: key 'run.model': unknown value 'extnded' (did you mean 'extended'?)"},
   };
   for (const BadCase& c : cases)
     EXPECT_NE(error_of(c.text).find(c.expect), std::string::npos) << c.name << ": " << error_of(c.text);
@@ -203,9 +211,11 @@ TEST(Spec, HashIgnoresCommentsAndLayoutButNotValues) {
   const SweepSpec b = parse("# a comment\n" + kHead + "\n[model]\nd_model = [ 16384 ,12288 ]  # reordered\n");
   const SweepSpec c = parse(kHead + "[model]\nd_model = [12288, 20480]\n");
   const SweepSpec d = parse(kHead + "[model]\nd_model = [12288, 16384]\n[run]\nmonths = 3.5\n");
+  const SweepSpec e = parse(kHead + "[model]\nd_model = [12288, 16384]\n[run]\nmodel = \"extended\"\n");
   EXPECT_EQ(a.hash, b.hash);
   EXPECT_NE(a.hash, c.hash);
   EXPECT_NE(a.hash, d.hash);
+  EXPECT_NE(a.hash, e.hash);
   EXPECT_EQ(a.hash.size(), 64u);
 }
 
@@ -422,6 +432,20 @@ TEST(SpecLimits, AFolderOrADeviceIsNotASpec) {
               std::string::npos)
         << e.what();
   }
+}
+
+// Every shipped spec parses; sweep/systems-2026.toml puts the reference and extended models side
+// by side: 11 profiles x 55 widths x 2 expert rules x 2 batch laws x 2 models.
+TEST(Spec, ShippedSpecsParse) {
+  for (const auto& entry : std::filesystem::directory_iterator(std::string(LLMSWEEP_SOURCE_DIR) + "/sweep")) {
+    if (entry.path().extension() != ".toml") continue;
+    SCOPED_TRACE(entry.path().string());
+    EXPECT_NO_THROW(load_spec(entry.path().string(), kDir));
+  }
+  const SweepSpec s = load_spec(std::string(LLMSWEEP_SOURCE_DIR) + "/sweep/systems-2026.toml", kDir);
+  EXPECT_EQ(s.axes.model_kind.size(), 2u);
+  EXPECT_TRUE(s.axes.cluster_sizes.empty());  // each model's default
+  EXPECT_EQ(grid::Grid(s.axes).size(), 11u * 55 * 2 * 2 * 2);
 }
 
 }  // namespace

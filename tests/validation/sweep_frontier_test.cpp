@@ -50,7 +50,19 @@ TEST(SweepFrontier, EveryScenarioEqualsTheFrontierCommand) {
       EXPECT_EQ(s.rows[i].gpus, f.rows[i].result.gpus) << s.label << " d=" << s.rows[i].d_model;
       EXPECT_EQ(s.rows[i].utilization, f.rows[i].result.evaluation.utilization)
           << s.label << " d=" << s.rows[i].d_model;
-      EXPECT_EQ(s.rows[i].total[0], f.rows[i].result.plan.total(costmodel::Kind::dp)) << s.label;
+      // Every plan field: each degree at each level, microbatches, interleave, zero-bubble.
+      const costmodel::Plan& plan = f.rows[i].result.plan;
+      for (int k = 0; k < costmodel::kKinds; ++k) {
+        const auto kind = static_cast<costmodel::Kind>(k);
+        EXPECT_EQ(s.rows[i].total[static_cast<std::size_t>(k)], plan.total(kind)) << s.label;
+        for (int l = 0; l < plan.levels; ++l)
+          EXPECT_EQ(s.rows[i].level[static_cast<std::size_t>(k)][static_cast<std::size_t>(l)],
+                    plan.at(kind, l))
+              << s.label << " d=" << s.rows[i].d_model << " " << costmodel::kind_name(kind) << " level " << l;
+      }
+      EXPECT_EQ(s.rows[i].microbatches, plan.microbatches) << s.label;
+      EXPECT_EQ(s.rows[i].interleave, plan.interleave) << s.label;
+      EXPECT_EQ(s.rows[i].zero_bubble, plan.zero_bubble ? 1 : 0) << s.label;
     }
     EXPECT_EQ(s.thresholds.linear_scaling_ends_flop, f.thresholds.linear_scaling_ends_flop) << s.label;
     EXPECT_EQ(s.thresholds.largest_feasible_flop, f.thresholds.largest_feasible_flop) << s.label;

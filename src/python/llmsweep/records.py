@@ -5,7 +5,7 @@ Run (evaluate, best_plan): hardware, model, plan, evaluation (and for best_plan 
 found). Frontier: the scenario, rows and the thresholds; each FrontierRow has the flat fields of
 `frontier --json` rows (times per run) and its model, plan and evaluation (times per step, as
 `eval --json`, plus the step's split into busy, bubble, exposed network and exposed latency).
-Sensitivity: the scenario, baseline thresholds and ranked rows. Profile: stem, name, path,
+Sensitivity: the scenario, baseline thresholds and ranked rows, each with its steps. Profile: stem, name, path,
 text, hardware (every number in SI units), peak_flops and flops.
 """
 
@@ -80,8 +80,13 @@ class Thresholds(Record):
 
 
 class SensitivityRow(Record):
-    """One hardware number: its value, elasticities and the thresholds with it divided (down)
-    and multiplied (up) by the factor."""
+    """One hardware number: its value, the primary step's elasticities and thresholds with it
+    divided (down) and multiplied (up), and every step asked for in `steps`."""
+
+
+class SensitivityStep(Record):
+    """One factor a number is divided and multiplied by: central and one-sided elasticities,
+    whether the sides differ by more than 2x (a regime change) and both sides' thresholds."""
 
 
 class Frontier(Record):
@@ -107,6 +112,8 @@ class Sensitivity(Record):
             flat = row._flat()
             for side in ("down", "up"):
                 flat.update({f"{side}_{k}": v for k, v in getattr(row, side).to_dict().items()})
+            for step in row.steps:
+                flat.update({f"{k}_x{step.factor:g}": v for k, v in step._flat().items() if k != "factor"})
             rows.append(flat)
         frame = pd.DataFrame(rows)
         frame.attrs.update(self._flat())

@@ -88,7 +88,14 @@ def _table(path, group, name):
     for key, ds in group.items():
         if not isinstance(ds, h5py.Dataset) or _is_dimension_scale(ds):
             continue
-        if len(ds.shape) != 1:
+        factors = None
+        if len(ds.shape) == 2 and key.endswith("_steps"):
+            # A sensitivity file's rows x steps table: one column per step, named by its factor.
+            factors = [float(f) for f in np.atleast_1d(group.file.attrs.get("steps", []))]
+            if len(factors) != ds.shape[1]:
+                raise ResultFileError(f"{path}:/{name}/{key}: {ds.shape[1]} steps, the root's steps "
+                                      f"attribute {len(factors)}")
+        elif len(ds.shape) != 1:
             raise ResultFileError(f"{path}:/{name}/{key}: expected a 1-D column, got shape {ds.shape}")
         if length is not None and ds.shape[0] != length:
             raise ResultFileError(f"{path}:/{name}/{key}: {ds.shape[0]} rows, the other columns {length}")
@@ -97,8 +104,14 @@ def _table(path, group, name):
             values = ds[()]
         except (OSError, ValueError) as e:
             raise ResultFileError(f"{path}:/{name}/{key}: cannot read: {e}") from None
-        info[key] = _attrs(ds)
-        columns[key] = _decode(values, info[key])
+        if factors is None:
+            info[key] = _attrs(ds)
+            columns[key] = _decode(values, info[key])
+            continue
+        for j, factor in enumerate(factors):
+            column = f"{key[:-len('_steps')]}_x{factor:g}"
+            info[column] = {**_attrs(ds), "step": factor}
+            columns[column] = _decode(values[:, j], info[column])
     frame = pd.DataFrame(columns)
     frame.index.name = "point" if name == "points" else None
     return frame, info
