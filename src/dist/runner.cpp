@@ -97,6 +97,7 @@ class Coordinator {
     const auto closing = Clock::now();
     sink_.close();
     stats.close_s = since(closing);
+    acknowledge_finished();
     // Results that arrive from here on are not recorded (they are computed again on resume);
     // the workers still computing are told to end, so that every rank reaches MPI_Finalize.
     if (active_ > 0 && !release_workers()) outcome = Outcome::workers_lost;
@@ -143,7 +144,9 @@ class Coordinator {
       if (r.finished) {
         finished_[static_cast<std::size_t>(m.source)] = true;
         --active_;
-        send_bytes(comm_, m.source, kTagStop, std::string(1, '\1'));
+        // Its final acknowledgement waits until the file is closed (acknowledge_finished).
+        // A worker that goes on to MPI_Finalize or a collective polls there, and on a node
+        // with more ranks than cores those polls would take the cores rank 0 closes with.
         // A worker that stops while work remains was told to by a signal: everyone stops.
         if (!stopping_ && (r.stopped || !dispenser_.empty())) begin_stop(false);
       }
@@ -183,6 +186,12 @@ class Coordinator {
   void abandon_local() {
     static_cast<void>(local_.release());
     g_compute_abandoned = true;
+  }
+
+  // The final acknowledgement to every worker that reported its end: it may leave run().
+  void acknowledge_finished() {
+    for (int r = 1; r <= workers_; ++r)
+      if (finished_[static_cast<std::size_t>(r)]) send_bytes(comm_, r, kTagStop, std::string(1, '\1'));
   }
 
   // Lets workers that are still computing end; false when some do not answer in time.
@@ -235,6 +244,10 @@ class Worker {
   Worker(MPI_Comm comm, const io::SinkLayout& layout, const Evaluate& evaluate, const ChunkStandIn& stand_in)
       : comm_(comm), outbox_(comm), local_(layout, evaluate, stand_in) {}
 
+  static constexpr double kLookS = 0.005;
+  static constexpr double kQueuedLookS = 0.05;
+  static constexpr int kFinalLookUs = 20000;
+
   void run() {
     constexpr int kPrefetch = 2;
     for (int i = 0; i < kPrefetch; ++i) {
@@ -254,11 +267,14 @@ class Worker {
       if (no_more_ && outstanding_ == 0 && local_.load() == 0 && !local_.has_reports()) break;
       // Idle: wake for the compute thread's next report, and look at messages every few
       // milliseconds (only assignments asked for and stops can come); a report still travelling
-      // is kept moving sooner.
+      // is kept moving sooner. While a piece waits in the queue behind the one being computed,
+      // an assignment is not needed before the next report, so the look is rarer: on a node with
+      // more ranks than cores, polling main threads would otherwise take the cores from the
+      // computing threads and from rank 0.
       if (busy)
         idle.reset();
       else if (outbox_.empty())
-        local_.wait_for_report(0.005);
+        local_.wait_for_report(local_.load() >= 2 ? kQueuedLookS : kLookS);
       else
         idle.wait(200);
     }
@@ -276,13 +292,14 @@ class Worker {
     }
     last.finished = true;
     send(last);
-    // Drain replies until the coordinator's final acknowledgement: nothing is left in flight.
+    // Drain replies until the coordinator's final acknowledgement, which comes once the file is
+    // closed: nothing is left in flight, and this rank sleeps rather than polls meanwhile.
     outbox_.flush();
     Backoff b;
     Message m;
     while (true) {
       if (!try_receive(comm_, 0, m)) {
-        b.wait();
+        b.wait(kFinalLookUs);
         continue;
       }
       if (m.tag == kTagStop && !m.bytes.empty() && m.bytes[0] == '\1') break;
