@@ -99,6 +99,8 @@ class ResultsFile:
 # per hardware number, in the file's rank order.
 SENSITIVITY_COLUMNS = ("baseline_value", "wall_elasticity", "linear_scaling_elasticity", "wall_down_flop",
                        "wall_up_flop", "linear_scaling_down_flop", "linear_scaling_up_flop")
+# At some step the divided and multiplied sides differ by more than 2x (a change of regime).
+REGIME_COLUMNS = ("wall_regime_change", "linear_scaling_regime_change")
 
 
 @dataclass
@@ -149,6 +151,13 @@ class SensitivityFile:
         return self.real("factor") or 2.0
 
     @property
+    def steps(self) -> list[float]:
+        """Every factor the file's numbers were stepped by (files before --step: the factor)."""
+        value = self.attrs.get("steps")
+        steps = [float(v) for v in np.atleast_1d(value) if float(v) > 1] if value is not None else []
+        return steps or [self.factor]
+
+    @property
     def run_months(self) -> float:
         return self.real("run_months") or 3.0
 
@@ -191,6 +200,14 @@ def _load_sensitivity(path: str, f: h5py.File) -> SensitivityFile:
             raise _fail(path, f"/sensitivity/{name} has {len(values)} entries, the number attribute "
                               f"{len(numbers)}")
         columns[name] = values
+    # Files written before --step carry no regime flags: no step was flagged.
+    for name in REGIME_COLUMNS:
+        ds = group.get(name)
+        values = np.asarray(ds[()], dtype=float).ravel() if isinstance(ds, h5py.Dataset) else np.zeros(len(numbers))
+        if len(values) != len(numbers):
+            raise _fail(path, f"/sensitivity/{name} has {len(values)} entries, the number attribute "
+                              f"{len(numbers)}")
+        columns[name] = values > 0
     if len(units) != len(numbers):
         units = (units + [""] * len(numbers))[:len(numbers)]
     table = pd.DataFrame({"rank": np.arange(1, len(numbers) + 1), "number": numbers, "units": units, **columns})

@@ -15,6 +15,7 @@ from .style import LINEAR_COLOR, WALL_COLOR
 
 FIG_W = 11.0
 BAR_H = 0.36
+REGIME_HATCH = "////"
 
 
 def elasticity_text(e: float) -> str:
@@ -52,15 +53,18 @@ def _bars(ax, sf: SensitivityFile) -> None:
     y = np.arange(len(t))
     wall = t["wall_elasticity"].to_numpy(float)
     lin = t["linear_scaling_elasticity"].to_numpy(float)
-    ax.barh(y - BAR_H / 2, np.nan_to_num(wall), height=BAR_H, color=WALL_COLOR, zorder=3)
-    ax.barh(y + BAR_H / 2, np.nan_to_num(lin), height=BAR_H, color=LINEAR_COLOR, zorder=3)
+    wall_regime, lin_regime = regime_flags(sf)
+    ax.barh(y - BAR_H / 2, np.nan_to_num(wall), height=BAR_H, color=WALL_COLOR, zorder=3,
+            hatch=[REGIME_HATCH if r else "" for r in wall_regime], edgecolor="white")
+    ax.barh(y + BAR_H / 2, np.nan_to_num(lin), height=BAR_H, color=LINEAR_COLOR, zorder=3,
+            hatch=[REGIME_HATCH if r else "" for r in lin_regime], edgecolor="white")
     finite = np.concatenate([wall[np.isfinite(wall)], lin[np.isfinite(lin)], [0.0, 1.0]])
     lo, hi = min(finite.min(), -1.0), max(finite.max(), 1.0)
     span = hi - lo
     ax.set_xlim(lo - 0.16 * span, hi + 0.16 * span)
     ax.axvline(0, color="0.2", linewidth=0.8, zorder=4)
-    for yi, e in [*zip(y - BAR_H / 2, wall), *zip(y + BAR_H / 2, lin)]:
-        _annotate(ax, yi, e, span)
+    for yi, e, regime in [*zip(y - BAR_H / 2, wall, wall_regime), *zip(y + BAR_H / 2, lin, lin_regime)]:
+        _annotate(ax, yi, e, span, regime)
     labels = [f"{i + 1}. {number_title(r.number)}\n{fmt_value(r.baseline_value, r.units)}"
               for i, r in enumerate(t.itertuples())]
     ax.set_yticks(y, labels, fontsize=8.5)
@@ -69,14 +73,27 @@ def _bars(ax, sf: SensitivityFile) -> None:
         ax.text(0.5, 0.5, "no hardware numbers in this file", transform=ax.transAxes, ha="center", va="center")
     ax.set_xlabel("elasticity  d ln(threshold) / d ln(number)   "
                   "(−1: halving the number doubles the threshold)")
-    ax.legend(handles=[Patch(color=WALL_COLOR), Patch(color=LINEAR_COLOR)],
-              labels=["latency wall (largest feasible compute)", "end of linear scaling"],
-              loc="lower left", bbox_to_anchor=(0.0, 1.0), ncol=2, fontsize=8.5, frameon=False,
+    ax.legend(handles=[Patch(color=WALL_COLOR), Patch(color=LINEAR_COLOR),
+                       Patch(facecolor="0.55", hatch=REGIME_HATCH, edgecolor="white")],
+              labels=["latency wall (largest feasible compute)", "end of linear scaling",
+                      "* regime change"],
+              loc="lower left", bbox_to_anchor=(0.0, 1.0), ncol=3, fontsize=8, frameon=False, handlelength=1.6,
+              columnspacing=1.0,
               borderaxespad=0.2)
 
 
-def _annotate(ax, y: float, e: float, span: float) -> None:
-    text = elasticity_text(e)
+def regime_flags(sf: SensitivityFile) -> tuple[list[bool], list[bool]]:
+    """Per bar (the file's rank order), whether the wall's and the linear end's ÷ and × sides
+    differ by more than 2x at some step: the central elasticity describes neither side."""
+    t = sf.table
+    flags = []
+    for column in ("wall_regime_change", "linear_scaling_regime_change"):
+        flags.append([bool(v) for v in t[column]] if column in t else [False] * len(t))
+    return flags[0], flags[1]
+
+
+def _annotate(ax, y: float, e: float, span: float, regime: bool = False) -> None:
+    text = elasticity_text(e) + (" *" if regime else "")
     if not np.isfinite(e):
         ax.text(0.01 * span, y, text, va="center", ha="left", fontsize=7.5, color="0.35")
         return
@@ -99,7 +116,9 @@ def _thresholds_beside(fig, ax, sf: SensitivityFile, x: float, head_y: float) ->
 
 
 def sensitivity_note(sf: SensitivityFile) -> str:
-    note = "Ranked by |wall elasticity| (ties by the end of linear scaling). n/a: not reached within the widths."
+    note = ("Ranked by |wall elasticity| (ties by the end of linear scaling). n/a: not reached within the widths. "
+            "\n* hatched: a regime change (the ÷ and × sides differ by more than 2x at some step of "
+            f"{', '.join(fmt_factor(f) for f in sf.steps)}): the central elasticity describes neither side.")
     if wall_not_moved(sf):
         note = ("No number moves the wall: it lies at or beyond the widest width walked, so its elasticities are 0 "
                 "by construction. ") + note

@@ -55,6 +55,16 @@ def test_load_matches_json(request, which):
         assert nan_to_none(row.wall_up_flop) == r["up"]["largest_feasible_flop"]
         assert nan_to_none(row.linear_scaling_down_flop) == r["down"]["linear_scaling_ends_flop"]
         assert nan_to_none(row.linear_scaling_up_flop) == r["up"]["linear_scaling_ends_flop"]
+    # The regime flags: at any step the two sides differ by more than 2x; the bars are hatched so.
+    assert sf.steps == ref["steps"]
+    from analysis.figures.sensitivity import regime_flags
+    wall_flags, linear_flags = regime_flags(sf)
+    for row, r, w, lf in zip(t.itertuples(), ref["rows"], wall_flags, linear_flags):
+        assert w == row.wall_regime_change == any(s["wall_regime_change"] for s in r["steps"])
+        assert lf == row.linear_scaling_regime_change == any(s["linear_scaling_regime_change"] for s in r["steps"])
+    if which == "sens_h100":
+        # docs/findings.md section 4: FLOP/s crosses a regime change on the end of linear scaling.
+        assert t.set_index("number").loc["flops", "linear_scaling_regime_change"]
     # Ranked by the magnitude of the wall's elasticity.
     wall = np.abs(t["wall_elasticity"].to_numpy(float))
     assert np.all(np.diff(wall) <= 1e-12)
