@@ -53,7 +53,7 @@ def is_reference(s: Scenario) -> bool:
 
 
 def _search_label(s: Scenario) -> str:
-    """The file's /axes/search label of the scenario ('prune, 4 microbatch counts'), if any."""
+    """The file's /axes/search label of the scenario ('exhaustive'), if any."""
     rf = s.file
     labels = rf.axis_labels.get("search", [])
     col = "axis:search"

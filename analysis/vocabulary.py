@@ -6,12 +6,11 @@ reference model's choice (src/grid/schema.cpp; analysis/tests/test_vocabulary.py
 against the defaults `llmsweep frontier --json` prints). The analysis reads the names from
 there and repeats none of them, except where the file does not carry a name yet:
 
-- the experts rule: files call the paper's rule `width-scaled`; the name users read (report,
-  README, `--experts`) is `sparse`, so ALIASES renames it on reading;
-- the plan-search variant: files store its two settings (prune_flattened, microbatch_candidates)
-  and a description per /axes/search value, not its name. SEARCH_VARIANTS names the four
-  settings with the CLI's `--search` words, until the file carries a `search` column with labels
-  (then those are read instead).
+- the experts rule: files written before 2026-12 call the paper's rule `width-scaled`; the name
+  users read (report, README, `--experts`, and newer files) is `sparse`, so ALIASES renames it;
+- the plan-search variant: newer files carry a `search` column with its names (read from there);
+  older ones store only its two settings (prune_flattened, microbatch_candidates), which
+  SEARCH_VARIANTS names with the same words (a test ties the two together).
 """
 
 from __future__ import annotations

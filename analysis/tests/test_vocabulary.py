@@ -72,6 +72,7 @@ def test_names_the_file_will_carry(sweeps, tmp_path):
         codes = [words.index(vocabulary.SEARCH_VARIANTS[(int(p), int(m))])
                  for p, m in zip(f["points/prune_flattened"][...], f["points/microbatch_candidates"][...])]
         codes = [3 - c for c in codes]  # the file's own code order, different from the table's
+        del f["points/search"]  # the file's own column, replaced by one in another code order
         search = f["points"].create_dataset("search", data=np.array(codes, dtype=np.uint8))
         search.attrs["labels"] = np.array(list(reversed(words)), dtype=h5py.string_dtype())
     rf = load(str(path))
@@ -85,3 +86,19 @@ def test_unknown_codes_are_named_by_column():
     assert vocabulary.name_of({"zb_latency": ["hidden", "max"]}, "zb_latency", 7) == "zb_latency7"
     assert vocabulary.search_name({}, {"prune_flattened": 1, "microbatch_candidates": 2}) == "prune=1,m=2"
     assert vocabulary.search_name({}, {}) == "reference"
+
+
+def test_files_carry_the_search_names_and_the_fallback_agrees(sweeps):
+    # New files name the search variant in a `search` column (src/search/best_plan.cpp's pair) and
+    # the experts rule `sparse`; SEARCH_VARIANTS, used only for files without that column, names
+    # the same settings the same way.
+    rf = load(str(sweeps("vocabulary", VOCABULARY_SPEC)))
+    assert rf.labels["search"] == list(vocabulary.SEARCH_VARIANTS.values())
+    assert rf.labels["experts_rule"][:2] == ["dense", "sparse"]
+    with h5py.File(rf.path, "r") as f:
+        search = f["points/search"][()]
+        prune = f["points/prune_flattened"][()]
+        candidates = f["points/microbatch_candidates"][()]
+    for code, p, m in zip(search, prune, candidates):
+        assert vocabulary.SEARCH_VARIANTS[(int(p), int(m))] == rf.labels["search"][code]
+

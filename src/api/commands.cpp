@@ -126,12 +126,9 @@ costmodel::Options cost_model_options(const CostModelArgs& a) {
   const auto kind = costmodel::model_kind_from_name(a.model);
   if (!kind) throw UsageError("--model must be reference or extended, got '" + a.model + "'");
   o.model_kind = *kind;
-  if (a.zb_latency == "hidden")
-    o.zb_latency = costmodel::ZbLatency::hidden;
-  else if (a.zb_latency == "max")
-    o.zb_latency = costmodel::ZbLatency::max;
-  else
-    throw UsageError("--zb-latency must be hidden or max, got '" + a.zb_latency + "'");
+  const auto zb = costmodel::zb_latency_from_name(a.zb_latency);
+  if (!zb) throw UsageError("--zb-latency must be hidden or max, got '" + a.zb_latency + "'");
+  o.zb_latency = *zb;
   return o;
 }
 
@@ -219,12 +216,11 @@ search::FrontierSpec frontier_spec(const FrontierArgs& a) {
     spec.cluster_sizes = *sizes;
   }
   spec.search = search_options(a.cost_model, a.no_zero_bubble, OverlapArgs{});
-  if (a.search == "exhaustive" || a.search == "corrected") spec.search.prune_flattened = false;
-  if (a.search == "all-microbatches" || a.search == "corrected") spec.search.microbatch_candidates = 0;
-  if (a.search != "reference" && a.search != "exhaustive" && a.search != "all-microbatches" &&
-      a.search != "corrected")
+  const auto variant = search::search_variant_from_name(a.search);
+  if (!variant)
     throw UsageError("--search must be reference, exhaustive, all-microbatches or corrected, got '" +
                      a.search + "'");
+  search::apply_search_variant(*variant, spec.search);
   return spec;
 }
 

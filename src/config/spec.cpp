@@ -158,10 +158,10 @@ void read_model(TableReader& top, Ctx& ctx, grid::Axes& axes) {
       if (label == "dense")
         v.rule = grid::ExpertsRule::dense;
       else if (label == "width-scaled" || label == "sparse")
-        v.rule = grid::ExpertsRule::width_scaled, label = "width-scaled";
+        v.rule = grid::ExpertsRule::width_scaled, label = std::string(grid::experts_rule_name(v.rule));
       else {
         ctx.bad(r.path("experts"), e,
-                "unknown value '" + detail::shorten(label) + "'; expected dense, width-scaled or a count");
+                "unknown value '" + detail::shorten(label) + "'; expected dense, sparse (width-scaled) or a count");
         continue;
       }
     } else if (e->is_integer() && e->as_integer()->get() > costmodel::kMaxExperts) {
@@ -173,7 +173,7 @@ void read_model(TableReader& top, Ctx& ctx, grid::Axes& axes) {
       v.count = e->as_integer()->get();
       label = std::to_string(v.count);
     } else {
-      ctx.bad(r.path("experts"), e, "expected dense, width-scaled or a positive count");
+      ctx.bad(r.path("experts"), e, "expected dense, sparse (width-scaled) or a positive count");
       continue;
     }
     if (!seen.insert(label).second) {
@@ -253,16 +253,14 @@ void read_run(TableReader& top, Ctx& ctx, grid::Axes& axes) {
   for (const std::string& m : words(r, ctx, "model", {model_names.front()}, model_names))
     axes.model_kind.push_back(*costmodel::model_kind_from_name(m));
   axes.zb_latency.clear();
-  for (const std::string& z : words(r, ctx, "zb_latency", {"hidden"}, {"hidden", "max"}))
-    axes.zb_latency.push_back(z == "hidden" ? costmodel::ZbLatency::hidden : costmodel::ZbLatency::max);
+  std::vector<std::string> zb_names, search_names;
+  for (costmodel::ZbLatency z : costmodel::kAllZbLatencies) zb_names.emplace_back(costmodel::zb_latency_name(z));
+  for (const std::string& z : words(r, ctx, "zb_latency", {zb_names.front()}, zb_names))
+    axes.zb_latency.push_back(*costmodel::zb_latency_from_name(z));
   axes.search.clear();
-  for (const std::string& s :
-       words(r, ctx, "search", {"reference"}, {"reference", "exhaustive", "all-microbatches", "corrected"})) {
-    grid::SearchVariant v;
-    v.prune_flattened = !(s == "exhaustive" || s == "corrected");
-    v.microbatch_candidates = (s == "all-microbatches" || s == "corrected") ? 0 : 4;
-    axes.search.push_back(v);
-  }
+  for (search::SearchVariant v : search::kAllSearchVariants) search_names.emplace_back(search::search_variant_name(v));
+  for (const std::string& s : words(r, ctx, "search", {search_names.front()}, search_names))
+    axes.search.push_back(*search::search_variant_from_name(s));
   if (auto v = r.boolean("overlap_tp", false)) axes.overlap_tp = *v;
   if (auto v = r.boolean("overlap_dp", false)) axes.overlap_dp = *v;
   if (auto v = r.boolean("overlap_pp", false)) axes.overlap_pp = *v;

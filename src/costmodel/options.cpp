@@ -18,4 +18,14 @@ std::optional<ModelKind> model_kind_from_name(std::string_view name) {
   return std::nullopt;
 }
 
+std::string_view zb_latency_name(ZbLatency z) {
+  return z == ZbLatency::hidden ? "hidden" : "max";
+}
+
+std::optional<ZbLatency> zb_latency_from_name(std::string_view name) {
+  for (ZbLatency z : kAllZbLatencies)
+    if (name == zb_latency_name(z)) return z;
+  return std::nullopt;
+}
+
 }  // namespace llmsweep::costmodel

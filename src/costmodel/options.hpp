@@ -10,10 +10,15 @@
 namespace llmsweep::costmodel {
 
 // Q1: what zero-bubble pipelining does with the pipeline latency.
-enum class ZbLatency {
-  hidden,  // reference: the latency is dropped from the step entirely
-  max,     // corrected: the step is at least max(X, O, latency)
+enum class ZbLatency : std::uint8_t {
+  hidden = 0,  // reference: the latency is dropped from the step entirely
+  max = 1,     // corrected: the step is at least max(X, O, latency)
 };
+inline constexpr std::array<ZbLatency, 2> kAllZbLatencies{ZbLatency::hidden, ZbLatency::max};
+
+// The one name pair of this vocabulary ("hidden", "max").
+std::string_view zb_latency_name(ZbLatency z);
+std::optional<ZbLatency> zb_latency_from_name(std::string_view name);
 
 // Which model the cost model and the search follow. `reference` is the original, exactly
 // (docs/MODEL.md) and the default everywhere; `extended` adds the terms of docs/MODEL-EXTENDED.md

@@ -9,6 +9,7 @@
 
 #include "costmodel/hardware.hpp"
 #include "costmodel/options.hpp"
+#include "search/best_plan.hpp"
 #include "search/cluster.hpp"
 #include "search/policy.hpp"
 
@@ -33,6 +34,12 @@ struct DepthValue {
 };
 
 enum class ExpertsRule : std::uint8_t { dense = 0, width_scaled = 1, count = 2 };
+// "dense", "sparse" (experts scaled with the width, search::ExpertsPolicy) or "count".
+inline std::string_view experts_rule_name(ExpertsRule r) {
+  return r == ExpertsRule::count ? "count" : search::experts_policy_name(r == ExpertsRule::dense
+                                                                             ? search::ExpertsPolicy::dense
+                                                                             : search::ExpertsPolicy::width_scaled);
+}
 struct ExpertsValue {
   ExpertsRule rule = ExpertsRule::dense;
   std::int64_t count = 1;  // rule == count
@@ -59,11 +66,7 @@ struct ExplicitParallelism {
 };
 
 // A correction of the reference search (MODEL.md quirks Q2, Q3); reference by default.
-struct SearchVariant {
-  bool prune_flattened = true;
-  int microbatch_candidates = 4;  // 0 = all
-  bool operator==(const SearchVariant&) const = default;
-};
+using SearchVariant = search::SearchVariant;
 
 struct Axes {
   std::vector<HardwareValue> hardware;

@@ -251,7 +251,9 @@ Row PointEvaluator::evaluate(std::uint64_t index) {
   const ExpertsValue& experts = ax.experts[digit(d, Axis::experts)];
   const BatchValue& batch = ax.batch[digit(d, Axis::batch)];
   const double multiplier = ax.batch_multiplier[digit(d, Axis::batch_multiplier)];
-  const SearchVariant& variant = ax.search[digit(d, Axis::search)];
+  const SearchVariant variant = ax.search[digit(d, Axis::search)];
+  search::SearchOptions variant_options;
+  search::apply_search_variant(variant, variant_options);
   row.seq_len = ax.seq_len[digit(d, Axis::seq_len)];
   row.run_months = ax.run_months[digit(d, Axis::run_months)];
   row.zero_bubble_allowed = ax.zero_bubble_allowed[digit(d, Axis::zero_bubble_allowed)] ? 1 : 0;
@@ -259,13 +261,14 @@ Row PointEvaluator::evaluate(std::uint64_t index) {
   row.model = static_cast<std::uint8_t>(model_kind);
   const costmodel::ZbLatency zb_latency = ax.zb_latency[digit(d, Axis::zb_latency)];
   row.zb_latency = static_cast<std::uint8_t>(zb_latency);
-  row.prune_flattened = variant.prune_flattened ? 1 : 0;
+  row.search = static_cast<std::uint8_t>(variant);
+  row.prune_flattened = variant_options.prune_flattened ? 1 : 0;
   const search::ClusterSizes sizes = ax.cluster_sizes.empty()
                                          ? search::default_cluster_sizes(model_kind)
                                          : ax.cluster_sizes[digit(d, Axis::cluster_sizes)];
   row.cluster_sizes = static_cast<std::uint8_t>(sizes);
   const costmodel::Machine& mc = machine_for(hw, sizes);
-  row.microbatch_candidates = variant.microbatch_candidates;
+  row.microbatch_candidates = variant_options.microbatch_candidates;
   row.d_ff_ratio = ff_ratio;
   row.experts_rule = static_cast<std::uint8_t>(experts.rule);
   if (depth.layers == 0) {
@@ -320,8 +323,7 @@ Row PointEvaluator::evaluate(std::uint64_t index) {
   options.overlap_tp = ax.overlap_tp;
   options.overlap_dp = ax.overlap_dp;
   options.overlap_pp = ax.overlap_pp;
-  options.prune_flattened = variant.prune_flattened;
-  options.microbatch_candidates = variant.microbatch_candidates;
+  search::apply_search_variant(variant, options);
   const double max_run_s = search::max_run_seconds(row.run_months);
 
   if (model_kind == costmodel::ModelKind::reference && !costmodel::extended_requirement(mc.hw).empty()) {

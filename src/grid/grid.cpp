@@ -162,9 +162,8 @@ std::vector<std::string> Grid::axis_labels(Axis a) const {
       break;
     case Axis::experts:
       for (const auto& e : axes_.experts)
-        out.push_back(e.rule == ExpertsRule::dense          ? "dense"
-                      : e.rule == ExpertsRule::width_scaled ? "width-scaled"
-                                                            : std::to_string(e.count));
+        out.push_back(e.rule == ExpertsRule::count ? std::to_string(e.count)
+                                                   : std::string(experts_rule_name(e.rule)));
       break;
     case Axis::batch:
       for (const auto& b : axes_.batch) {
@@ -192,14 +191,10 @@ std::vector<std::string> Grid::axis_labels(Axis a) const {
       for (auto k : axes_.model_kind) out.emplace_back(costmodel::model_kind_name(k));
       break;
     case Axis::zb_latency:
-      for (auto z : axes_.zb_latency) out.push_back(z == costmodel::ZbLatency::hidden ? "hidden" : "max");
+      for (auto z : axes_.zb_latency) out.emplace_back(costmodel::zb_latency_name(z));
       break;
     case Axis::search:
-      for (const auto& s : axes_.search)
-        out.push_back(
-            std::string(s.prune_flattened ? "prune" : "exhaustive") + ", " +
-            (s.microbatch_candidates == 0 ? std::string("all") : std::to_string(s.microbatch_candidates)) +
-            " microbatch counts");
+      for (const auto s : axes_.search) out.emplace_back(search::search_variant_name(s));
       break;
     case Axis::cluster_sizes:
       for (auto c : axes_.cluster_sizes) out.push_back(search::cluster_sizes_name(c));

@@ -31,6 +31,7 @@ struct Row {
   std::uint8_t prune_flattened = 1;        // search variant (Q2)
   std::uint8_t cluster_sizes = 0;          // search::ClusterSizes
   std::uint8_t model = 0;                  // costmodel::ModelKind
+  std::uint8_t search = 0;                 // search::SearchVariant (what the next two say, by name)
   std::int64_t microbatch_candidates = 4;  // search variant (Q3); 0 = all
   std::int64_t scenario = 0;               // the point's index over every axis but the width
   std::int64_t width_index = 0;            // its position on the width axis

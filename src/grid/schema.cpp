@@ -6,6 +6,7 @@
 #include "costmodel/options.hpp"
 #include "costmodel/plan.hpp"
 #include "costmodel/status.hpp"
+#include "grid/axes.hpp"
 #include "search/cluster.hpp"
 
 namespace llmsweep::grid {
@@ -65,6 +66,10 @@ std::vector<Column> columns(int levels, const std::vector<std::string>& hardware
                    true),
       LLMSWEEP_COL(zb_latency, u8, "code",
                    "zero-bubble pipeline latency: hidden (reference, quirk Q1) or max (corrected)", true),
+      LLMSWEEP_COL(search, u8, "code",
+                   "plan search: reference, exhaustive (no flattened-profile pruning, quirk Q2), all-microbatches "
+                   "(quirk Q3) or corrected (both)",
+                   true),
       LLMSWEEP_COL(prune_flattened, u8, "bool",
                    "plan search prunes with the flattened profile (reference, quirk Q2)", true),
       LLMSWEEP_COL(microbatch_candidates, i64, "1",
@@ -173,9 +178,14 @@ std::vector<Column> columns(int levels, const std::vector<std::string>& hardware
   c.insert(c.end(), tail.begin(), tail.end());
   for (Column& col : c) {
     if (col.name == "hardware") col.labels = hardware_labels;
-    if (col.name == "experts_rule") col.labels = {"dense", "width-scaled", "count"};
+    if (col.name == "experts_rule")
+      for (auto r : {ExpertsRule::dense, ExpertsRule::width_scaled, ExpertsRule::count})
+        col.labels.emplace_back(experts_rule_name(r));
     if (col.name == "batch_rule") col.labels = {"default", "deepseek", "none", "power", "tokens"};
-    if (col.name == "zb_latency") col.labels = {"hidden", "max"};
+    if (col.name == "zb_latency")
+      for (costmodel::ZbLatency z : costmodel::kAllZbLatencies) col.labels.emplace_back(costmodel::zb_latency_name(z));
+    if (col.name == "search")
+      for (search::SearchVariant v : search::kAllSearchVariants) col.labels.emplace_back(search::search_variant_name(v));
     if (col.name == "model")
       for (costmodel::ModelKind k : costmodel::kAllModelKinds)
         col.labels.emplace_back(costmodel::model_kind_name(k));

@@ -20,7 +20,7 @@ std::string num(double x) {
 
 // Every input that defines a scenario: all but the width (and what follows from it).
 std::string key_of(const grid::Row& r, const std::vector<std::string>& labels) {
-  static const char* experts[] = {"dense", "width-scaled", "experts="};
+  static const char* experts[] = {"dense", "sparse", "experts="};
   static const char* batch[] = {"default", "deepseek", "none", "power", "tokens"};
   std::string k = r.hardware < labels.size() ? labels[r.hardware] : "hw" + std::to_string(r.hardware);
   k += std::string(" ") + experts[std::min<int>(r.experts_rule, 2)];
@@ -43,10 +43,14 @@ std::string key_of(const grid::Row& r, const std::vector<std::string>& labels) {
   if (r.model != 0)
     k += std::string(" model=") +
          std::string(costmodel::model_kind_name(static_cast<costmodel::ModelKind>(r.model)));
-  if (r.zb_latency != 0) k += " zb-latency=max";
-  if (!r.prune_flattened || r.microbatch_candidates != 4)
-    k += std::string(" search=") + (r.prune_flattened ? "" : "exhaustive,") + "m" +
-         std::to_string(r.microbatch_candidates);
+  if (r.zb_latency != 0)
+    k += std::string(" zb-latency=") +
+         std::string(costmodel::zb_latency_name(static_cast<costmodel::ZbLatency>(r.zb_latency)));
+  if (const auto v = search::search_variant_of(r.prune_flattened != 0, static_cast<int>(r.microbatch_candidates));
+      v != search::SearchVariant::reference)
+    k += std::string(" search=") +
+         (v ? std::string(search::search_variant_name(*v))
+            : (r.prune_flattened ? "" : "exhaustive,") + std::string("m") + std::to_string(r.microbatch_candidates));
   if (r.cluster_sizes)
     k += std::string(" ") + search::cluster_sizes_name(static_cast<search::ClusterSizes>(r.cluster_sizes));
   if (r.requested_gpus) k += " gpus=" + std::to_string(r.requested_gpus);

@@ -191,4 +191,38 @@ SearchResult best_plan(const costmodel::Machine& machine, const costmodel::Model
   return search.best(gpus);
 }
 
+std::string_view search_variant_name(SearchVariant v) {
+  switch (v) {
+    case SearchVariant::reference:
+      return "reference";
+    case SearchVariant::exhaustive:
+      return "exhaustive";
+    case SearchVariant::all_microbatches:
+      return "all-microbatches";
+    case SearchVariant::corrected:
+      return "corrected";
+  }
+  return "?";
+}
+
+std::optional<SearchVariant> search_variant_from_name(std::string_view name) {
+  for (SearchVariant v : kAllSearchVariants)
+    if (name == search_variant_name(v)) return v;
+  return std::nullopt;
+}
+
+void apply_search_variant(SearchVariant v, SearchOptions& o) {
+  o.prune_flattened = v == SearchVariant::reference || v == SearchVariant::all_microbatches;
+  o.microbatch_candidates = v == SearchVariant::reference || v == SearchVariant::exhaustive ? 4 : 0;
+}
+
+std::optional<SearchVariant> search_variant_of(bool prune_flattened, int microbatch_candidates) {
+  for (SearchVariant v : kAllSearchVariants) {
+    SearchOptions o;
+    apply_search_variant(v, o);
+    if (o.prune_flattened == prune_flattened && o.microbatch_candidates == microbatch_candidates) return v;
+  }
+  return std::nullopt;
+}
+
 }  // namespace llmsweep::search

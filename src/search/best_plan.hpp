@@ -2,7 +2,10 @@
 // flattened-profile pruning and tie-break.
 #pragma once
 
+#include <array>
 #include <cstdint>
+#include <optional>
+#include <string_view>
 #include <unordered_map>
 #include <vector>
 
@@ -30,6 +33,23 @@ struct SearchOptions {
   int microbatch_candidates = 4;
   bool operator==(const SearchOptions&) const = default;
 };
+
+// The reference search and its corrections (MODEL.md quirks Q2, Q3), by name: `--search`, the
+// spec's [run] search, the results file's search column and the analysis all use this one pair.
+enum class SearchVariant : std::uint8_t {
+  reference = 0,         // flattened-profile pruning, 4 microbatch counts
+  exhaustive = 1,        // no pruning (Q2)
+  all_microbatches = 2,  // every microbatch count (Q3)
+  corrected = 3,         // both
+};
+inline constexpr std::array<SearchVariant, 4> kAllSearchVariants{
+    SearchVariant::reference, SearchVariant::exhaustive, SearchVariant::all_microbatches, SearchVariant::corrected};
+std::string_view search_variant_name(SearchVariant v);
+std::optional<SearchVariant> search_variant_from_name(std::string_view name);
+// What a variant sets in the search's options, and the variant options name (none: a mix the
+// names do not cover, e.g. 3 microbatch counts).
+void apply_search_variant(SearchVariant v, SearchOptions& o);
+std::optional<SearchVariant> search_variant_of(bool prune_flattened, int microbatch_candidates);
 
 struct SearchResult {
   costmodel::Status status = costmodel::Status::no_plan;

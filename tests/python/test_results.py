@@ -23,7 +23,7 @@ profiles = ["h100-sxm", "a100-sxm"]
 
 [model]
 widths = { from = 12288, to = 24576 }
-experts = ["dense", "width-scaled"]
+experts = ["dense", "sparse"]
 
 [batch]
 policy = ["default"]
@@ -46,7 +46,7 @@ def test_points_labels_units_and_metadata(sweep_file):
     assert meta["complete"] == 1 and meta["kind"] == "sweep" and "pytest-module" in meta["spec"]
     assert meta["hardware"] == ["h100-sxm", "a100-sxm"] and "profile:h100-sxm" in meta
     assert set(df["hardware"]) == {"h100-sxm", "a100-sxm"}
-    assert set(df["experts_rule"]) == {"dense", "width-scaled"}
+    assert set(df["experts_rule"]) == {"dense", "sparse"}
     assert set(df["status"]) == {"ok"} and set(df["batch_rule"]) == {"default"}
     assert df["zero_bubble"].dtype == bool
     assert df.attrs["units"]["compute_flop"] == "FLOP" and df.attrs["units"]["run_s"] == "s"
@@ -58,7 +58,7 @@ def test_points_labels_units_and_metadata(sweep_file):
 @pytest.mark.parametrize("hardware,experts", [("h100-sxm", "dense"), ("a100-sxm", "sparse")])
 def test_the_file_agrees_with_the_module(sweep_file, hardware, experts):
     df = llmsweep.open_results(sweep_file)
-    rule = {"dense": "dense", "sparse": "width-scaled"}[experts]
+    rule = experts  # the file names the rules as --experts does
     rows = df[(df.hardware == hardware) & (df.experts_rule == rule)].sort_values("d_model")
     f = llmsweep.frontier(hardware, experts=experts, widths=WIDTHS)
     assert list(rows.d_model) == [r.d_model for r in f.rows] == WIDTHS

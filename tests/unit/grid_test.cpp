@@ -61,7 +61,7 @@ TEST(Grid, VariedAxesAndLabels) {
   ASSERT_EQ(varied.size(), 3u);
   EXPECT_EQ(varied[0], Axis::hardware);
   EXPECT_EQ(g.axis_labels(Axis::width), (std::vector<std::string>{"12288", "16384", "20480"}));
-  EXPECT_EQ(g.axis_labels(Axis::experts), (std::vector<std::string>{"dense", "width-scaled"}));
+  EXPECT_EQ(g.axis_labels(Axis::experts), (std::vector<std::string>{"dense", "sparse"}));
   EXPECT_EQ(g.axis_labels(Axis::gpus), (std::vector<std::string>{"smallest"}));
 }
 

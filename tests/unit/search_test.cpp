@@ -472,4 +472,39 @@ TEST(Policy, ExtremeLawsSaturate) {
 }
 
 }  // namespace
+// Each vocabulary has one name pair: every value's name reads back as the value, and the names
+// are the ones the CLI, the specs and the results files spell (issue 14).
+TEST(Vocabulary, NamesReadBack) {
+  std::vector<std::string> names;
+  for (SearchVariant v : kAllSearchVariants) {
+    names.emplace_back(search_variant_name(v));
+    EXPECT_EQ(search_variant_from_name(search_variant_name(v)), v);
+    SearchOptions o;
+    apply_search_variant(v, o);
+    EXPECT_EQ(search_variant_of(o.prune_flattened, o.microbatch_candidates), v);
+  }
+  EXPECT_EQ(names, (std::vector<std::string>{"reference", "exhaustive", "all-microbatches", "corrected"}));
+  SearchOptions reference;
+  apply_search_variant(SearchVariant::reference, reference);
+  EXPECT_EQ(reference, SearchOptions{});  // the default search is the reference's
+  SearchOptions corrected;
+  apply_search_variant(SearchVariant::corrected, corrected);
+  EXPECT_FALSE(corrected.prune_flattened);
+  EXPECT_EQ(corrected.microbatch_candidates, 0);
+  EXPECT_EQ(search_variant_of(true, 3), std::nullopt);
+  EXPECT_EQ(search_variant_from_name("Reference"), std::nullopt);
+  for (costmodel::ZbLatency z : costmodel::kAllZbLatencies)
+    EXPECT_EQ(costmodel::zb_latency_from_name(costmodel::zb_latency_name(z)), z);
+  EXPECT_EQ(costmodel::zb_latency_name(costmodel::ZbLatency::max), "max");
+  for (ExpertsPolicy e : {ExpertsPolicy::dense, ExpertsPolicy::width_scaled})
+    EXPECT_EQ(experts_policy_from_name(experts_policy_name(e)), e);
+  EXPECT_EQ(experts_policy_name(ExpertsPolicy::width_scaled), "sparse");
+  EXPECT_EQ(experts_policy_from_name("width-scaled"), ExpertsPolicy::width_scaled);  // the older name
+  for (BatchPolicy b : {BatchPolicy::default_law, BatchPolicy::deepseek, BatchPolicy::none, BatchPolicy::power})
+    EXPECT_EQ(batch_policy_from_name(batch_policy_name(b)), b);
+  for (auto c : {ClusterSizes::powers_of_two, ClusterSizes::fill_levels, ClusterSizes::pow2_domains,
+                 ClusterSizes::domains})
+    EXPECT_EQ(cluster_sizes_from_name(cluster_sizes_name(c)), c);
+}
+
 }  // namespace llmsweep::search

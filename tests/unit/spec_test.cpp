@@ -78,8 +78,7 @@ gpus = [1024, 4096]
   EXPECT_EQ(a.model_kind, (std::vector<costmodel::ModelKind>{costmodel::ModelKind::reference,
                                                              costmodel::ModelKind::extended}));
   ASSERT_EQ(a.search.size(), 2u);
-  EXPECT_FALSE(a.search[1].prune_flattened);
-  EXPECT_EQ(a.search[1].microbatch_candidates, 0);
+  EXPECT_EQ(a.search[1], search::SearchVariant::corrected);
   EXPECT_TRUE(a.overlap_dp);
   EXPECT_EQ(a.gpus, (std::vector<std::int64_t>{1024, 4096}));
   const grid::Grid g(a);
