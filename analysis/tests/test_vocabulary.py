@@ -101,4 +101,3 @@ def test_files_carry_the_search_names_and_the_fallback_agrees(sweeps):
         candidates = f["points/microbatch_candidates"][()]
     for code, p, m in zip(search, prune, candidates):
         assert vocabulary.SEARCH_VARIANTS[(int(p), int(m))] == rf.labels["search"][code]
-
