@@ -9,6 +9,7 @@
 
 #include "costmodel/hardware.hpp"
 #include "costmodel/options.hpp"
+#include "grid/run_axes.hpp"
 #include "search/cluster.hpp"
 #include "search/policy.hpp"
 
@@ -80,6 +81,10 @@ struct Axes {
   std::vector<costmodel::ZbLatency> zb_latency{costmodel::ZbLatency::hidden};
   std::vector<SearchVariant> search{SearchVariant{}};
   std::vector<search::ClusterSizes> cluster_sizes{search::ClusterSizes::powers_of_two};
+  // Extended model's run-level terms (docs/MODEL-EXTENDED.md E4-E6); default: the profile's.
+  std::vector<FailureValue> failures{FailureValue{}};
+  std::vector<SiteValue> sites{SiteValue{}};
+  std::vector<RampValue> ramp{RampValue{}};
   std::vector<std::int64_t> gpus;                  // empty: the smallest cluster meeting the deadline
   std::optional<ExplicitParallelism> parallelism;  // empty: the best plan
   bool overlap_tp = true;

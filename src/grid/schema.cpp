@@ -74,6 +74,27 @@ std::vector<Column> columns(int levels, const std::vector<std::string>& hardware
                    true),
       LLMSWEEP_COL(requested_gpus, i64, "GPUs",
                    "cluster size asked for (0: the smallest cluster meeting the deadline)", true),
+      // Extended run-level terms (docs/MODEL-EXTENDED.md E4-E6), as resolved from the axes and profile.
+      LLMSWEEP_COL(failure_recovery, u8, "code",
+                   "failure recovery: none (failures off), storage or peer (extended model, E4)", true),
+      LLMSWEEP_COL(gpu_mtbf_hours, f64, "h", "mean time between failures of one GPU (NaN: failures off)",
+                   true),
+      LLMSWEEP_COL(checkpoint_write_GBps, f64, "GB/s",
+                   "storage write bandwidth of the whole cluster (NaN unless storage recovery)", true),
+      LLMSWEEP_COL(checkpoint_read_GBps, f64, "GB/s",
+                   "storage read bandwidth of the whole cluster (NaN unless storage recovery)", true),
+      LLMSWEEP_COL(restart_time_s, f64, "s",
+                   "fixed time per failure besides reading the state back (NaN: failures off)", true),
+      LLMSWEEP_COL(sites, i64, "1", "sites the cluster spans (1: one site; extended model, E5)", true),
+      LLMSWEEP_COL(site_bandwidth_GBps, f64, "GB/s",
+                   "per-GPU bidirectional bandwidth between sites (NaN: one site)", true),
+      LLMSWEEP_COL(site_latency_ms, f64, "ms", "latency of one hop between sites (NaN: one site)", true),
+      LLMSWEEP_COL(site_crossing, u8, "code", "kinds of parallelism allowed across sites: dp or dp-pp", true),
+      LLMSWEEP_COL(ramp_index, i64, "1",
+                   "position on the ramp axis (/axes ramp holds the ramps; extended, E6)", true),
+      LLMSWEEP_COL(ramp_phases, i64, "1", "phases of the batch ramp (1: no ramp)", true),
+      LLMSWEEP_COL(ramp_plans, u8, "code", "ramp phases each on its own best plan (per-phase) or on one plan",
+                   true),
       LLMSWEEP_COL(status, u8, "code",
                    "result status (code; labels and descriptions attributes; 255 = not computed yet)", false),
       LLMSWEEP_COL(meets_deadline, u8, "bool", "the run finishes within run_months", false),
@@ -83,7 +104,8 @@ std::vector<Column> columns(int levels, const std::vector<std::string>& hardware
                    "pass 2^63 GPUs, exact for every size the search tries",
                    false),
       LLMSWEEP_COL(utilization, f64, "1", "model FLOP utilization: ideal step time / step time", false),
-      LLMSWEEP_COL(years, f64, "years", "run time in years of 3.154e7 s", false),
+      LLMSWEEP_COL(years, f64, "years", "wall time in years of 3.154e7 s (= run time without failures)",
+                   false),
       LLMSWEEP_COL(run_s, f64, "s", "run time: steps * step time", false),
       LLMSWEEP_COL(step_s, f64, "s", "time of one training step", false),
       Column{"dp",
@@ -166,17 +188,51 @@ std::vector<Column> columns(int levels, const std::vector<std::string>& hardware
       LLMSWEEP_COL(memory_used_bytes, f64, "B",
                    "parameters per DP replica plus optimizer state, whole cluster", false),
       LLMSWEEP_COL(memory_limit_bytes, f64, "B", "memory of the whole cluster", false),
+      LLMSWEEP_COL(wall_s, f64, "s",
+                   "wall time: run time plus failure overhead (= run_s without failures); the deadline "
+                   "applies to it",
+                   false),
+      LLMSWEEP_COL(
+          failure_overhead_s, f64, "s",
+          "failure overhead: checkpoint_s + lost_work_s + restart_total_s; busy + bubble + exposed comm "
+          "+ exposed latency + failure overhead = wall time",
+          false),
+      LLMSWEEP_COL(checkpoint_s, f64, "s", "time writing checkpoints, whole run", false),
+      LLMSWEEP_COL(lost_work_s, f64, "s", "work lost to failures since the last checkpoint, whole run",
+                   false),
+      LLMSWEEP_COL(restart_total_s, f64, "s",
+                   "time recovering from failures (restart and restore), whole run", false),
+      LLMSWEEP_COL(checkpoint_interval_s, f64, "s", "compute time between checkpoints (Young/Daly optimum)",
+                   false),
+      LLMSWEEP_COL(expected_failures, f64, "1", "expected failures over the run", false),
+      LLMSWEEP_COL(cluster_mtbf_s, f64, "s", "mean time between failures of the cluster (inf: failures off)",
+                   false),
+      LLMSWEEP_COL(
+          failure_cap_gpus, f64, "GPUs",
+          "useful cluster size for this model under failures alone: beyond it a perfectly scaling run "
+          "gets longer (inf: failures off)",
+          false),
+      LLMSWEEP_COL(wall_utilization, f64, "1",
+                   "utilization over the wall time (= utilization without failures); the thresholds use it",
+                   false),
+      LLMSWEEP_COL(warmup_s, f64, "s", "compute time of the batch ramp's phases before the last (in run_s)",
+                   false),
+      LLMSWEEP_COL(first_batch_seqs, i64, "sequences",
+                   "batch of the ramp's first phase (= batch_seqs without)", false),
   };
   c.insert(c.end(), tail.begin(), tail.end());
   for (Column& col : c) {
     if (col.name == "hardware") col.labels = hardware_labels;
     if (col.name == "experts_rule") col.labels = {"dense", "width-scaled", "count"};
-    if (col.name == "batch_rule") col.labels = {"default", "deepseek", "none", "power", "tokens"};
+    if (col.name == "batch_rule") col.labels = {"default", "deepseek", "none", "power", "tokens", "step-law"};
     if (col.name == "zb_latency") col.labels = {"hidden", "max"};
     if (col.name == "model")
       for (costmodel::ModelKind k : costmodel::kAllModelKinds)
         col.labels.emplace_back(costmodel::model_kind_name(k));
     if (col.name == "cluster_sizes") col.labels = {"powers-of-two", "fill-levels", "pow2-domains"};
+    if (col.name == "failure_recovery") col.labels = {"none", "storage", "peer"};
+    if (col.name == "site_crossing") col.labels = {"dp", "dp-pp"};
+    if (col.name == "ramp_plans") col.labels = {"per-phase", "one-plan"};
     if (col.name == "status") col.labels = status_labels();
   }
   return c;

@@ -8,6 +8,7 @@
 
 #include "costmodel/matmul.hpp"
 #include "search/partitions.hpp"
+#include "search/policy.hpp"
 
 namespace llmsweep::search {
 
@@ -87,8 +88,8 @@ std::vector<Phase> phases_of(const costmodel::Model& model, const BatchRamp& ram
   for (const RampStep& s : ramp.steps) {
     Phase p{model, s.until_fraction - previous};
     if (s.batch_factor != 1) {
-      const long long groups = std::llround(s.batch_factor * static_cast<double>(model.batch_seqs) / experts);
-      p.model.batch_seqs = model.experts * std::max<std::int64_t>(1, groups);
+      p.model.batch_seqs =
+          model.experts * closest(s.batch_factor * static_cast<double>(model.batch_seqs) / experts);
     }
     out.push_back(p);
     previous = s.until_fraction;

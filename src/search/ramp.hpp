@@ -47,8 +47,9 @@ struct Phase {
 };
 
 // One phase of the whole run without a ramp. With one, phase i trains the tokens between
-// until_{i-1} and until_i at E * closest(factor_i * B / E) sequences (the rounding of the batch
-// laws, MODEL.md section 8), B the model's batch; at least E sequences.
+// until_{i-1} and until_i at E * closest(factor_i * B / E) sequences, B the model's batch: the
+// rounding of the batch laws (MODEL.md section 8), which keeps a phase's batch a product of few
+// primes as the laws' batches are (a factor of exactly 1 keeps B itself).
 std::vector<Phase> phases_of(const costmodel::Model& model, const BatchRamp& ramp);
 
 // The best single plan for every phase on `gpus` GPUs: the plan minimising the sum over phases
