@@ -8,6 +8,7 @@
 #include <sstream>
 
 #include "common/error.hpp"
+#include "config/run_terms_config.hpp"
 #include "config/toml_reader.hpp"
 
 #ifndef LLMSWEEP_PROFILE_DIR
@@ -71,6 +72,7 @@ Profile parse_profile(const std::string& text, const std::string& path) {
   if (auto v = r.number("memory_GB", true)) hw.memory_bytes = *v * kGiga;
   if (auto v = r.number("kernel_latency_us", true)) hw.kernel_latency_s = *v / kMega;
   read_network(r, hw);
+  detail::read_profile_run_tables(r, hw);  // extended model only (docs/MODEL-EXTENDED.md E4, E5)
   r.finish();
   problems.throw_if_any();
   if (const auto problem = costmodel::check_hardware(hw)) {
@@ -91,6 +93,7 @@ Profile parse_profile(const std::string& text, const std::string& path) {
     const int column = node ? static_cast<int>(node.node()->source().begin.column) : 0;
     throw ConfigError(path, key, line, column, "invalid value: " + problem->message);
   }
+  detail::check_profile_run_tables(doc, hw, path);
   Profile p;
   p.hardware = std::move(hw);
   p.path = path;

@@ -11,6 +11,7 @@
 #include "common/error.hpp"
 #include "common/sha256.hpp"
 #include "config/axis_values.hpp"
+#include "config/run_terms_config.hpp"
 #include "config/toml_reader.hpp"
 #include "grid/grid.hpp"
 #include "grid/schema.hpp"
@@ -402,6 +403,19 @@ std::string fmt(double x) {
   return buf;
 }
 
+bool run_axis_is_default(const grid::Axes& axes, grid::Axis axis) {
+  switch (axis) {
+    case grid::Axis::failures:
+      return axes.failures.size() == 1 && axes.failures.front().is_default();
+    case grid::Axis::sites:
+      return axes.sites.size() == 1 && axes.sites.front().is_default();
+    case grid::Axis::ramp:
+      return axes.ramp.size() == 1 && axes.ramp.front().is_default();
+    default:
+      return false;
+  }
+}
+
 // Everything that decides the rows, in a stable text form.
 std::string canonical_of(const grid::Axes& axes, const std::vector<Profile>& profiles) {
   std::ostringstream s;
@@ -419,12 +433,14 @@ std::string canonical_of(const grid::Axes& axes, const std::vector<Profile>& pro
     for (double b : h.link_bandwidth_Bps) s << fmt(b) << ",";
     s << " lat=";
     for (double l : h.link_latency_s) s << fmt(l) << ",";
-    s << "\n";
+    s << detail::canonical_run_tables(h) << "\n";
   }
   grid::Axes copy = axes;
   const grid::Grid g(std::move(copy));
   for (int a = 0; a < grid::kAxisCount; ++a) {
     const auto axis = static_cast<grid::Axis>(a);
+    // The run-term axes appear only when a spec gives them, so older specs keep their hash.
+    if (run_axis_is_default(axes, axis)) continue;
     s << grid::axis_name(axis) << ":";
     for (const auto& l : g.axis_labels(axis)) s << " [" << l << "]";
     s << "\n";
@@ -439,6 +455,11 @@ std::string canonical_of(const grid::Axes& axes, const std::vector<Profile>& pro
   for (const auto& b : axes.batch) s << " " << b.tokens << "/" << fmt(b.law.exponent);
   for (double m : axes.batch_multiplier) s << " " << fmt(m);
   for (double m : axes.run_months) s << " " << fmt(m);
+  for (const auto& f : axes.failures)
+    for (const auto& v : axes.sites)
+      for (const auto& r : axes.ramp)
+        if (!(f.is_default() && v.is_default() && r.is_default()))
+          s << " " << grid::exact_run_values(f, v, r);
   s << "\noverlap tp=" << axes.overlap_tp << " dp=" << axes.overlap_dp << " pp=" << axes.overlap_pp << "\n";
   return s.str();
 }
@@ -487,11 +508,14 @@ SweepSpec parse_spec(const std::string& text, const std::string& path, const std
   read_run(top, ctx, spec.axes);
   read_cluster(top, ctx, spec.axes);
   read_parallelism(top, ctx, spec.axes, spec.profiles);
+  detail::read_run_axes(top, ctx, spec.axes);
   top.finish();
+  if (problems.empty()) detail::check_run_axes(doc, spec.axes, spec.profiles, problems);
   problems.throw_if_any();
   for (const Profile& p : spec.profiles) {
     spec.axes.hardware.push_back({p.stem, costmodel::make_machine(p.hardware)});
-    spec.max_levels = std::max(spec.max_levels, p.hardware.levels());
+    spec.max_levels =
+        std::max(spec.max_levels, p.hardware.levels() + detail::extra_site_levels(spec.axes, p.hardware));
   }
   spec.canonical = canonical_of(spec.axes, spec.profiles);
   spec.hash = sha256_hex(spec.canonical);
