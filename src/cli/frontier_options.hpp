@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "cli/run_options.hpp"
 #include "config/hardware_config.hpp"
 #include "search/frontier.hpp"
 
@@ -27,6 +28,7 @@ struct FrontierArgs {
   std::string cluster_sizes = "powers-of-two";
   std::string search = "reference";
   bool json = false;
+  RunArgs run;  // frontier only: the extended model's run-level terms (cli/run_options.hpp)
 };
 
 void add_frontier_options(CLI::App* sub, FrontierArgs& args);

@@ -11,6 +11,7 @@
 #include "cli/format.hpp"
 #include "cli/frontier_options.hpp"
 #include "cli/run.hpp"
+#include "cli/run_options.hpp"
 #include "common/error.hpp"
 #include "config/hardware_config.hpp"
 #include "config/vectors.hpp"
@@ -39,6 +40,7 @@ struct ModelArgs {
   std::string zb_latency = "hidden";
   std::string model_kind = "reference";
   bool json = false;
+  RunArgs run;  // extended model's run-level terms (cli/run_options.hpp)
 };
 
 // The overlap flags of a plan (the paper: TP and PP overlapped with compute, DP not).
@@ -69,13 +71,15 @@ void add_model_options(CLI::App* sub, ModelArgs& a) {
   sub->add_option("--experts", a.experts, "Experts E (1 = dense)")->capture_default_str();
   sub->add_option("--batch-seqs", a.batch_seqs, "Batch in sequences (default: from --batch)");
   sub->add_option("--seq-len", a.seq_len, "Tokens per sequence")->capture_default_str();
-  sub->add_option("--batch", a.batch, "Batch law when --batch-seqs is not given: default, deepseek, none")
+  sub->add_option("--batch", a.batch,
+                  "Batch law when --batch-seqs is not given: default, deepseek, none or step-law")
       ->capture_default_str();
   sub->add_option("--zb-latency", a.zb_latency,
                   "Zero-bubble pipeline latency: hidden (reference, quirk Q1) or max (corrected)")
       ->capture_default_str();
   add_model_kind_option(sub, a.model_kind);
   sub->add_flag("--json", a.json, "Print JSON instead of tables");
+  add_run_options(sub, a.run);
 }
 
 void require_positive(const char* option, std::int64_t v) {
@@ -99,7 +103,8 @@ costmodel::Options model_options(const ModelArgs& a) {
 search::BatchLaw batch_law(const std::string& name, const char* option) {
   auto p = search::batch_policy_from_name(name);
   if (!p || *p == search::BatchPolicy::power)
-    throw UsageError(std::string(option) + " must be default, deepseek or none, got '" + name + "'");
+    throw UsageError(std::string(option) + " must be default, deepseek, none or step-law, got '" + name +
+                     "'");
   search::BatchLaw law;
   law.policy = *p;
   return law;
@@ -132,6 +137,28 @@ void print_json(const json& j) {
   std::cout << j.dump(2) << "\n";
 }
 
+// A run under the extended model's run-level terms, as JSON or tables (eval and plan).
+int print_run_result(const costmodel::Hardware& hw, const ModelArgs& a, const costmodel::Model& model,
+                     const search::RunResult& r, const search::RunTerms& terms, const char* command) {
+  if (a.json) {
+    print_json({{"hardware", hw.name},
+                {"cost_model", a.model_kind},
+                {"model", model_json(model)},
+                {"plan", plan_json(r.main().plan)},
+                {"evaluation", evaluation_json(r.main().evaluation)},
+                {"run", run_json(r)}});
+    return kExitOk;
+  }
+  std::cout << "llmsweep " << command << " on " << count(r.gpus) << " GPUs of " << hw.name << " ("
+            << a.model_kind << " model)\n\n";
+  print_model(std::cout, model);
+  print_plan(std::cout, r.main().plan);
+  print_evaluation(std::cout, r.main().evaluation);
+  std::cout << "\n";
+  print_run(std::cout, r, terms);
+  return kExitOk;
+}
+
 // ---- eval ----------------------------------------------------------------------------
 struct EvalArgs {
   ModelArgs model;
@@ -147,8 +174,10 @@ int run_eval(const CLI::App* sub, const EvalArgs& a) {
   const costmodel::Model model = build_model(sub, a.model);
   const config::Profile profile = config::resolve_profile(a.model.hardware);
   const costmodel::Machine mc = costmodel::make_machine(profile.hardware);
+  const costmodel::Options options = model_options(a.model);
+  const search::RunTerms terms = run_terms(a.model.run, mc.hw, options.model_kind);
   costmodel::Plan plan;
-  plan.levels = mc.hw.levels();
+  plan.levels = mc.hw.levels() + (terms.sites.active() ? 1 : 0);
   for (int k = 0; k < costmodel::kKinds; ++k) {
     const auto kind = static_cast<Kind>(k);
     const std::vector<std::int64_t>& given = a.degrees[k];
@@ -156,7 +185,8 @@ int run_eval(const CLI::App* sub, const EvalArgs& a) {
     if (static_cast<int>(given.size()) != plan.levels)
       throw UsageError("--" + std::string(kind_name(kind)) + " has " + std::to_string(given.size()) +
                        " degrees but " + mc.hw.name + " has " + std::to_string(plan.levels) +
-                       " network levels: give one per level, inside a node first");
+                       " network levels" + (terms.sites.active() ? " with the site level" : "") +
+                       ": give one per level, inside a node first");
     for (int l = 0; l < plan.levels; ++l) {
       if (given[static_cast<std::size_t>(l)] <= 0)
         throw UsageError("--" + std::string(kind_name(kind)) + " degrees must be positive, got " +
@@ -173,7 +203,9 @@ int run_eval(const CLI::App* sub, const EvalArgs& a) {
   plan.overlap_tp = a.overlaps.tp == 1;
   plan.overlap_dp = a.overlaps.dp == 1;
   plan.overlap_pp = a.overlaps.pp == 1;
-  if (std::string why = costmodel::check_plan(mc.hw, model, plan); !why.empty())
+  if (std::string why = terms.active() ? search::check_run_plan(mc.hw, model, plan, terms)
+                                       : costmodel::check_plan(mc.hw, model, plan);
+      !why.empty())
     throw UsageError("impossible plan: " + why);
   if (sub->count("--gpus")) {
     require_positive("--gpus", a.gpus);
@@ -181,7 +213,10 @@ int run_eval(const CLI::App* sub, const EvalArgs& a) {
       throw UsageError("the degrees multiply to " + count(plan.gpus()) + " GPUs, not --gpus " +
                        std::to_string(a.gpus));
   }
-  const costmodel::Evaluation ev = costmodel::evaluate(mc, model, plan, model_options(a.model));
+  if (terms.active())
+    return print_run_result(mc.hw, a.model, model, search::evaluate_run(mc, model, plan, options, terms),
+                            terms, "eval");
+  const costmodel::Evaluation ev = costmodel::evaluate(mc, model, plan, options);
   if (a.model.json) {
     print_json({{"hardware", mc.hw.name},
                 {"cost_model", a.model.model_kind},
@@ -231,6 +266,15 @@ int run_plan(const CLI::App* sub, const PlanArgs& a) {
                      ") it must be a multiple of it");
   }
   const search::SearchOptions options = search_options(a.model, a.no_zero_bubble, a.overlaps);
+  const search::RunTerms terms = run_terms(a.model.run, mc.hw, options.model.model_kind);
+  if (terms.active()) {
+    search::RunSearch run(mc, model, options, terms);
+    const search::RunResult r = run.best(a.gpus);
+    if (r.found()) return print_run_result(mc.hw, a.model, model, r, terms, "plan");
+    std::cerr << "llmsweep: no plan for this model on " << a.gpus << " GPUs of " << mc.hw.name << ": "
+              << costmodel::status_description(r.status) << "\n";
+    return kExitFailed;
+  }
   const search::SearchResult r = search::best_plan(mc, model, a.gpus, options);
   if (!r.found()) {
     std::cerr << "llmsweep: no plan for this model on " << a.gpus << " GPUs of " << mc.hw.name << ": "
@@ -284,6 +328,7 @@ json frontier_json(const costmodel::Hardware& hw, const FrontierArgs& a, const s
     j["run_s"] = ev.run_s;
     j["matmul_s"] = ev.steps * ev.matmul_s;
     j["bubble_fraction"] = ev.bubble_fraction;
+    if (row.run) j["run"] = run_json(*row.run);
     rows.push_back(std::move(j));
   }
   const auto opt = [](const auto& o) { return o ? json(*o) : json(nullptr); };
@@ -300,6 +345,23 @@ json frontier_json(const costmodel::Hardware& hw, const FrontierArgs& a, const s
           {"linear_scaling_ends_flop", opt(f.thresholds.linear_scaling_ends_flop)},
           {"largest_feasible_flop", opt(f.thresholds.largest_feasible_flop)},
           {"first_infeasible_d_model", opt(f.thresholds.first_infeasible_d_model)}};
+}
+
+// Rows of a frontier with run-level terms: the wall time and its failure overhead.
+void print_frontier_runs(const search::Frontier& f) {
+  if (f.rows.empty() || !f.rows.front().run) return;
+  std::cout << "\nWhole runs (extended model): wall time = compute + failure overhead\n";
+  Table t({"d_model", "GPUs", "compute years", "failure overhead", "wall years", "wall util", "cluster MTBF",
+           "ckpt every", "failures"});
+  for (const search::FrontierRow& row : f.rows) {
+    const search::RunResult& r = *row.run;
+    t.add({std::to_string(row.model.d_model), count(r.gpus), fixed(r.compute_s / search::kSecondsPerYear, 3),
+           r.compute_s > 0 ? fixed(100 * r.failures.overhead_s / r.compute_s, 2) + " %" : "-",
+           fixed(r.wall_s / search::kSecondsPerYear, 3), fixed(r.wall_utilization, 4),
+           duration(r.failures.cluster_mtbf_s), duration(r.failures.interval_s),
+           sci(r.failures.failures, 3)});
+  }
+  t.print(std::cout);
 }
 
 void print_frontier(const costmodel::Hardware& hw, const FrontierArgs& a, const search::Frontier& f) {
@@ -334,6 +396,7 @@ void print_frontier(const costmodel::Hardware& hw, const FrontierArgs& a, const 
            sci(ev.run_latency_s, 3)});
   }
   t.print(std::cout);
+  print_frontier_runs(f);
   const auto& th = f.thresholds;
   std::cout << "\n";
   print_block(
@@ -349,9 +412,10 @@ void print_frontier(const costmodel::Hardware& hw, const FrontierArgs& a, const 
 }
 
 int run_frontier(const FrontierArgs& a) {
-  const search::FrontierSpec spec = frontier_spec(a);
+  search::FrontierSpec spec = frontier_spec(a);
   const config::Profile profile = config::resolve_profile(a.hardware);
   const costmodel::Machine mc = costmodel::make_machine(profile.hardware);
+  spec.run = run_terms(a.run, mc.hw, spec.search.model.model_kind);
   const search::Frontier f = search::frontier(mc, spec);
   if (a.json)
     print_json(frontier_json(mc.hw, a, f));
@@ -402,7 +466,8 @@ void add_model_kind_option(CLI::App* sub, std::string& model_kind) {
 void add_frontier_options(CLI::App* sub, FrontierArgs& a) {
   sub->add_option("--hardware", a.hardware, "Profile: file stem, display name or path")->required();
   sub->add_option("--experts", a.experts, "dense or sparse (width-scaled experts)")->capture_default_str();
-  sub->add_option("--batch", a.batch, "Batch law: default, deepseek or none")->capture_default_str();
+  sub->add_option("--batch", a.batch, "Batch law: default, deepseek, none or step-law")
+      ->capture_default_str();
   sub->add_flag("--no-zero-bubble", a.no_zero_bubble, "Do not consider zero-bubble schedules");
   sub->add_option("--months", a.months, "Run duration limit in months")->capture_default_str();
   sub->add_option("--zb-latency", a.zb_latency, "hidden (reference, quirk Q1) or max (corrected)")
@@ -458,6 +523,7 @@ void add_frontier_command(CLI::App& app, Action& action) {
       "For each of the paper's widths, the smallest cluster that trains it in time (MODEL.md section 9)");
   add_frontier_options(sub, *args);
   sub->add_flag("--json", args->json, "Print JSON: rows and the two thresholds");
+  add_run_options(sub, args->run);
   sub->callback([args, &action] { action = [args] { return run_frontier(*args); }; });
 }
 

@@ -11,6 +11,7 @@
 #include "cli/format.hpp"
 #include "cli/frontier_options.hpp"
 #include "cli/run.hpp"
+#include "cli/run_options.hpp"
 #include "common/error.hpp"
 #include "io/sensitivity_file.hpp"
 #include "search/sensitivity.hpp"
@@ -48,6 +49,7 @@ int run_sensitivity(const SensitivityArgs& a) {
   if (!(a.factor > 1) || !std::isfinite(a.factor))
     throw UsageError("--factor must be > 1, got " + std::to_string(a.factor));
   const config::Profile profile = config::resolve_profile(a.frontier.hardware);
+  refuse_run_terms(profile.hardware, spec.search.model.model_kind, "sensitivity");
   const search::Sensitivity s = search::sensitivity(profile.hardware, spec, a.factor);
   if (!a.output.empty()) {
     io::SensitivityMeta meta{
