@@ -16,13 +16,10 @@ from typing import Optional
 
 import numpy as np
 
-from .scenarios import Scenario, fmt_flop, fmt_number, title_of
+from . import vocabulary
+from .scenarios import Scenario, fmt_flop, fmt_number, reference_values, title_of
 
 CORRECTION_KEYS = ("zb_latency", "search")
-REFERENCE = {"zb_latency": "hidden", "search": "reference"}
-SEARCH_NAMES = {"reference": "Q2, Q3 kept", "exhaustive": "Q2 corrected", "all-microbatches": "Q3 corrected",
-                "corrected": "Q2 and Q3 corrected"}
-ZB_NAMES = {"hidden": "Q1 kept", "max": "Q1 corrected"}
 UTILIZATION_RTOL = 1e-9
 
 
@@ -47,6 +44,12 @@ class Comparison:
     @property
     def is_reference(self) -> bool:
         return self.reference is self.scenario
+
+
+def is_reference(s: Scenario) -> bool:
+    """zb_latency and the plan search are the reference model's (as the file names them)."""
+    reference = reference_values(s.file)
+    return all(k in reference and s.params.get(k) == reference[k] for k in CORRECTION_KEYS)
 
 
 def _search_label(s: Scenario) -> str:
@@ -93,7 +96,7 @@ def compare(scenarios: list[Scenario], varied: list[str]) -> list[Comparison]:
         groups.setdefault(tuple(s.params.get(k) for k in base_keys), []).append(s)
     out: list[Comparison] = []
     for key, members in groups.items():
-        ref = next((s for s in members if all(s.params.get(k) == v for k, v in REFERENCE.items())), None)
+        ref = next((s for s in members if is_reference(s)), None)
         ordered = ([ref] if ref is not None else []) + [s for s in members if s is not ref]
         for s in ordered:
             c = Comparison(base=dict(zip(base_keys, key)), scenario=s, reference=ref, search_label=_search_label(s))
@@ -120,13 +123,20 @@ def fmt_ratio(r: Optional[float], a: Optional[float] = None, b: Optional[float] 
 
 
 def variant_name(s: Scenario) -> str:
+    """'zb_latency max (Q1 corrected), search exhaustive (Q2 corrected)': the quirks each setting keeps or
+    corrects follow from the file's columns (zb_latency's reference name, prune_flattened,
+    microbatch_candidates)."""
     zb = s.params.get("zb_latency")
     search = s.params.get("search")
     parts = []
     if zb is not None:
-        parts.append(f"zb_latency {zb} ({ZB_NAMES.get(zb, '')})".replace(" ()", ""))
+        q1 = "kept" if zb == reference_values(s.file).get("zb_latency") else "corrected"
+        parts.append(f"zb_latency {zb} (Q1 {q1})")
     if search is not None:
-        parts.append(f"search {search} ({SEARCH_NAMES.get(search, '')})".replace(" ()", ""))
+        q2, q3 = vocabulary.quirks_corrected(s.inputs)
+        quirks = {(False, False): "Q2, Q3 kept", (True, False): "Q2 corrected", (False, True): "Q3 corrected",
+                  (True, True): "Q2 and Q3 corrected"}[(q2, q3)]
+        parts.append(f"search {search} ({quirks})")
     return ", ".join(parts)
 
 
@@ -180,49 +190,51 @@ def markdown(comparisons: list[Comparison]) -> list[str]:
     md.append("| " + " | ".join(head) + " |")
     md.append("|" + "|".join(["---"] * (len(base_keys) + 1) + ["---:"] * 4) + "|")
     previous = None
-    changed = 0
     for c in comparisons:
-        s = c.scenario
         key = tuple(c.base.values())
-        base_cells = [s.hardware_name if k == "hardware" else fmt_number(v) for k, v in c.base.items()]
+        base_cells = [c.scenario.hardware_name if k == "hardware" else fmt_number(v) for k, v in c.base.items()]
         if key == previous:
             base_cells = [""] * len(base_cells)  # one block per base scenario
         previous = key
-        name = variant_name(s)
-        if c.search_label and s.params.get("search") is not None:
-            name += f"; {c.search_label}"
-        fid = s.first_infeasible_d_model
-        if c.is_reference:
-            cells = [f"**reference**: {name}", fmt_flop(s.linear_scaling_ends_flop), fmt_flop(s.largest_feasible_flop),
-                     fmt_number(fid) if fid is not None else "-", f"({len(s.frontier)} row{'s' if len(s.frontier) != 1 else ''})"]
-        elif c.reference is None:
-            cells = [name + " (no reference in this group)", fmt_flop(s.linear_scaling_ends_flop),
-                     fmt_flop(s.largest_feasible_flop), fmt_number(fid) if fid is not None else "-", "-"]
-        else:
-            ref = c.reference
-            rfid = ref.first_infeasible_d_model
-            fid_text = "same" if fid == rfid else (fmt_number(fid) if fid is not None else "none")
-            differ = f"{c.rows_differ} of {c.rows_compared}"
-            detail = []
-            if c.rows_differ:
-                detail.append(f"utilization {c.rows_utilization}, GPUs {c.rows_gpus}")
-            if c.rows_only_one:
-                detail.append(f"{c.rows_only_one} on one frontier only")
-            if detail:
-                differ += " (" + "; ".join(detail) + ")"
-            lin = fmt_ratio(c.linear_ratio, s.linear_scaling_ends_flop, ref.linear_scaling_ends_flop)
-            wall = fmt_ratio(c.wall_ratio, s.largest_feasible_flop, ref.largest_feasible_flop)
-            if moved(c) or fid != rfid:
-                changed += 1
-            cells = [name, lin, wall, fid_text, differ]
-        md.append("| " + " | ".join(base_cells + cells) + " |")
+        md.append("| " + " | ".join(base_cells + _variant_cells(c)) + " |")
     md.append("")
-    variants = sum(1 for c in comparisons if c.reference is not None and not c.is_reference)
-    differing = sum(1 for c in comparisons if c.reference is not None and not c.is_reference and c.rows_differ)
-    md.append(f"Of {variants} corrected variants, {changed} move a threshold or the first infeasible width, and "
-              f"{differing} change at least one frontier row's utilization or cluster size.")
+    variants = [c for c in comparisons if c.reference is not None and not c.is_reference]
+    changed = sum(1 for c in variants if moved(c) or c.scenario.first_infeasible_d_model !=
+                  c.reference.first_infeasible_d_model)
+    differing = sum(1 for c in variants if c.rows_differ)
+    md.append(f"Of {len(variants)} corrected variants, {changed} move a threshold or the first infeasible width, "
+              f"and {differing} change at least one frontier row's utilization or cluster size.")
     md.append("")
     return md
+
+
+def _variant_cells(c: Comparison) -> list[str]:
+    """Variant, both thresholds (ratios to the reference's), first infeasible width, rows differing."""
+    s = c.scenario
+    name = variant_name(s)
+    if c.search_label and s.params.get("search") is not None:
+        name += f"; {c.search_label}"
+    fid = s.first_infeasible_d_model
+    if c.is_reference:
+        rows = len(s.frontier)
+        return [f"**reference**: {name}", fmt_flop(s.linear_scaling_ends_flop), fmt_flop(s.largest_feasible_flop),
+                fmt_number(fid) if fid is not None else "-", f"({rows} row{'s' if rows != 1 else ''})"]
+    if c.reference is None:
+        return [name + " (no reference in this group)", fmt_flop(s.linear_scaling_ends_flop),
+                fmt_flop(s.largest_feasible_flop), fmt_number(fid) if fid is not None else "-", "-"]
+    ref = c.reference
+    fid_text = "same" if fid == ref.first_infeasible_d_model else (fmt_number(fid) if fid is not None else "none")
+    differ = f"{c.rows_differ} of {c.rows_compared}"
+    detail = []
+    if c.rows_differ:
+        detail.append(f"utilization {c.rows_utilization}, GPUs {c.rows_gpus}")
+    if c.rows_only_one:
+        detail.append(f"{c.rows_only_one} on one frontier only")
+    if detail:
+        differ += " (" + "; ".join(detail) + ")"
+    lin = fmt_ratio(c.linear_ratio, s.linear_scaling_ends_flop, ref.linear_scaling_ends_flop)
+    wall = fmt_ratio(c.wall_ratio, s.largest_feasible_flop, ref.largest_feasible_flop)
+    return [name, lin, wall, fid_text, differ]
 
 
 def moved(c: Comparison) -> bool:

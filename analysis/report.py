@@ -12,6 +12,7 @@ import datetime as _dt
 import math
 import os
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 import numpy as np
 
@@ -99,9 +100,16 @@ def sensitivity_title(files: list[SensitivityFile]) -> str:
     return "sensitivity of " + ", ".join(names)
 
 
-def identical_frontiers(scenarios: list[Scenario]) -> list[tuple[str, str, int, int]]:
+class SameFrontier(NamedTuple):
+    later: str                         # hardware display names
+    earlier: str
+    equal: int                         # scenarios whose frontiers are equal
+    shared: int                        # scenarios both have
+
+
+def identical_frontiers(scenarios: list[Scenario]) -> list[SameFrontier]:
     """Hardware pairs whose frontiers agree row for row (compute, utilization and GPUs) in every
-    scenario they share: (later hardware, earlier hardware, scenarios equal, scenarios shared)."""
+    scenario they share."""
     by_rest: dict[tuple, list[Scenario]] = {}
     for s in scenarios:
         rest = tuple((k, v) for k, v in s.params.items() if k != "hardware")
@@ -118,7 +126,7 @@ def identical_frontiers(scenarios: list[Scenario]) -> list[tuple[str, str, int, 
                 n = counts.setdefault(key, [0, 0])
                 n[0] += int(same)
                 n[1] += 1
-    return [(a, b, n[0], n[1]) for (a, b), n in counts.items() if n[0] == n[1]]
+    return [SameFrontier(a, b, n[0], n[1]) for (a, b), n in counts.items() if n[0] == n[1]]
 
 
 def linear_at_first_width(scenarios: list[Scenario]) -> list[Scenario]:
@@ -127,8 +135,35 @@ def linear_at_first_width(scenarios: list[Scenario]) -> list[Scenario]:
             and float(s.frontier["compute_flop"].iat[0]) == s.linear_scaling_ends_flop]
 
 
-def build(paths: list[str], out_dir: str) -> list[str]:
-    """Writes the report; returns the paths written."""
+class HeatmapImage(NamedTuple):
+    a: str
+    b: str
+    metric: str
+    name: str                          # file name in the report folder
+    closed: bool                       # beside the paper's closed forms
+
+
+class SensitivityImage(NamedTuple):
+    file: SensitivityFile
+    name: str
+
+
+@dataclass
+class ReportContext:
+    files: list[ResultsFile]
+    sensitivity_files: list[SensitivityFile]
+    scenarios: list[Scenario]
+    varied: list[str]
+    title: str
+    header: list = field(default_factory=list)
+    rows: list = field(default_factory=list)
+    heatmaps: list[HeatmapImage] = field(default_factory=list)
+    corrections: list = field(default_factory=list)
+    sensitivity: list[SensitivityImage] = field(default_factory=list)
+
+
+def load_inputs(paths: list[str]) -> ReportContext:
+    """Reads and checks every file; sweeps give the scenarios."""
     files: list[ResultsFile] = []
     sensitivity_files: list[SensitivityFile] = []
     for p in paths:
@@ -138,13 +173,13 @@ def build(paths: list[str], out_dir: str) -> list[str]:
             continue
         check_usable(rf)
         files.append(rf)
-    prepare_output(out_dir)
     scenarios: list[Scenario] = []
     for i, rf in enumerate(files):
         scenarios.extend(scenarios_of(rf, i))
     if files and not any(not s.frontier.empty for s in scenarios):
         sweep_paths = [rf.path for rf in files]
-        raise AnalysisError(f"{', '.join(sweep_paths)}: no scenario has a feasible first width, so there is no frontier")
+        raise AnalysisError(f"{', '.join(sweep_paths)}: no scenario has a feasible first width, so there is no "
+                            "frontier")
     varied = varied_params(scenarios) if scenarios else []
     if len(files) == 1 and "file" in varied:
         varied.remove("file")
@@ -154,6 +189,14 @@ def build(paths: list[str], out_dir: str) -> list[str]:
             title += " and " + sensitivity_title(sensitivity_files)
     else:
         title = sensitivity_title(sensitivity_files)
+    return ReportContext(files=files, sensitivity_files=sensitivity_files, scenarios=scenarios, varied=varied,
+                         title=title)
+
+
+def build(paths: list[str], out_dir: str) -> list[str]:
+    """Writes the report; returns the paths written."""
+    ctx = load_inputs(paths)
+    prepare_output(out_dir)
     written = []
 
     def out(name):
@@ -161,61 +204,13 @@ def build(paths: list[str], out_dir: str) -> list[str]:
         written.append(path)
         return path
 
-    ctx = ReportContext(files=files, sensitivity_files=sensitivity_files, scenarios=scenarios, varied=varied,
-                        title=title)
     try:
-        if files:
-            stitle = sweep_title(files)
-            context = constant_context(scenarios, varied)
-            if context:
-                stitle += f"; {context}"
-            u = fig.utilization_figure(scenarios, varied, f"Best achievable utilization along each frontier ({stitle})")
-            u.savefig(out("utilization.svg"))
-            fig.save(u, out("utilization.png"), dpi=100)
-            fig.save(fig.parallelism_figure(scenarios, varied, f"How the cluster is split ({stitle})"),
-                     out("parallelism.png"), dpi=100)
-            fig.save(fig.breakdown_figure(scenarios, varied, f"Where the run time goes ({stitle})"),
-                     out("breakdown.png"), dpi=100)
-            for a, b in fig.heatmap_pairs(varied):
-                closed = fig.closed_form_applies(scenarios, a, b)
-                for metric, suffix in (("largest_feasible_flop", ""),
-                                       ("linear_scaling_ends_flop", "_linear_scaling_ends")):
-                    what = "Largest feasible compute" if not suffix else "Compute where linear scaling ends"
-                    name = f"heatmap_{a}_{b}{suffix}.png"
-                    if closed:
-                        form = closedforms.METRIC_FORMS[metric]
-                        figure = fig.heatmap_closed_form_figure(
-                            scenarios, varied, a, b, metric,
-                            f"{what} over {title_of(a)} × {title_of(b)} ({stitle}), beside the paper's closed form "
-                            f"for it ({form}, docs/MODEL.md section 10)")
-                    else:
-                        figure = fig.heatmap_figure(scenarios, varied, a, b, metric,
-                                                    f"{what} over {title_of(a)} × {title_of(b)} ({stitle})")
-                    fig.save(figure, out(name))
-                    ctx.heatmaps.append((a, b, metric, name, closed))
-
-            columns = table_columns(scenarios)
-            extra = columns[len(BASE_PARAMS):]
-            ctx.header = list(BASE_PARAMS) + list(THRESHOLD_COLUMNS) + extra
-            ctx.rows = threshold_rows(scenarios, columns)
-            write_csv(out("thresholds.csv"), ctx.header, ctx.rows)
-            if corrections.applies(varied):
-                ctx.corrections = corrections.compare(scenarios, varied)
-                header, rows = corrections.csv_rows(ctx.corrections)
-                write_csv(out("corrections.csv"), header, rows)
-        if sensitivity_files:
-            used: set[str] = set()
-            csv_rows = []
-            for sf in sensitivity_files:
-                stem = sens.file_stem(sf)
-                name, k = f"{stem}.png", 2
-                while name in used:
-                    name, k = f"{stem}_{k}.png", k + 1
-                used.add(name)
-                fig.save(sens.figure(sf), out(name), dpi=100)
-                ctx.sensitivity.append((sf, name))
-                csv_rows.extend(sens.csv_rows(sf))
-            write_csv(out("sensitivity.csv"), sens.CSV_HEADER, csv_rows)
+        if ctx.files:
+            write_sweep_figures(ctx, out)
+            write_heatmaps(ctx, out)
+            write_tables(ctx, out)
+        if ctx.sensitivity_files:
+            write_sensitivity(ctx, out)
         with open(out("report.md"), "w") as f:
             f.write(markdown(ctx))
     except OSError as e:
@@ -223,96 +218,158 @@ def build(paths: list[str], out_dir: str) -> list[str]:
     return written
 
 
-@dataclass
-class ReportContext:
-    files: list
-    sensitivity_files: list
-    scenarios: list
-    varied: list
-    title: str
-    header: list = field(default_factory=list)
-    rows: list = field(default_factory=list)
-    heatmaps: list = field(default_factory=list)       # (a, b, metric, file name, with closed forms)
-    corrections: list = field(default_factory=list)
-    sensitivity: list = field(default_factory=list)    # (SensitivityFile, image name)
+def figure_subtitle(ctx: ReportContext) -> str:
+    stitle = sweep_title(ctx.files)
+    context = constant_context(ctx.scenarios, ctx.varied)
+    return stitle + (f"; {context}" if context else "")
+
+
+def write_sweep_figures(ctx: ReportContext, out) -> None:
+    stitle = figure_subtitle(ctx)
+    u = fig.utilization_figure(ctx.scenarios, ctx.varied, f"Best achievable utilization along each frontier ({stitle})")
+    u.savefig(out("utilization.svg"))
+    fig.save(u, out("utilization.png"), dpi=100)
+    fig.save(fig.parallelism_figure(ctx.scenarios, ctx.varied, f"How the cluster is split ({stitle})"),
+             out("parallelism.png"), dpi=100)
+    fig.save(fig.breakdown_figure(ctx.scenarios, ctx.varied, f"Where the run time goes ({stitle})"),
+             out("breakdown.png"), dpi=100)
+
+
+HEATMAP_METRICS = (("largest_feasible_flop", "", "Largest feasible compute"),
+                   ("linear_scaling_ends_flop", "_linear_scaling_ends", "Compute where linear scaling ends"))
+
+
+def write_heatmaps(ctx: ReportContext, out) -> None:
+    stitle = figure_subtitle(ctx)
+    for a, b in fig.heatmap_pairs(ctx.varied):
+        closed = fig.closed_form_applies(ctx.scenarios, a, b)
+        for metric, suffix, what in HEATMAP_METRICS:
+            name = f"heatmap_{a}_{b}{suffix}.png"
+            title = f"{what} over {title_of(a)} × {title_of(b)} ({stitle})"
+            if closed:
+                title += (f", beside the paper's closed form for it ({closedforms.METRIC_FORMS[metric]}, "
+                          "docs/MODEL.md section 10)")
+                figure = fig.heatmap_closed_form_figure(ctx.scenarios, ctx.varied, a, b, metric, title)
+            else:
+                figure = fig.heatmap_figure(ctx.scenarios, ctx.varied, a, b, metric, title)
+            fig.save(figure, out(name))
+            ctx.heatmaps.append(HeatmapImage(a, b, metric, name, closed))
+
+
+def threshold_table(scenarios: list[Scenario]) -> tuple[list[str], list[dict]]:
+    """thresholds.csv: its header, and a row per scenario."""
+    columns = table_columns(scenarios)
+    header = list(BASE_PARAMS) + list(THRESHOLD_COLUMNS) + columns[len(BASE_PARAMS):]
+    return header, threshold_rows(scenarios, columns)
+
+
+def write_tables(ctx: ReportContext, out) -> None:
+    ctx.header, ctx.rows = threshold_table(ctx.scenarios)
+    write_csv(out("thresholds.csv"), ctx.header, ctx.rows)
+    if corrections.applies(ctx.varied):
+        ctx.corrections = corrections.compare(ctx.scenarios, ctx.varied)
+        header, rows = corrections.csv_rows(ctx.corrections)
+        write_csv(out("corrections.csv"), header, rows)
+
+
+def write_sensitivity(ctx: ReportContext, out) -> None:
+    """A bar chart per file (_2, _3 when two would share a name) and sensitivity.csv."""
+    used: set[str] = set()
+    csv_rows = []
+    for sf in ctx.sensitivity_files:
+        stem = sens.file_stem(sf)
+        name, k = f"{stem}.png", 2
+        while name in used:
+            name, k = f"{stem}_{k}.png", k + 1
+        used.add(name)
+        fig.save(fig.sensitivity_figure(sf), out(name), dpi=100)
+        ctx.sensitivity.append(SensitivityImage(sf, name))
+        csv_rows.extend(sens.csv_rows(sf))
+    write_csv(out("sensitivity.csv"), sens.CSV_HEADER, csv_rows)
 
 
 def markdown(ctx: ReportContext) -> str:
-    files, scenarios, varied = ctx.files, ctx.scenarios, ctx.varied
     now = _dt.datetime.now(_dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
     md = [f"# llmsweep report: {ctx.title}", ""]
     md.append(f"Made by `python3 -m analysis report` on {now} from:")
     md.append("")
-    if files:
-        md.append("| file | sweep | points | llmsweep | git | created | spec hash |")
-        md.append("|---|---|---|---|---|---|---|")
-        md.extend(_file_summary(rf) for rf in files)
-        md.append("")
-    if ctx.sensitivity_files:
-        md.append("| sensitivity file | hardware | experts | batch | factor | numbers | llmsweep | git |")
-        md.append("|---|---|---|---|---|---:|---|---|")
-        md.extend(_sensitivity_summary(sf) for sf in ctx.sensitivity_files)
-        md.append("")
-    for rf in files:
-        desc = rf.attr("description")
-        if desc:
-            md.append(f"- **{rf.attr('sweep_name')}**: {desc}")
-    md.append("")
-    notes = []
-    if not files:
-        notes.append("No sweep file among the inputs: the utilization, parallelism and run-time breakdown figures, "
-                     "the heat maps and the thresholds table need one (`llmsweep sweep SPEC -o FILE.h5`), so they "
-                     "are skipped; this report has the sensitivity section only.")
-    for rf in files:
-        notes.extend(f"`{rf.name}`: {n}" for n in rf.notes)
-        if not rf.complete:
-            notes.append(f"`{rf.name}` is an interrupted sweep: frontiers stop at the first point not computed "
-                         "yet, so their thresholds may move when the sweep is resumed.")
-    cut = [s for s in scenarios if s.stopped_at_pending]
-    if cut:
-        notes.append(f"{len(cut)} scenario(s) stop at a pending point: "
-                     + "; ".join(s.label(["hardware"] + [k for k in varied if k != "hardware"]) for s in cut[:8])
-                     + (" ..." if len(cut) > 8 else ""))
-    first = linear_at_first_width(scenarios)
-    if first:
-        label_keys = ["hardware"] + [k for k in varied if k != "hardware"]
-        shown = "; ".join(f"{s.label(label_keys)} (utilization {float(s.frontier['utilization'].iat[0]):.3f}, "
-                          f"cap {s.cap:g})" for s in first[:8])
-        notes.append(f"In {len(first)} scenario(s) linear scaling ends at the first (smallest) swept width: its "
-                     "utilization is already at most 0.8 × the hardware's cap, so the threshold only says "
-                     f"'at or below this compute': {shown}" + (" ..." if len(first) > 8 else ""))
-    for later, earlier, n, _ in identical_frontiers(scenarios):
-        where = "in the one scenario they share" if n == 1 else f"in all {n} scenarios they share"
-        notes.append(f"{later} gives the same frontier as {earlier}, row for row (compute, utilization and GPUs), "
-                     f"{where}; utilization.png draws its lines dashed over {earlier}'s.")
-    if len(scenarios) > fig.MAX_LINES:
-        notes.append(f"utilization.png shows the first {fig.MAX_LINES} of {len(scenarios)} scenarios.")
-    if len(scenarios) > fig.MAX_PANELS:
-        notes.append(f"parallelism.png and breakdown.png show the first {fig.MAX_PANELS} of "
-                     f"{len(scenarios)} scenarios.")
+    md.extend(_inputs_section(ctx))
+    notes = report_notes(ctx)
     if notes:
         md.append("**Notes**")
         md.append("")
         md.extend(f"- {n}" for n in notes)
         md.append("")
-    for rf in files:
+    for rf in ctx.files:
         spec = rf.attr("spec")
         if spec:
-            md.append(f"<details><summary>Sweep spec of <code>{rf.name}</code></summary>")
-            md.append("")
-            md.append("```toml")
-            md.append(spec.rstrip("\n"))
-            md.append("```")
-            md.append("")
-            md.append("</details>")
-            md.append("")
-    if files:
+            md.extend([f"<details><summary>Sweep spec of <code>{rf.name}</code></summary>", "", "```toml",
+                       spec.rstrip("\n"), "```", "", "</details>", ""])
+    if ctx.files:
         md.extend(_sweep_sections(ctx))
     if ctx.corrections:
         md.extend(corrections.markdown(ctx.corrections))
     if ctx.sensitivity:
         md.extend(_sensitivity_sections(ctx))
     return "\n".join(md)
+
+
+def _inputs_section(ctx: ReportContext) -> list[str]:
+    md = []
+    if ctx.files:
+        md.append("| file | sweep | points | llmsweep | git | created | spec hash |")
+        md.append("|---|---|---|---|---|---|---|")
+        md.extend(_file_summary(rf) for rf in ctx.files)
+        md.append("")
+    if ctx.sensitivity_files:
+        md.append("| sensitivity file | hardware | experts | batch | factor | numbers | llmsweep | git |")
+        md.append("|---|---|---|---|---|---:|---|---|")
+        md.extend(_sensitivity_summary(sf) for sf in ctx.sensitivity_files)
+        md.append("")
+    for rf in ctx.files:
+        desc = rf.attr("description")
+        if desc:
+            md.append(f"- **{rf.attr('sweep_name')}**: {desc}")
+    md.append("")
+    return md
+
+
+def report_notes(ctx: ReportContext) -> list[str]:
+    """What a reader should know before the numbers: missing inputs, interrupted sweeps, thresholds
+    at the first width, identical hardware, figures that show only part."""
+    scenarios, varied = ctx.scenarios, ctx.varied
+    notes = []
+    if not ctx.files:
+        notes.append("No sweep file among the inputs: the utilization, parallelism and run-time breakdown figures, "
+                     "the heat maps and the thresholds table need one (`llmsweep sweep SPEC -o FILE.h5`), so they "
+                     "are skipped; this report has the sensitivity section only.")
+    for rf in ctx.files:
+        notes.extend(f"`{rf.name}`: {n}" for n in rf.notes)
+        if not rf.complete:
+            notes.append(f"`{rf.name}` is an interrupted sweep: frontiers stop at the first point not computed "
+                         "yet, so their thresholds may move when the sweep is resumed.")
+    label_keys = ["hardware"] + [k for k in varied if k != "hardware"]
+    cut = [s for s in scenarios if s.stopped_at_pending]
+    if cut:
+        notes.append(f"{len(cut)} scenario(s) stop at a pending point: "
+                     + "; ".join(s.label(label_keys) for s in cut[:8]) + (" ..." if len(cut) > 8 else ""))
+    first = linear_at_first_width(scenarios)
+    if first:
+        shown = "; ".join(f"{s.label(label_keys)} (utilization {float(s.frontier['utilization'].iat[0]):.3f}, "
+                          f"cap {s.cap:g})" for s in first[:8])
+        notes.append(f"In {len(first)} scenario(s) linear scaling ends at the first (smallest) swept width: its "
+                     "utilization is already at most 0.8 × the hardware's cap, so the threshold only says "
+                     f"'at or below this compute': {shown}" + (" ..." if len(first) > 8 else ""))
+    for same in identical_frontiers(scenarios):
+        where = "in the one scenario they share" if same.equal == 1 else f"in all {same.equal} scenarios they share"
+        notes.append(f"{same.later} gives the same frontier as {same.earlier}, row for row (compute, utilization "
+                     f"and GPUs), {where}; utilization.png draws its lines dashed over {same.earlier}'s.")
+    if len(scenarios) > fig.MAX_LINES:
+        notes.append(f"utilization.png shows the first {fig.MAX_LINES} of {len(scenarios)} scenarios.")
+    if len(scenarios) > fig.MAX_PANELS:
+        notes.append(f"parallelism.png and breakdown.png show the first {fig.MAX_PANELS} of "
+                     f"{len(scenarios)} scenarios.")
+    return notes
 
 
 def _sweep_sections(ctx: ReportContext) -> list[str]:
@@ -351,21 +408,27 @@ def _sweep_sections(ctx: ReportContext) -> list[str]:
     md.append("")
     md.append("![Run-time breakdown against training compute](breakdown.png)")
     md.append("")
-    if ctx.heatmaps:
-        md.append("## Heat maps")
+    md.extend(_heatmap_sections(ctx))
+    return md
+
+
+def _heatmap_sections(ctx: ReportContext) -> list[str]:
+    if not ctx.heatmaps:
+        return []
+    md = ["## Heat maps", ""]
+    if any(h.closed for h in ctx.heatmaps):
+        md.extend(_closed_form_text(ctx))
+    for h in ctx.heatmaps:
+        what = ("largest feasible compute" if h.metric == "largest_feasible_flop"
+                else "compute where linear scaling ends")
+        extra = f", beside the closed form ({closedforms.METRIC_FORMS[h.metric]})" if h.closed else ""
+        md.append(f"### log10 {what} over {title_of(h.a)} × {title_of(h.b)}{extra}")
         md.append("")
-        if any(h[4] for h in ctx.heatmaps):
-            md.extend(_closed_form_text(ctx))
-        for a, b, metric, name, closed in ctx.heatmaps:
-            what = "largest feasible compute" if metric == "largest_feasible_flop" else "compute where linear scaling ends"
-            extra = f", beside the closed form ({closedforms.METRIC_FORMS[metric]})" if closed else ""
-            md.append(f"### log10 {what} over {title_of(a)} × {title_of(b)}{extra}")
+        if h.closed:
+            md.append(_closed_form_summary(ctx, h.a, h.b, h.metric))
             md.append("")
-            if closed:
-                md.append(_closed_form_summary(ctx, a, b, metric))
-                md.append("")
-            md.append(f"![{what}]({name})")
-            md.append("")
+        md.append(f"![{what}]({h.name})")
+        md.append("")
     return md
 
 
@@ -381,11 +444,12 @@ def _closed_form_text(ctx: ReportContext) -> list[str]:
     md.append("")
     nodes = {}
     for s in ctx.scenarios:
-        inputs = fig._closed_form_inputs(s)
+        inputs = fig.closed_form_inputs(s)
         if inputs:
             nodes.setdefault(s.hardware_name, inputs)
     for name, (node, months, b0, l0) in nodes.items():
-        md.append(f"- {name}: at α = 0 the critical compute is {fmt_flop(closedforms.critical_flop(0, node, months, b0, l0))}"
+        critical = fmt_flop(closedforms.critical_flop(0, node, months, b0, l0))
+        md.append(f"- {name}: at α = 0 the critical compute is {critical}"
                   f" FLOP and the latency limit {fmt_flop(closedforms.latency_limit_flop(0, months, b0=b0, l0=l0))} "
                   f"FLOP (Rn = {node.rn:.4g} MAC/s, n = {node.nanobatch:.1f}, a = {node.shard:.0f}, "
                   f"{months:g}-month run).")
@@ -420,6 +484,6 @@ def _sensitivity_sections(ctx: ReportContext) -> list[str]:
               "by |wall elasticity|. n/a: the threshold is not reached within the widths. Also in "
               "[sensitivity.csv](sensitivity.csv).")
     md.append("")
-    for sf, name in ctx.sensitivity:
-        md.extend(sens.markdown(sf, name))
+    for image in ctx.sensitivity:
+        md.extend(sens.markdown(image.file, image.name))
     return md

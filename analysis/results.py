@@ -21,9 +21,9 @@ import numpy as np
 import pandas as pd
 
 from . import SUPPORTED_SCHEMA_VERSION, AnalysisError
+from .frontier import PENDING, STATUS_OK
 
-PENDING = 255
-STATUS_OK = 0
+__all__ = ["PENDING", "STATUS_OK", "ResultsFile", "SensitivityFile", "check_usable", "load"]
 
 # Columns the analysis cannot do without.
 REQUIRED_COLUMNS = (
@@ -89,7 +89,6 @@ class ResultsFile:
         if code == PENDING:
             return "pending"
         return labels[code] if 0 <= code < len(labels) else f"status {code}"
-
 
     def profile_text(self, stem: str) -> str:
         """The hardware profile (TOML text) the sweep stored for `stem`, or ''."""
@@ -203,14 +202,15 @@ def _fail(path: str, message: str) -> AnalysisError:
     return AnalysisError(f"{path}: {message}")
 
 
-def _decode_grid(n: int, names: list[str], sizes: list[int]) -> tuple[np.ndarray, np.ndarray, dict[str, np.ndarray]]:
-    """Scenario, width position and axis digits of every row, from the row index alone.
+def _decode_grid(index: np.ndarray, names: list[str],
+                 sizes: list[int]) -> tuple[np.ndarray, np.ndarray, dict[str, np.ndarray]]:
+    """Scenario, width position and axis digits of every row, from its grid index alone.
 
     The grid is mixed radix over the axes in file order (the last axis fastest); the scenario is
     the same number over every axis but the width. Pending rows in an interrupted file hold only
     the datasets' fill values, so their stored scenario/width_index columns cannot be trusted.
     """
-    index = np.arange(n, dtype=np.int64)
+    n = len(index)
     digits: dict[str, np.ndarray] = {}
     rest = index.copy()
     for name, size in reversed(list(zip(names, sizes))):
@@ -290,12 +290,36 @@ def _load_sweep(path: str, f: h5py.File) -> ResultsFile:
     missing = [c for c in REQUIRED_COLUMNS if c not in group]
     if missing:
         raise _fail(path, f"missing column /points/{missing[0]} (not a complete llmsweep results file)")
+    points, labels = _read_columns(path, group)
+    hw = group["hardware"]
+    stems = _texts(attrs.get("hardware")) or labels.get("hardware", [])
+    names = _texts(hw.attrs.get("names")) or stems
+    caps = [float(c) for c in np.asarray(hw.attrs.get("utilization_cap", [1.0] * len(stems))).ravel()]
+    axis_labels = {k: _texts(v) for k, v in f["axes"].attrs.items()} if "axes" in f else {}
+    axis_names = _texts(attrs.get("axis_names"))
+    axis_sizes = [int(s) for s in np.asarray(attrs.get("axis_sizes", [])).ravel()]
+    notes: list[str] = []
+    if not _place_rows(points, axis_names, axis_sizes, notes):
+        axis_names, axis_sizes = [], []
+    points["row"] = np.arange(len(points), dtype=np.int64)
+    return ResultsFile(
+        path=path, attrs=attrs, points=points, labels=labels, hardware_stems=stems, hardware_names=names,
+        utilization_caps=caps, axis_names=axis_names, axis_sizes=axis_sizes, axis_labels=axis_labels,
+        varied_axes=[a for a in _texts(attrs.get("varied_axes")) if a],
+        status_descriptions=_texts(group["status"].attrs.get("descriptions")), notes=notes,
+    )
+
+
+def _read_columns(path: str, group: h5py.Group) -> tuple[pd.DataFrame, dict[str, list[str]]]:
+    """Every 1-D column of /points but the per-level degrees, and the labels of the categorical ones."""
     columns: dict[str, np.ndarray] = {}
     labels: dict[str, list[str]] = {}
     length = None
     for name, ds in group.items():
         if not isinstance(ds, h5py.Dataset) or ds.ndim != 1:
             continue
+        if ds.attrs.get("CLASS") in (b"DIMENSION_SCALE", "DIMENSION_SCALE"):
+            continue  # the `point` dimension: no values of its own
         if PER_LEVEL.search(name):
             continue  # per-level degrees: not used, and large files have many rows
         if length is None:
@@ -308,23 +332,21 @@ def _load_sweep(path: str, f: h5py.File) -> ResultsFile:
             raise _fail(path, f"cannot read /points/{name}: {e}") from None
         if "labels" in ds.attrs:
             labels[name] = _texts(ds.attrs["labels"])
-    hw = group["hardware"]
-    stems = _texts(attrs.get("hardware")) or labels.get("hardware", [])
-    names = _texts(hw.attrs.get("names")) or stems
-    caps = [float(c) for c in np.asarray(hw.attrs.get("utilization_cap", [1.0] * len(stems))).ravel()]
-    status_descriptions = _texts(group["status"].attrs.get("descriptions"))
-    axis_labels = {}
-    if "axes" in f:
-        axis_labels = {k: _texts(v) for k, v in f["axes"].attrs.items()}
-    n = length or 0
-    points = pd.DataFrame(columns)
-    axis_names = _texts(attrs.get("axis_names"))
-    axis_sizes = [int(s) for s in np.asarray(attrs.get("axis_sizes", [])).ravel()]
-    varied = [a for a in _texts(attrs.get("varied_axes")) if a]
-    notes = []
-    decoded = False
-    if axis_names and len(axis_names) == len(axis_sizes) and int(np.prod(axis_sizes, dtype=np.float64)) == n:
-        scenario, width_index, digits = _decode_grid(n, axis_names, axis_sizes)
+    return pd.DataFrame(columns), labels
+
+
+def _place_rows(points: pd.DataFrame, axis_names: list[str], axis_sizes: list[int], notes: list[str]) -> bool:
+    """Scenario, width position and axis digits from each row's place in the grid (pending rows hold
+    only fill values); False when the file's grid order cannot be used, and then pending rows are
+    left out of every scenario."""
+    n = len(points)
+    # A file of kept rows says where each row sits in the grid (grid_index); otherwise row i is
+    # grid point i.
+    kept = "grid_index" in points
+    index = points["grid_index"].to_numpy(dtype=np.int64) if kept else np.arange(n, dtype=np.int64)
+    grid = int(np.prod(axis_sizes, dtype=np.float64)) if axis_sizes else 0
+    if axis_names and len(axis_names) == len(axis_sizes) and (grid == n or (kept and (index < grid).all())):
+        scenario, width_index, digits = _decode_grid(index, axis_names, axis_sizes)
         done = points["status"].to_numpy() != PENDING
         if (np.array_equal(scenario[done], points["scenario"].to_numpy()[done])
                 and np.array_equal(width_index[done], points["width_index"].to_numpy()[done])):
@@ -333,22 +355,13 @@ def _load_sweep(path: str, f: h5py.File) -> ResultsFile:
             for name, d in digits.items():
                 if name != "width":
                     points["axis:" + name] = d
-            decoded = True
-        else:
-            notes.append("the scenario/width_index columns disagree with the grid order of axis_sizes; "
-                         "using the stored columns")
-    if not decoded:
-        axis_names, axis_sizes = [], []
-        # Without the grid order, pending rows cannot be placed in their scenario.
-        pending = points["status"].to_numpy() == PENDING
-        if pending.any():
-            points.loc[pending, "scenario"] = -1
-    points["row"] = np.arange(n, dtype=np.int64)
-    return ResultsFile(
-        path=path, attrs=attrs, points=points, labels=labels, hardware_stems=stems, hardware_names=names,
-        utilization_caps=caps, axis_names=axis_names, axis_sizes=axis_sizes, axis_labels=axis_labels,
-        varied_axes=varied, status_descriptions=status_descriptions, notes=notes,
-    )
+            return True
+        notes.append("the scenario/width_index columns disagree with the grid order of axis_sizes; "
+                     "using the stored columns")
+    pending = points["status"].to_numpy() == PENDING
+    if pending.any():
+        points.loc[pending, "scenario"] = -1
+    return False
 
 
 def check_usable(rf: ResultsFile) -> None:

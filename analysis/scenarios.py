@@ -1,13 +1,9 @@
 """Scenarios, their frontiers and thresholds (docs/MODEL.md section 9).
 
 A scenario is every input but the width: the rows of one scenario differ only in width and
-form a frontier when walked by ascending width_index. The walk stops at the first infeasible
-row (its d_model is first_infeasible_d_model; it is not a frontier row), after the first row
-with utilization < 0.001 (that row is kept), or at a row not computed yet (pending). Linear
-scaling ends at the first walked row with utilization <= 0.8 x the hardware's utilization cap;
-the latency wall is the largest compute of the walked rows. This is what
-`llmsweep summarize` and `llmsweep frontier` compute in C++ (src/io/summary.cpp,
-src/search/frontier.cpp).
+form a frontier when walked by ascending width_index (analysis/frontier.py, the one Python
+copy of the walk that `llmsweep summarize` and `llmsweep frontier` apply in C++). Option names
+come from the file (analysis/vocabulary.py).
 """
 
 from __future__ import annotations
@@ -21,10 +17,11 @@ from typing import Optional
 import numpy as np
 import pandas as pd
 
-from .results import PENDING, STATUS_OK, ResultsFile
+from . import vocabulary
+from .frontier import FRONTIER_MIN_UTILIZATION, LINEAR_SCALING_FRACTION, PENDING, walk
+from .results import ResultsFile
 
-LINEAR_SCALING_FRACTION = 0.8
-FRONTIER_MIN_UTILIZATION = 0.001
+__all__ = ["FRONTIER_MIN_UTILIZATION", "LINEAR_SCALING_FRACTION", "Scenario", "scenarios_of"]
 
 # The threshold table always has these scenario columns, then any other input that varies.
 BASE_PARAMS = ("hardware", "experts", "batch", "zero_bubble")
@@ -56,6 +53,9 @@ PARAM_TITLES = {
     "microbatches": "microbatches",
     "interleave": "interleave",
     "plan_zero_bubble": "zero-bubble plan",
+    "failures": "failures",
+    "sites": "sites",
+    "ramp": "batch ramp",
 }
 
 # Axes whose values the parameters above already describe (from the input columns).
@@ -96,6 +96,7 @@ class Scenario:
     file_index: int
     id: int
     params: dict                       # parameter -> value (str, int, float or None)
+    inputs: dict                       # input column -> value, from its first computed row
     hardware_code: int
     hardware_name: str
     cap: float
@@ -119,6 +120,13 @@ class Scenario:
     def frontier(self) -> pd.DataFrame:
         """The walked rows (section 9)."""
         return self.table.iloc[self.start:self.start + self.keep]
+
+    @property
+    def hit_wall(self) -> bool:
+        """Whether the frontier ended at the latency wall rather than at the last swept width."""
+        if self.first_infeasible_d_model is not None:
+            return True
+        return bool(self.keep) and float(self.frontier["utilization"].iat[-1]) < FRONTIER_MIN_UTILIZATION
 
     def display(self, key: str) -> str:
         return fmt_number(self.params.get(key))
@@ -147,51 +155,8 @@ def describe(keys, values, hardware_name: Optional[str] = None, sep: str = ", ")
     return sep.join(parts)
 
 
-def walk_arrays(status: np.ndarray, utilization: np.ndarray, compute: np.ndarray, d_model: np.ndarray, cap: float):
-    """The frontier walk of section 9 over one scenario's rows, in ascending width order.
-
-    Returns (number of walked rows, first_infeasible_d_model, linear_scaling_ends,
-    largest_feasible, stopped_at_pending, status code of the first infeasible row).
-    """
-    not_ok = np.flatnonzero(status != STATUS_OK)
-    stop = int(not_ok[0]) if not_ok.size else len(status)
-    keep = stop
-    low = np.flatnonzero(utilization[:stop] < FRONTIER_MIN_UTILIZATION)
-    if low.size:
-        keep = int(low[0]) + 1  # that row is kept, and ends the walk
-    first_infeasible = None
-    infeasible_code = None
-    stopped_at_pending = False
-    if not low.size and stop < len(status):
-        if status[stop] == PENDING:
-            stopped_at_pending = True
-        else:
-            first_infeasible = int(d_model[stop])
-            infeasible_code = int(status[stop])
-    linear = None
-    largest = None
-    if keep:
-        below = np.flatnonzero(utilization[:keep] <= LINEAR_SCALING_FRACTION * cap)
-        if below.size:
-            linear = float(compute[below[0]])
-        largest = float(np.max(compute[:keep]))
-    return keep, first_infeasible, linear, largest, stopped_at_pending, infeasible_code
-
-
-def walk(rows: pd.DataFrame, cap: float):
-    """walk_arrays on a DataFrame sorted by width; returns the walked rows first."""
-    keep, *rest = walk_arrays(rows["status"].to_numpy(), rows["utilization"].to_numpy(dtype=float),
-                              rows["compute_flop"].to_numpy(dtype=float), rows["d_model"].to_numpy(), cap)
-    return (rows.iloc[:keep], *rest)
-
-
-def _row_params(rf: ResultsFile, r: dict) -> dict:
+def _row_params(labels: dict[str, list[str]], r: dict) -> dict:
     """Scenario parameters from one computed row of it (inputs are constant over a scenario)."""
-    def label(col: str, code) -> str:
-        labels = rf.labels.get(col, [])
-        code = int(code)
-        return labels[code] if 0 <= code < len(labels) else f"{col}{code}"
-
     def real(col: str) -> Optional[float]:
         if col not in r:
             return None
@@ -202,9 +167,9 @@ def _row_params(rf: ResultsFile, r: dict) -> dict:
         return int(r[col]) if col in r else None
 
     p: dict = {}
-    rule = label("experts_rule", r["experts_rule"])
-    p["experts"] = {"dense": "dense", "width-scaled": "sparse"}.get(rule, f"E={int(r['experts'])}")
-    batch = label("batch_rule", r["batch_rule"])
+    rule = vocabulary.name_of(labels, "experts_rule", r["experts_rule"])
+    p["experts"] = f"E={int(r['experts'])}" if rule == "count" else rule
+    batch = vocabulary.name_of(labels, "batch_rule", r["batch_rule"])
     if batch == "tokens":
         batch = f"tokens={integer('batch_tokens')}"
     p["batch"] = batch
@@ -219,11 +184,8 @@ def _row_params(rf: ResultsFile, r: dict) -> dict:
     p["layers"] = integer("layers") if explicit_layers else None
     p["seq_len"] = integer("seq_len")
     p["run_months"] = real("run_months")
-    p["zb_latency"] = label("zb_latency", r["zb_latency"]) if "zb_latency" in r else None
-    prune = int(r.get("prune_flattened", 1))
-    candidates = int(r.get("microbatch_candidates", 4))
-    p["search"] = {(1, 4): "reference", (0, 4): "exhaustive", (1, 0): "all-microbatches",
-                   (0, 0): "corrected"}.get((prune, candidates), f"prune={prune},m={candidates}")
+    p["zb_latency"] = vocabulary.name_of(labels, "zb_latency", r["zb_latency"]) if "zb_latency" in r else None
+    p["search"] = vocabulary.search_name(labels, r)
     gpus = integer("requested_gpus")
     p["gpus"] = "smallest" if not gpus else gpus
     return p
@@ -231,61 +193,81 @@ def _row_params(rf: ResultsFile, r: dict) -> dict:
 
 INPUT_COLUMNS = ("hardware", "experts_rule", "experts", "batch_rule", "batch_tokens", "zero_bubble_allowed",
                  "batch_exponent", "batch_multiplier", "d_ff_ratio", "depth_multiplier", "depth_exponent", "layers",
-                 "seq_len", "run_months", "zb_latency", "prune_flattened", "microbatch_candidates",
+                 "seq_len", "run_months", "zb_latency", "search", "prune_flattened", "microbatch_candidates",
                  "requested_gpus")
 
 
 def scenarios_of(rf: ResultsFile, file_index: int = 0) -> list[Scenario]:
+    """The file's scenarios in id order, each walked (scenarios with no computed row are left out)."""
     pts = rf.points
     table = pts[pts["scenario"] >= 0].sort_values(["scenario", "width_index", "row"], kind="stable")
     table = table.reset_index(drop=True)
-    n = len(table)
-    if n == 0:
+    if len(table) == 0:
         return []
-    scenario = table["scenario"].to_numpy()
-    status = table["status"].to_numpy()
-    utilization = table["utilization"].to_numpy(dtype=float)
-    compute = table["compute_flop"].to_numpy(dtype=float)
-    d_model = table["d_model"].to_numpy()
+    cols = {c: table[c].to_numpy() for c in ("scenario", "status", "utilization", "compute_flop", "d_model")}
     inputs = {c: table[c].to_numpy() for c in INPUT_COLUMNS if c in table.columns}
     hw_axis = table["axis:hardware"].to_numpy() if "axis:hardware" in table.columns else None
     # Explicit-plan axes, and any axis this code does not know yet (a newer llmsweep's), by label.
     label_axes = {PLAN_AXES.get(axis, axis): (table["axis:" + axis].to_numpy(), rf.axis_labels[axis])
                   for axis in rf.axis_names
                   if axis not in KNOWN_AXES and "axis:" + axis in table.columns and axis in rf.axis_labels}
-    file_stem = os.path.splitext(rf.name)[0]
-    starts = np.concatenate([[0], np.flatnonzero(np.diff(scenario)) + 1])
-    ends = np.concatenate([starts[1:], [n]])
+    starts = np.concatenate([[0], np.flatnonzero(np.diff(cols["scenario"])) + 1])
+    ends = np.concatenate([starts[1:], [len(table)]])
     out: list[Scenario] = []
     for start, end in zip(starts.tolist(), ends.tolist()):
-        st = status[start:end]
-        done = np.flatnonzero(st != PENDING)
+        done = np.flatnonzero(cols["status"][start:end] != PENDING)
         if not done.size:
             continue  # nothing of it computed yet: no inputs to describe it by
-        first = start + int(done[0])
-        r = {c: v[first] for c, v in inputs.items()}
+        r = {c: v[start + int(done[0])] for c, v in inputs.items()}
         code = int(hw_axis[start]) if hw_axis is not None else int(r["hardware"])
-        stem = rf.hardware_stems[code] if code < len(rf.hardware_stems) else f"hw{code}"
-        params = {"file": file_stem, "hardware": stem}
-        params.update(_row_params(rf, r))
-        for key, (digits, labels) in label_axes.items():
-            d = int(digits[start])
-            params[key] = _maybe_number(labels[d] if d < len(labels) else str(d))
-        # Table order; parameters of axes this code does not know go last.
-        params = {**{k: params[k] for k in PARAM_TITLES if k in params},
-                  **{k: v for k, v in params.items() if k not in PARAM_TITLES}}
+        params = _params(rf, r, code, {key: (digits[start], labels) for key, (digits, labels) in label_axes.items()})
         cap = rf.utilization_caps[code] if code < len(rf.utilization_caps) else 1.0
-        keep, first_inf, linear, largest, at_pending, code_inf = walk_arrays(
-            st, utilization[start:end], compute[start:end], d_model[start:end], cap)
+        w = walk(*_walked(rf, cols, table, start, end), cap)
         out.append(Scenario(
-            file=rf, file_index=file_index, id=int(scenario[start]), params=params, hardware_code=code,
-            hardware_name=rf.hardware_names[code] if code < len(rf.hardware_names) else stem,
-            cap=cap, table=table, start=start, end=end, keep=keep, first_infeasible_d_model=first_inf,
-            linear_scaling_ends_flop=linear, largest_feasible_flop=largest,
-            pending=int(len(st) - done.size), stopped_at_pending=at_pending,
-            infeasible_status=rf.status_label(code_inf) if code_inf is not None else None,
+            file=rf, file_index=file_index, id=int(cols["scenario"][start]), params=params, inputs=r,
+            hardware_code=code,
+            hardware_name=rf.hardware_names[code] if code < len(rf.hardware_names) else params["hardware"],
+            cap=cap, table=table, start=start, end=end, keep=w.keep,
+            first_infeasible_d_model=w.first_infeasible_d_model or None,  # 0: a width not stored
+            linear_scaling_ends_flop=w.linear_scaling_ends_flop, largest_feasible_flop=w.largest_feasible_flop,
+            pending=int(end - start - done.size), stopped_at_pending=w.stopped_at_pending,
+            infeasible_status=rf.status_label(w.infeasible_status) if w.infeasible_status is not None else None,
         ))
     return out
+
+
+DEADLINE = 3  # the status code of a point whose run no cluster can finish in time
+
+
+def _walked(rf: ResultsFile, cols: dict, table: pd.DataFrame, start: int, end: int) -> tuple:
+    """A scenario's status, utilization, compute and d_model in width order, for the walk. A file
+    of feasible rows only (keep = feasible) has no row for an infeasible width: the walk meets a
+    stand-in there (infeasible in a complete file, with its d_model from the width labels where
+    they are widths; not known yet, like a pending point, in an incomplete one)."""
+    arrays = [cols[c][start:end] for c in ("status", "utilization", "compute_flop", "d_model")]
+    if rf.attr("keep", "all") != "feasible":
+        return tuple(arrays)
+    widths = table["width_index"].to_numpy()[start:end]
+    gap = next((i for i, w in enumerate(widths) if w != i), len(widths))
+    size = dict(zip(rf.axis_names, rf.axis_sizes)).get("width", len(widths))
+    if gap >= size:
+        return tuple(arrays)
+    label = (rf.axis_labels.get("width") or [""] * size)[gap]
+    d_model = int(label) if label.isdigit() else 0
+    stand_in = (DEADLINE if rf.complete else PENDING, np.nan, np.nan, d_model)
+    return tuple(np.append(a[:gap], v) for a, v in zip(arrays, stand_in))
+
+
+def _params(rf: ResultsFile, r: dict, code: int, axis_digits: dict) -> dict:
+    """A scenario's parameters, in table order (those of axes this code does not know go last)."""
+    stem = rf.hardware_stems[code] if code < len(rf.hardware_stems) else f"hw{code}"
+    params = {"file": os.path.splitext(rf.name)[0], "hardware": stem}
+    params.update(_row_params(rf.labels, r))
+    for key, (d, labels) in axis_digits.items():
+        d = int(d)
+        params[key] = _maybe_number(labels[d] if d < len(labels) else str(d))
+    return {**{k: params[k] for k in PARAM_TITLES if k in params},
+            **{k: v for k, v in params.items() if k not in PARAM_TITLES}}
 
 
 def _maybe_number(s: str):
@@ -337,10 +319,21 @@ def table_columns(scenarios: list[Scenario]) -> list[str]:
     return list(BASE_PARAMS) + extra
 
 
-# The reference run's inputs: a constant input with another value is named in figure titles.
+# The reference run's numbers and flags: a constant input with another value is named in figure
+# titles. Categorical inputs take their reference name from the file (reference_values).
 DEFAULTS = {"zero_bubble": "true", "batch_multiplier": 1.0, "d_ff_ratio": 4.0, "depth_multiplier": 1.0,
-            "depth_exponent": "fit", "seq_len": 2048, "run_months": 3.0, "zb_latency": "hidden",
-            "search": "reference", "gpus": "smallest", "cluster_sizes": "powers-of-two"}
+            "depth_exponent": "fit", "seq_len": 2048, "run_months": 3.0, "gpus": "smallest",
+            "model": "reference", "failures": "profile", "sites": "profile", "ramp": "none"}
+CATEGORICAL_PARAMS = ("zb_latency", "cluster_sizes")
+
+
+def reference_values(rf: ResultsFile) -> dict:
+    """The reference model's choice of each categorical input, as the file names it."""
+    out = {k: vocabulary.reference_name(rf.labels, k) for k in CATEGORICAL_PARAMS}
+    out["search"] = vocabulary.reference_search(rf.labels)
+    return {k: v for k, v in out.items() if v is not None}
+
+
 NOT_CONTEXT = {"file", "hardware", "experts", "batch", "batch_exponent", "layers"}
 
 
@@ -350,10 +343,11 @@ def constant_context(scenarios: list[Scenario], varied: list[str]) -> str:
     if not scenarios:
         return ""
     parts = []
+    defaults = {**DEFAULTS, **reference_values(scenarios[0].file)}
     for k, v in scenarios[0].params.items():
         if k in varied or k in NOT_CONTEXT or v is None:
             continue
-        default = DEFAULTS.get(k, "best")
+        default = defaults.get(k, "best")
         if _key(v) == default or (isinstance(v, float) and isinstance(default, float) and v == default):
             continue
         if k == "zero_bubble":

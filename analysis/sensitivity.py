@@ -1,4 +1,5 @@
-"""Sensitivity files (`llmsweep sensitivity -o FILE`): bar chart, table and CSV rows.
+"""Sensitivity files (`llmsweep sensitivity -o FILE`): the table, CSV rows and the texts that
+the bar chart (analysis/figures/sensitivity.py) shares.
 
 Each hardware number is divided and multiplied by a factor (2 by default) and both thresholds
 are found again (refined between the paper's widths); the elasticity of a threshold T to a
@@ -12,17 +13,10 @@ import math
 import re
 from typing import Optional
 
-import matplotlib
+import numpy as np
 
-matplotlib.use("Agg")
-
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-from matplotlib.patches import Patch  # noqa: E402
-
-from . import figures as _figures  # noqa: E402,F401  (the report's matplotlib style)
-from .results import SensitivityFile  # noqa: E402
-from .scenarios import batch_phrase, fmt_flop  # noqa: E402
+from .results import SensitivityFile
+from .scenarios import batch_phrase, fmt_flop
 
 NUMBER_TITLES = {
     "flops": "peak FLOP/s",
@@ -35,9 +29,6 @@ NUMBER_TITLES = {
     "link_latency": "link latency (per hop)",
     "memory": "HBM capacity",
 }
-
-WALL_COLOR = "#c44e52"
-LINEAR_COLOR = "#4c72b0"
 
 _PREFIXES = [(1e15, "P"), (1e12, "T"), (1e9, "G"), (1e6, "M"), (1e3, "k"), (1.0, ""), (1e-3, "m"), (1e-6, "µ"),
              (1e-9, "n")]
@@ -91,99 +82,11 @@ def wall_not_moved(sf: SensitivityFile) -> bool:
     return bool(np.all(t["wall_down_flop"].to_numpy() == base) and np.all(t["wall_up_flop"].to_numpy() == base))
 
 
-def _elasticity_text(e: float) -> str:
-    if e is None or not np.isfinite(e):
-        return "n/a"
-    if e == 0:
-        return "0"
-    if abs(e) < 0.005:
-        return "≈0"
-    return f"{e:+.2f}".replace("-", "−")
-
-
-def figure(sf: SensitivityFile):
-    """Horizontal bars of both elasticities per hardware number, in the file's rank order (top =
-    rank 1), with each number's baseline value in its label and the thresholds at ÷ and × the
-    factor beside the bars."""
-    t = sf.table
-    n = max(1, len(t))
-    f = sf.factor
-    fig_h = 2.1 + 0.62 * n
-    fig_w = 11.0
-    fig = plt.figure(figsize=(fig_w, fig_h))
-    left, right = 2.15 / fig_w, 1 - 3.65 / fig_w
-    top, bottom = 1 - 1.25 / fig_h, 0.85 / fig_h
-    ax = fig.add_axes([left, bottom, right - left, top - bottom])
-    ax.grid(True, axis="x")
-    ax.grid(False, axis="y")
-    y = np.arange(len(t))
-    wall = t["wall_elasticity"].to_numpy(float)
-    lin = t["linear_scaling_elasticity"].to_numpy(float)
-    h = 0.36
-    ax.barh(y - h / 2, np.nan_to_num(wall), height=h, color=WALL_COLOR, zorder=3)
-    ax.barh(y + h / 2, np.nan_to_num(lin), height=h, color=LINEAR_COLOR, zorder=3)
-    finite = np.concatenate([wall[np.isfinite(wall)], lin[np.isfinite(lin)], [0.0, 1.0]])
-    lo, hi = min(finite.min(), -1.0), max(finite.max(), 1.0)
-    span = hi - lo
-    ax.set_xlim(lo - 0.16 * span, hi + 0.16 * span)
-    ax.axvline(0, color="0.2", linewidth=0.8, zorder=4)
-    for yi, e in zip(y - h / 2, wall):
-        _annotate(ax, yi, e, span)
-    for yi, e in zip(y + h / 2, lin):
-        _annotate(ax, yi, e, span)
-    labels = [f"{i + 1}. {number_title(r.number)}\n{fmt_value(r.baseline_value, r.units)}"
-              for i, r in enumerate(t.itertuples())]
-    ax.set_yticks(y, labels, fontsize=8.5)
-    ax.set_ylim(max(len(t), 1) - 0.5, -0.5)
-    if t.empty:
-        ax.text(0.5, 0.5, "no hardware numbers in this file", transform=ax.transAxes, ha="center", va="center")
-    ax.set_xlabel("elasticity  d ln(threshold) / d ln(number)   "
-                  "(−1: halving the number doubles the threshold)")
-    ax.legend(handles=[Patch(color=WALL_COLOR), Patch(color=LINEAR_COLOR)],
-              labels=["latency wall (largest feasible compute)", "end of linear scaling"],
-              loc="lower left", bbox_to_anchor=(0.0, 1.0), ncol=2, fontsize=8.5, frameon=False,
-              borderaxespad=0.2)
-    # Thresholds at ÷ and × the factor, beside each row.
-    tx = right + 0.15 / fig_w
-    fig.text(tx, top + 0.12 / fig_h, f"thresholds (FLOP) at ÷{fmt_factor(f)}  →  ×{fmt_factor(f)}",
-             fontsize=8.5, weight="bold", va="bottom")
-    for yi, r in zip(y, t.itertuples()):
-        for dy, what, down, up, color in ((-h / 2, "wall", r.wall_down_flop, r.wall_up_flop, WALL_COLOR),
-                                          (h / 2, "linear end", r.linear_scaling_down_flop,
-                                           r.linear_scaling_up_flop, LINEAR_COLOR)):
-            yy = ax.transData.transform((0, yi + dy))[1]
-            _, yf = fig.transFigure.inverted().transform((0, yy))
-            fig.text(tx, yf, f"{what}: {_flop(down)}  →  {_flop(up)}", fontsize=8, va="center", color=color,
-                     family="DejaVu Sans Mono")
-    base_lin = sf.real("baseline_linear_scaling_ends_flop")
-    base_wall = sf.real("baseline_largest_feasible_flop")
-    title = (f"What moves the wall: elasticity d ln(threshold) / d ln(number), each number ×/÷ {fmt_factor(f)}\n"
-             f"{scenario_phrase(sf)}; baseline: linear scaling ends {_flop(base_lin)} FLOP, "
-             f"latency wall {_flop(base_wall)} FLOP")
-    fig.suptitle(title, fontsize=10.5, y=1 - 0.12 / fig_h, va="top")
-    note = "Ranked by |wall elasticity| (ties by the end of linear scaling). n/a: not reached within the widths."
-    if wall_not_moved(sf):
-        note = ("No number moves the wall: it lies at or beyond the widest width walked, so its elasticities are 0 "
-                "by construction. ") + note
-    if linear_at_first_width(sf):
-        note = first_width_note(sf) + "\n" + note
-    fig.text(0.01, 0.1 / fig_h, note, fontsize=7.5, color="0.3", va="bottom")
-    return fig
-
-
-def _flop(x: Optional[float]) -> str:
+def flop_text(x: Optional[float]) -> str:
+    """2.048e28, or 'none' when not reached."""
     if x is None or (isinstance(x, float) and not math.isfinite(x)):
         return "none"
     return fmt_flop(float(x))
-
-
-def _annotate(ax, y: float, e: float, span: float) -> None:
-    text = _elasticity_text(e)
-    if not np.isfinite(e):
-        ax.text(0.01 * span, y, text, va="center", ha="left", fontsize=7.5, color="0.35")
-        return
-    pad = 0.012 * span
-    ax.text(e + (pad if e >= 0 else -pad), y, text, va="center", ha="left" if e >= 0 else "right", fontsize=7.5)
 
 
 CSV_HEADER = ["hardware", "hardware_name", "experts", "batch", "cluster_sizes", "zero_bubble", "run_months",
@@ -221,11 +124,11 @@ def markdown(sf: SensitivityFile, image: str) -> list[str]:
     f = fmt_factor(sf.factor)
     md = [f"### {scenario_phrase(sf)}", ""]
     md.append(f"From `{sf.path}` (llmsweep {sf.attr('llmsweep_version')}, git `{sf.attr('git_hash')}`). "
-              f"Baseline: linear scaling ends at {_flop(sf.real('baseline_linear_scaling_ends_flop'))} FLOP, "
-              f"the latency wall is at {_flop(sf.real('baseline_largest_feasible_flop'))} FLOP (refined between "
+              f"Baseline: linear scaling ends at {flop_text(sf.real('baseline_linear_scaling_ends_flop'))} FLOP, "
+              f"the latency wall is at {flop_text(sf.real('baseline_largest_feasible_flop'))} FLOP (refined between "
               f"the paper's widths; on the paper's widths alone "
-              f"{_flop(sf.real('baseline_coarse_linear_scaling_ends_flop'))} and "
-              f"{_flop(sf.real('baseline_coarse_largest_feasible_flop'))}).")
+              f"{flop_text(sf.real('baseline_coarse_linear_scaling_ends_flop'))} and "
+              f"{flop_text(sf.real('baseline_coarse_largest_feasible_flop'))}).")
     md.append("")
     if linear_at_first_width(sf):
         md.append(first_width_note(sf))
@@ -239,9 +142,9 @@ def markdown(sf: SensitivityFile, image: str) -> list[str]:
     md.append("|---:|---|---:|---:|---:|---:|---:|---:|---:|")
     for r in sf.table.itertuples():
         md.append(f"| {int(r.rank)} | {number_title(r.number)} (`{r.number}`) | {fmt_value(r.baseline_value, r.units)} "
-                  f"| {_md_e(r.wall_elasticity)} | {_md_e(r.linear_scaling_elasticity)} | {_flop(r.wall_down_flop)} "
-                  f"| {_flop(r.wall_up_flop)} | {_flop(r.linear_scaling_down_flop)} "
-                  f"| {_flop(r.linear_scaling_up_flop)} |")
+                  f"| {_md_e(r.wall_elasticity)} | {_md_e(r.linear_scaling_elasticity)} "
+                  f"| {flop_text(r.wall_down_flop)} | {flop_text(r.wall_up_flop)} "
+                  f"| {flop_text(r.linear_scaling_down_flop)} | {flop_text(r.linear_scaling_up_flop)} |")
     md.append("")
     md.append(f"![Elasticity of both thresholds to each hardware number, {scenario_phrase(sf)}]({image})")
     md.append("")
@@ -271,6 +174,6 @@ def linear_at_first_width(sf: SensitivityFile) -> bool:
 
 
 def first_width_note(sf: SensitivityFile) -> str:
-    return (f"Linear scaling ends at the first width walked ({_flop(sf.real('baseline_linear_scaling_ends_flop'))} "
+    return (f"Linear scaling ends at the first width walked ({flop_text(sf.real('baseline_linear_scaling_ends_flop'))} "
             "FLOP): utilization there is already at most 0.8 × the cap, so that threshold cannot fall further and "
             "its elasticities only show the numbers that raise it.")

@@ -10,7 +10,8 @@ mkdir -p results
 if [ "$(id -u)" -eq 0 ]; then export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1; fi
 mode=()
 if [ -e results/paper.h5 ] || [ -e results/paper.h5.journal ]; then mode=(--resume); fi
-mpirun -n "$(nproc)" build/llmsweep sweep sweep/paper.toml -o results/paper.h5 "${mode[@]}"
+# One rank per logical CPU: Open MPI counts slots by physical core unless told to count threads.
+mpirun --use-hwthread-cpus -n "$(nproc)" build/llmsweep sweep sweep/paper.toml -o results/paper.h5 "${mode[@]}"
 build/llmsweep summarize results/paper.h5
 /usr/bin/python3 -m analysis report results/paper.h5 -o results/report
 echo "llmsweep: report in results/report/report.md"

@@ -5,7 +5,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/deps.sh
-cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=RelWithDebInfo -DLLMSWEEP_SANITIZE=ON >/dev/null
+# The fuzz targets carry their own sanitizers (build/fuzz): not built again here.
+cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=RelWithDebInfo -DLLMSWEEP_SANITIZE=ON -DLLMSWEEP_BUILD_FUZZERS=OFF >/dev/null
 cmake --build build-asan -j "$(nproc)"
 cd build-asan
 ASAN_OPTIONS=detect_leaks=0 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \

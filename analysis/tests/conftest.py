@@ -29,7 +29,7 @@ profiles = ["h100-sxm", "a100-sxm"]
 
 [model]
 widths = { from = 12288, to = 212992 }
-experts = ["dense", "width-scaled"]
+experts = ["dense", "sparse"]
 
 [batch]
 policy = ["default"]

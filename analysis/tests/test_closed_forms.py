@@ -70,7 +70,8 @@ def test_alpha_from_the_sweep_exponents():
 def test_heatmaps_with_closed_forms(closed_forms_file, tmp_path):
     written = report.build([str(closed_forms_file)], str(tmp_path))
     names = {p.rsplit("/", 1)[-1] for p in written}
-    maps = ["heatmap_batch_exponent_depth_exponent.png", "heatmap_batch_exponent_depth_exponent_linear_scaling_ends.png"]
+    maps = ["heatmap_batch_exponent_depth_exponent.png",
+            "heatmap_batch_exponent_depth_exponent_linear_scaling_ends.png"]
     for m in maps:
         assert m in names
         assert_picture(tmp_path / m, min_bytes=30_000, min_size=(300, 1200))  # three panels across
@@ -100,7 +101,7 @@ def test_closed_form_cells_follow_the_sweep(closed_forms_file):
         assert np.all(np.abs(sim[ok] - form[ok]) < 1.0)
         for s in scenarios:
             v = getattr(s, metric)
-            if v is not None and not (metric == "largest_feasible_flop" and not figures.hit_wall(s)):
+            if v is not None and not (metric == "largest_feasible_flop" and not s.hit_wall):
                 assert math.log10(v) in list(sim)
 
 

@@ -96,7 +96,8 @@ def test_command_line_error_is_one_line(tmp_path):
     p = run_analysis("report", str(tmp_path / "missing.h5"), "-o", str(tmp_path / "out"))
     assert p.returncode == 2
     assert "Traceback" not in p.stderr
-    assert p.stderr.strip().splitlines() == [f"python3 -m analysis report: error: {tmp_path / 'missing.h5'}: no such file"]
+    missing = tmp_path / "missing.h5"
+    assert p.stderr.strip().splitlines() == [f"python3 -m analysis report: error: {missing}: no such file"]
     assert p.stdout == ""
 
 

@@ -7,55 +7,67 @@ import shutil
 
 import h5py
 import numpy as np
-import pandas as pd
 
 from analysis.results import PENDING, check_usable, load
-from analysis.scenarios import scenarios_of, walk
+from analysis.frontier import walk
+from analysis.scenarios import scenarios_of
 
 
-def rows(status, utilization, compute=None):
+def walk_of(status, utilization, cap=0.7, **options):
+    """Widths 1000, 2000, ... with compute 1e24, 1e25, ..."""
     n = len(status)
-    return pd.DataFrame({
-        "status": status,
-        "utilization": utilization,
-        "compute_flop": compute or [10.0 ** (24 + i) for i in range(n)],
-        "d_model": [1000 * (i + 1) for i in range(n)],
-    })
+    compute = [10.0 ** (24 + i) for i in range(n)]
+    return walk(status, utilization, compute, [1000 * (i + 1) for i in range(n)], cap, **options)
 
 
 def test_walk_stops_at_first_infeasible():
-    walked, first, linear, largest, pending, code = walk(rows([0, 0, 2, 0], [0.7, 0.6, math.nan, 0.7]), cap=0.7)
-    assert len(walked) == 2
-    assert first == 3000 and code == 2
-    assert linear is None  # 0.6 > 0.8 * 0.7
-    assert largest == 1e25
-    assert not pending
+    w = walk_of([0, 0, 2, 0], [0.7, 0.6, math.nan, 0.7])
+    assert w.keep == 2
+    assert w.first_infeasible_d_model == 3000 and w.infeasible_status == 2
+    assert w.linear_scaling_ends_flop is None  # 0.6 > 0.8 * 0.7
+    assert w.largest_feasible_flop == 1e25
+    assert not w.stopped_at_pending
 
 
 def test_walk_keeps_the_first_row_below_a_thousandth():
-    walked, first, linear, largest, _, _ = walk(rows([0, 0, 0, 0], [0.7, 0.8 * 0.7, 0.0005, 0.6]), cap=0.7)
-    assert len(walked) == 3
-    assert first is None
-    assert linear == 1e25  # utilization == 0.8 x cap: the threshold is inclusive
-    assert largest == 1e26
+    w = walk_of([0, 0, 0, 0], [0.7, 0.8 * 0.7, 0.0005, 0.6])
+    assert w.keep == 3
+    assert w.first_infeasible_d_model is None
+    assert w.linear_scaling_ends_flop == 1e25  # utilization == 0.8 x cap: the threshold is inclusive
+    assert w.largest_feasible_flop == 1e26
 
 
 def test_walk_ends_after_a_thousandth_before_an_infeasible_row():
-    walked, first, linear, largest, pending, code = walk(rows([0, 0, 1], [0.7, 0.0002, math.nan]), cap=0.7)
-    assert len(walked) == 2
-    assert first is None and code is None and not pending
-    assert linear == 1e25 and largest == 1e25
+    w = walk_of([0, 0, 1], [0.7, 0.0002, math.nan])
+    assert w.keep == 2
+    assert w.first_infeasible_d_model is None and w.infeasible_status is None and not w.stopped_at_pending
+    assert w.linear_scaling_ends_flop == 1e25 and w.largest_feasible_flop == 1e25
 
 
 def test_walk_all_feasible():
-    walked, first, linear, largest, pending, _ = walk(rows([0, 0, 0], [0.7, 0.69, 0.6]), cap=0.7)
-    assert len(walked) == 3 and first is None and linear is None and largest == 1e26 and not pending
+    w = walk_of([0, 0, 0], [0.7, 0.69, 0.6])
+    assert w.keep == 3 and w.first_infeasible_d_model is None and w.linear_scaling_ends_flop is None
+    assert w.largest_feasible_flop == 1e26 and not w.stopped_at_pending
 
 
 def test_walk_stops_at_pending():
-    walked, first, linear, largest, pending, _ = walk(rows([0, PENDING, 0], [0.7, math.nan, 0.1]), cap=0.7)
-    assert len(walked) == 1 and pending
-    assert first is None and linear is None and largest == 1e24
+    w = walk_of([0, PENDING, 0], [0.7, math.nan, 0.1])
+    assert w.keep == 1 and w.stopped_at_pending
+    assert w.first_infeasible_d_model is None and w.linear_scaling_ends_flop is None
+    assert w.largest_feasible_flop == 1e24
+
+
+def test_walk_fraction_moves_only_linear_scaling():
+    """The threshold's fraction of the cap (0.8 by default; the explorer lets it change)."""
+    w = walk_of([0, 0, 0], [0.7, 0.6, 0.5], fraction=0.9)  # cap 0.7: 0.63
+    assert w.linear_scaling_ends_flop == 1e25 and w.largest_feasible_flop == 1e26
+    assert walk_of([0, 0, 0], [0.7, 0.6, 0.5]).linear_scaling_ends_flop == 1e26  # 0.56
+
+
+def test_walk_empty_and_first_row_infeasible():
+    w = walk_of([1, 0], [math.nan, 0.7])
+    assert w.keep == 0 and w.first_infeasible_d_model == 1000 and w.largest_feasible_flop is None
+    assert walk_of([], []).keep == 0
 
 
 def make_pending(path, indices):

@@ -6,34 +6,12 @@
 #include <iomanip>
 #include <sstream>
 
+#include "api/records.hpp"
 #include "search/cluster.hpp"
 
 namespace llmsweep::cli {
 
 using costmodel::Kind;
-
-std::string sci(double x, int digits) {
-  if (!std::isfinite(x)) return std::isnan(x) ? "nan" : (x > 0 ? "inf" : "-inf");
-  if (x == 0) return "0";
-  char buf[64];
-  std::snprintf(buf, sizeof buf, "%.*e", std::max(0, digits - 1), x);
-  std::string s = buf;
-  const auto e = s.find('e');
-  std::string mant = s.substr(0, e);
-  int exp = std::stoi(s.substr(e + 1));
-  return mant + "e" + std::to_string(exp);
-}
-
-std::string fixed(double x, int decimals) {
-  char buf[64];
-  std::snprintf(buf, sizeof buf, "%.*f", decimals, x);
-  return buf;
-}
-
-std::string count(double x) {
-  if (std::fabs(x) < 9.007199254740992e15) return std::to_string(static_cast<long long>(x));
-  return sci(x, 6);
-}
 
 std::string duration(double s) {
   if (!std::isfinite(s)) return sci(s);
@@ -103,63 +81,21 @@ void print_block(std::ostream& out, const std::string& heading,
 }
 
 nlohmann::json model_json(const costmodel::Model& m) {
-  return {{"d_model", m.d_model},
-          {"d_ff", m.d_ff},
-          {"layers", m.layers},
-          {"experts", m.experts},
-          {"batch_seqs", m.batch_seqs},
-          {"seq_len", m.seq_len},
-          {"params", m.params()},
-          {"tokens", m.tokens()},
-          {"compute_flop", m.compute_flop()}};
+  nlohmann::json j = nlohmann::json::object();
+  api::visit_model(m, JsonFields{j});
+  return j;
 }
 
 nlohmann::json plan_json(const costmodel::Plan& p) {
-  nlohmann::json j;
-  for (int k = 0; k < costmodel::kKinds; ++k) {
-    const auto kind = static_cast<Kind>(k);
-    std::vector<std::int64_t> per_level;
-    for (int l = 0; l < p.levels; ++l) per_level.push_back(p.at(kind, l));
-    j[kind_name(kind)] = p.total(kind);
-    j[std::string(kind_name(kind)) + "_levels"] = per_level;
-  }
-  j["microbatches"] = p.microbatches;
-  j["interleave"] = p.interleave;
-  j["zero_bubble"] = p.zero_bubble;
-  j["overlap_tp"] = p.overlap_tp;
-  j["overlap_dp"] = p.overlap_dp;
-  j["overlap_pp"] = p.overlap_pp;
+  nlohmann::json j = nlohmann::json::object();
+  api::visit_plan(p, JsonFields{j});
   return j;
 }
 
 nlohmann::json evaluation_json(const costmodel::Evaluation& ev) {
-  return {
-      {"status", std::string(costmodel::status_name(ev.status))},
-      {"gpus", ev.gpus},
-      {"steps", ev.steps},
-      {"utilization", ev.utilization},
-      {"run_s", ev.run_s},
-      {"years", ev.run_s / search::kSecondsPerYear},
-      {"step_s", ev.step_s},
-      {"ideal_step_s", ev.ideal_step_s},
-      {"pipeline_s", ev.pipeline_s},
-      {"matmul_s", ev.matmul_s},
-      {"bubble_fraction", ev.bubble_fraction},
-      {"overlapped_comm_s", ev.overlapped_comm_s},
-      {"exposed_comm_s", ev.exposed_comm_s},
-      {"step_tp_comm_s", ev.net.tp_comm_s},
-      {"step_dp_comm_s", ev.net.dp_comm_s},
-      {"step_pp_ep_comm_s", ev.net.pp_ep_comm_s},
-      {"step_tp_latency_s", ev.net.tp_latency_s},
-      {"step_dp_latency_s", ev.net.dp_latency_s},
-      {"step_pp_ep_latency_s", ev.net.pp_ep_latency_s},
-      {"tp_comm_s", ev.run_tp_comm_s},
-      {"dp_comm_s", ev.run_dp_comm_s},
-      {"pp_ep_comm_s", ev.run_pp_ep_comm_s},
-      {"latency_s", ev.run_latency_s},
-      {"memory_used_bytes", ev.memory_used_bytes},
-      {"memory_limit_bytes", ev.memory_limit_bytes},
-  };
+  nlohmann::json j = nlohmann::json::object();
+  api::visit_evaluation(ev, JsonFields{j});
+  return j;
 }
 
 void print_model(std::ostream& out, const costmodel::Model& m) {

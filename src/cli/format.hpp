@@ -3,22 +3,19 @@
 
 #include <cstdint>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <ostream>
 #include <string>
+#include <type_traits>
 #include <vector>
 
+#include "common/text.hpp"
 #include "costmodel/evaluate.hpp"
 #include "costmodel/model.hpp"
 #include "costmodel/plan.hpp"
 
 namespace llmsweep::cli {
 
-// "2.048e28"-style scientific notation with `digits` significant digits.
-std::string sci(double x, int digits = 4);
-// Fixed notation with `decimals` decimals.
-std::string fixed(double x, int decimals);
-// Integers and integral doubles with no exponent ("8388608").
-std::string count(double x);
 // A duration in the most readable unit ("3.2 ms", "41.0 days").
 std::string duration(double seconds);
 // "1x8" style per-level degrees.
@@ -39,6 +36,24 @@ class Table {
 // Two-column "label  value" block with an optional heading.
 void print_block(std::ostream& out, const std::string& heading,
                  const std::vector<std::pair<std::string, std::string>>& rows);
+
+// Adds each field an api::visit_* function gives to a JSON object (an empty optional as null).
+struct JsonFields {
+  nlohmann::json& j;
+  template <class T>
+  void operator()(const std::string& key, const T& value) const {
+    if constexpr (is_optional<T>::value)
+      j[key] = value ? nlohmann::json(*value) : nlohmann::json(nullptr);
+    else
+      j[key] = value;
+  }
+
+ private:
+  template <class T>
+  struct is_optional : std::false_type {};
+  template <class T>
+  struct is_optional<std::optional<T>> : std::true_type {};
+};
 
 nlohmann::json model_json(const costmodel::Model& model);
 nlohmann::json plan_json(const costmodel::Plan& plan);

@@ -1,7 +1,5 @@
 #include "cli/run.hpp"
 
-#include <mpi.h>
-
 #include <CLI/CLI.hpp>
 #include <iostream>
 #include <string>
@@ -9,23 +7,15 @@
 #include "cli/commands.hpp"
 #include "common/error.hpp"
 #include "common/version.hpp"
+#include "dist/sweep.hpp"
 
 namespace llmsweep::cli {
 namespace {
 
-// Prints the error; under MPI with other ranks running, takes them all down (they would
-// otherwise wait for this rank forever).
 int fail(const std::string& message, int code) {
-  std::cerr << "llmsweep: error: " << message << "\n";
-  int initialized = 0, finalized = 0;
-  MPI_Initialized(&initialized);
-  MPI_Finalized(&finalized);
-  if (initialized && !finalized) {
-    int size = 1;
-    MPI_Comm_size(MPI_COMM_WORLD, &size);
-    if (size > 1) MPI_Abort(MPI_COMM_WORLD, code);
-    MPI_Finalize();
-  }
+  print_error(message);
+  // Under MPI with other ranks running, they would wait for this one forever.
+  dist::shutdown_after_error(code);
   return code;
 }
 
@@ -56,22 +46,8 @@ int run(int argc, char** argv) {
   }
   try {
     return action ? action() : kExitOk;
-  } catch (const UsageError& e) {
-    return fail(e.what(), kExitBadInput);
-  } catch (const ConfigError& e) {
-    return fail(e.what(), kExitBadInput);
-  } catch (const ResultFileError& e) {
-    return fail(e.what(), kExitResultFile);
-  } catch (const MpiError& e) {
-    return fail(e.what(), kExitMpi);
-  } catch (const InternalError& e) {
-    return fail(e.what(), kExitInternal);
-  } catch (const Error& e) {
-    return fail(e.what(), kExitFailed);
-  } catch (const std::bad_alloc&) {
-    return fail("out of memory", kExitInternal);
   } catch (const std::exception& e) {
-    return fail(std::string("internal error: ") + e.what(), kExitInternal);
+    return fail(message_of(e), exit_code_of(e));
   }
 }
 

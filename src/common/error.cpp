@@ -1,5 +1,7 @@
 #include "common/error.hpp"
 
+#include <iostream>
+#include <new>
 #include <utility>
 
 namespace llmsweep {
@@ -36,5 +38,24 @@ ResultFileError::ResultFileError(std::string file, std::string object, const std
     : Error(file + (object.empty() ? "" : ":" + object) + ": " + message),
       file_(std::move(file)),
       object_(std::move(object)) {}
+
+int exit_code_of(const std::exception& e) noexcept {
+  if (dynamic_cast<const UsageError*>(&e) || dynamic_cast<const ConfigError*>(&e)) return kExitBadInput;
+  if (dynamic_cast<const ResultFileError*>(&e)) return kExitResultFile;
+  if (dynamic_cast<const MpiError*>(&e)) return kExitMpi;
+  if (dynamic_cast<const InternalError*>(&e)) return kExitInternal;
+  if (dynamic_cast<const Error*>(&e)) return kExitFailed;
+  return kExitInternal;  // std::bad_alloc and every other exception: not the user's fault
+}
+
+std::string message_of(const std::exception& e) {
+  if (dynamic_cast<const Error*>(&e)) return e.what();
+  if (dynamic_cast<const std::bad_alloc*>(&e)) return "out of memory";
+  return std::string("internal error: ") + e.what();
+}
+
+void print_error(const std::string& message) {
+  std::cerr << "llmsweep: error: " << message << "\n" << std::flush;
+}
 
 }  // namespace llmsweep

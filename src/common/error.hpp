@@ -2,10 +2,20 @@
 // into messages and exit codes (or MPI_Abort), so every failure reads as one clear line.
 #pragma once
 
+#include <exception>
 #include <stdexcept>
 #include <string>
 
 namespace llmsweep {
+
+// Exit codes, documented in the README.
+inline constexpr int kExitOk = 0;
+inline constexpr int kExitFailed = 1;        // a check failed (verify mismatches, no feasible plan)
+inline constexpr int kExitBadInput = 2;      // bad command line, config, spec or vectors file
+inline constexpr int kExitResultFile = 3;    // the results file cannot be used
+inline constexpr int kExitMpi = 4;           // a rank died or MPI failed
+inline constexpr int kExitInternal = 5;      // a bug
+inline constexpr int kExitInterrupted = 75;  // stopped by a signal; the file is resumable (EX_TEMPFAIL)
 
 // Base of every error llmsweep raises on purpose. what() is the complete one-line message.
 class Error : public std::runtime_error {
@@ -61,5 +71,11 @@ class InternalError : public Error {
  public:
   explicit InternalError(const std::string& message) : Error("internal error: " + message) {}
 };
+
+// The one mapping from an error to its exit code, and to the line a user reads.
+int exit_code_of(const std::exception& e) noexcept;
+std::string message_of(const std::exception& e);
+// Prints "llmsweep: error: MESSAGE" on stderr.
+void print_error(const std::string& message);
 
 }  // namespace llmsweep

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
+#include <set>
 
 namespace llmsweep::config::detail {
 
@@ -12,6 +14,11 @@ std::vector<const toml::node*> elements(TableReader& r, std::string_view key) {
   if (!n) return out;
   if (const toml::array* a = n->as_array()) {
     if (a->empty()) r.error(key, "empty axis: give at least one value");
+    if (a->size() > kMaxAxisValues) {
+      r.error(key, std::to_string(a->size()) + " values, more than the limit of " +
+                       std::to_string(kMaxAxisValues) + " per axis");
+      return out;
+    }
     for (const toml::node& e : *a) out.push_back(&e);
   } else {
     out.push_back(n);
@@ -25,14 +32,23 @@ std::optional<double> as_number(const toml::node* n) {
   return std::nullopt;
 }
 
+std::string number_text(double x) {
+  int exponent = 0;
+  if (x >= 1024 && std::frexp(x, &exponent) == 0.5) return "2^" + std::to_string(exponent - 1);
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.10g", x);
+  return buf;
+}
+
 // A list of positive numbers (scalar or array) under `key`; `fallback` when absent.
 std::vector<double> positive_numbers(TableReader& r, Ctx& ctx, std::string_view key,
-                                     std::vector<double> fallback, bool allow_zero) {
+                                     std::vector<double> fallback, bool allow_zero, double max) {
   if (!r.has(key)) {
     r.node(key);
     return fallback;
   }
   std::vector<double> out;
+  std::set<double> seen;
   for (const toml::node* e : elements(r, key)) {
     auto v = as_number(e);
     if (!v) {
@@ -41,11 +57,15 @@ std::vector<double> positive_numbers(TableReader& r, Ctx& ctx, std::string_view 
     }
     if (!std::isfinite(*v) || *v < 0 || (*v == 0 && !allow_zero)) {
       ctx.bad(r.path(key), e,
-              "impossible value " + std::to_string(*v) + (allow_zero ? ": must be >= 0" : ": must be > 0"));
+              "impossible value " + number_text(*v) + (allow_zero ? ": must be >= 0" : ": must be > 0"));
       continue;
     }
-    if (std::find(out.begin(), out.end(), *v) != out.end()) {
-      ctx.bad(r.path(key), e, "duplicate value " + std::to_string(*v));
+    if (*v > max) {
+      ctx.bad(r.path(key), e, "value " + number_text(*v) + " is above the limit of " + number_text(max));
+      continue;
+    }
+    if (!seen.insert(*v).second) {
+      ctx.bad(r.path(key), e, "duplicate value " + number_text(*v));
       continue;
     }
     out.push_back(*v);
@@ -54,12 +74,13 @@ std::vector<double> positive_numbers(TableReader& r, Ctx& ctx, std::string_view 
 }
 
 std::vector<std::int64_t> positive_integers(TableReader& r, Ctx& ctx, std::string_view key,
-                                            std::vector<std::int64_t> fallback) {
+                                            std::vector<std::int64_t> fallback, std::int64_t max) {
   if (!r.has(key)) {
     r.node(key);
     return fallback;
   }
   std::vector<std::int64_t> out;
+  std::set<std::int64_t> seen;
   for (const toml::node* e : elements(r, key)) {
     if (!e->is_integer()) {
       ctx.bad(r.path(key), e, "expected an integer");
@@ -70,7 +91,13 @@ std::vector<std::int64_t> positive_integers(TableReader& r, Ctx& ctx, std::strin
       ctx.bad(r.path(key), e, "impossible value " + std::to_string(v) + ": must be > 0");
       continue;
     }
-    if (std::find(out.begin(), out.end(), v) != out.end()) {
+    if (v > max) {
+      ctx.bad(
+          r.path(key), e,
+          "value " + std::to_string(v) + " is above the limit of " + number_text(static_cast<double>(max)));
+      continue;
+    }
+    if (!seen.insert(v).second) {
       ctx.bad(r.path(key), e, "duplicate value " + std::to_string(v));
       continue;
     }
@@ -117,7 +144,7 @@ std::vector<std::string> words(TableReader& r, Ctx& ctx, std::string_view key,
     }
     const std::string v = e->as_string()->get();
     if (std::find(allowed.begin(), allowed.end(), v) == allowed.end()) {
-      std::string message = "unknown value '" + v + "'";
+      std::string message = "unknown value '" + shorten(v) + "'";
       if (auto hint = detail::did_you_mean(v, allowed)) message += " (did you mean '" + *hint + "'?)";
       ctx.bad(r.path(key), e, message + "; expected one of " + list);
       continue;

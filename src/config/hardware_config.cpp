@@ -1,13 +1,16 @@
 #include "config/hardware_config.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <cstdlib>
 #include <filesystem>
-#include <fstream>
+#include <limits>
 #include <map>
 #include <sstream>
 
 #include "common/error.hpp"
+#include "config/file_text.hpp"
+#include "config/profile_extended.hpp"
 #include "config/run_terms_config.hpp"
 #include "config/toml_reader.hpp"
 
@@ -27,6 +30,13 @@ constexpr double kGiga = 1e9;
 constexpr double kMega = 1e6;
 constexpr double kMiB = 1048576.0;
 
+// A value in SI units. A finite value too large to convert becomes NaN, which check_hardware
+// refuses as out of range, rather than infinity, which a bandwidth may legitimately be.
+double si(double value, double unit) {
+  const double out = value * unit;
+  return std::isfinite(value) && !std::isfinite(out) ? std::numeric_limits<double>::quiet_NaN() : out;
+}
+
 void read_network(TableReader& top, costmodel::Hardware& hw) {
   const toml::table* net = top.table("network", true);
   if (!net) return;
@@ -34,21 +44,14 @@ void read_network(TableReader& top, costmodel::Hardware& hw) {
   if (auto sizes = r.integers("level_sizes", true)) hw.level_sizes = *sizes;
   if (auto bw = r.numbers("link_bandwidth_GBps", true)) {
     hw.link_bandwidth_Bps.clear();
-    for (double b : *bw) hw.link_bandwidth_Bps.push_back(b * kGiga);
+    for (double b : *bw) hw.link_bandwidth_Bps.push_back(si(b, kGiga));
   }
   if (auto lat = r.numbers("link_latency_us", true)) {
     hw.link_latency_s.clear();
     for (double l : *lat) hw.link_latency_s.push_back(l / kMega);
   }
+  detail::read_topology(r, hw);
   r.finish();
-}
-
-std::string read_text(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw ConfigError(path, "", 0, 0, "cannot open hardware profile");
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
 }
 
 }  // namespace
@@ -59,17 +62,27 @@ Profile parse_profile(const std::string& text, const std::string& path) {
   TableReader r(doc, "", problems);
   costmodel::Hardware hw;
   if (auto v = r.string("name", true)) hw.name = *v;
-  if (auto v = r.integer("bits", true)) hw.bits = static_cast<int>(*v);
-  if (auto v = r.number("flop_per_clock_per_thread", true)) hw.flop_per_clock_per_thread = *v;
-  if (auto v = r.number("register_bytes_per_block", true)) hw.register_bytes_per_block = *v;
-  if (auto v = r.integer("sms", true)) hw.sms = *v;
-  if (auto v = r.number("l2_bandwidth_GBps", true)) hw.l2_bandwidth_Bps = *v * kGiga;
-  if (auto v = r.number("l2_size_MiB", true)) hw.l2_bytes = *v * kMiB;
-  if (auto v = r.number("hbm_bandwidth_GBps", true)) hw.hbm_bandwidth_Bps = *v * kGiga;
-  if (auto v = r.number("max_clock_MHz", true)) hw.max_clock_hz = *v * kMega;
+  // Out of int's range is out of check_hardware's range too: 0 makes it say so.
+  if (auto v = r.integer("bits", true))
+    hw.bits = *v > 0 && *v <= costmodel::kMaxBits ? static_cast<int>(*v) : 0;
+  hw.engine = detail::read_engine(r);
+  const bool sm = hw.engine == costmodel::MatmulEngine::sm;
+  if (sm) {
+    if (auto v = r.number("flop_per_clock_per_thread", true)) hw.flop_per_clock_per_thread = *v;
+    if (auto v = r.number("register_bytes_per_block", true)) hw.register_bytes_per_block = *v;
+    if (auto v = r.integer("sms", true)) hw.sms = *v;
+    if (auto v = r.number("l2_bandwidth_GBps", true)) hw.l2_bandwidth_Bps = si(*v, kGiga);
+    if (auto v = r.number("l2_size_MiB", true)) hw.l2_bytes = si(*v, kMiB);
+    if (auto v = r.number("max_clock_MHz", true)) hw.max_clock_hz = si(*v, kMega);
+    if (auto v = r.boolean("dsmem", true)) hw.dsmem = *v;
+  } else {
+    detail::refuse_sm_keys(r);
+  }
+  detail::ProfileInfo info;
+  detail::read_extended(r, hw, info);
+  if (auto v = r.number("hbm_bandwidth_GBps", true)) hw.hbm_bandwidth_Bps = si(*v, kGiga);
   if (auto v = r.number("utilization_cap", true)) hw.utilization_cap = *v;
-  if (auto v = r.boolean("dsmem", true)) hw.dsmem = *v;
-  if (auto v = r.number("memory_GB", true)) hw.memory_bytes = *v * kGiga;
+  if (auto v = r.number("memory_GB", true)) hw.memory_bytes = si(*v, kGiga);
   if (auto v = r.number("kernel_latency_us", true)) hw.kernel_latency_s = *v / kMega;
   read_network(r, hw);
   detail::read_profile_run_tables(r, hw);  // extended model only (docs/MODEL-EXTENDED.md E4, E5)
@@ -85,13 +98,24 @@ Profile parse_profile(const std::string& text, const std::string& path) {
                                                          {"kernel_latency", "kernel_latency_us"},
                                                          {"level_sizes", "network.level_sizes"},
                                                          {"link_bandwidth", "network.link_bandwidth_GBps"},
-                                                         {"link_latency", "network.link_latency_us"}};
+                                                         {"link_latency", "network.link_latency_us"},
+                                                         {"tensor_memory", "tensor_memory_KiB"},
+                                                         {"systolic_peak_flops", "peak_dense_TFLOPS"},
+                                                         {"onchip_memory", "onchip_memory_MiB"},
+                                                         {"topology", "network.topology"},
+                                                         {"torus_dims", "network.torus_dims"}};
     const auto it = keys.find(problem->field);
     const std::string key = it == keys.end() ? problem->field : it->second;
     const toml::node_view<const toml::node> node = doc.at_path(key);
     const int line = node ? static_cast<int>(node.node()->source().begin.line) : 0;
     const int column = node ? static_cast<int>(node.node()->source().begin.column) : 0;
-    throw ConfigError(path, key, line, column, "invalid value: " + problem->message);
+    std::string value;
+    if (node && (node.is_number() || node.is_array()) && problem->message.find("got ") == std::string::npos) {
+      std::ostringstream s;
+      s << node;
+      value = " (got " + s.str() + ")";
+    }
+    throw ConfigError(path, key, line, column, "invalid value: " + problem->message + value);
   }
   detail::check_profile_run_tables(doc, hw, path);
   Profile p;
@@ -99,11 +123,14 @@ Profile parse_profile(const std::string& text, const std::string& path) {
   p.path = path;
   p.stem = fs::path(path).stem().string();
   p.text = text;
+  p.vendor = info.vendor;
+  p.year = info.year;
+  p.preliminary = info.preliminary;
   return p;
 }
 
 Profile load_profile(const std::string& path) {
-  return parse_profile(read_text(path), path);
+  return parse_profile(detail::read_config_file(path, "hardware profile"), path);
 }
 
 std::string default_profile_dir() {
@@ -115,7 +142,8 @@ std::vector<Profile> list_profiles(const std::string& dir) {
   std::vector<Profile> out;
   std::error_code ec;
   for (const auto& entry : fs::directory_iterator(dir, ec)) {
-    if (entry.path().extension() != ".toml") continue;
+    std::error_code type_ec;  // a folder named x.toml is not a profile
+    if (entry.path().extension() != ".toml" || !entry.is_regular_file(type_ec)) continue;
     out.push_back(load_profile(entry.path().string()));
   }
   if (ec) throw ConfigError(dir, "", 0, 0, "cannot list hardware profiles: " + ec.message());
@@ -136,12 +164,14 @@ std::string lower(std::string s) {
 Profile resolve_profile(const std::string& ref, const std::string& dir) {
   if (ref.empty()) throw UsageError("hardware profile name is empty");
   const bool looks_like_path = ref.find('/') != std::string::npos || fs::path(ref).extension() == ".toml";
+  // The error_code forms: a name too long for a file name is an unknown name, not a crash.
+  std::error_code ec;
   if (looks_like_path) {
-    if (!fs::is_regular_file(ref)) throw ConfigError(ref, "", 0, 0, "hardware profile file not found");
-    return load_profile(ref);
+    if (!fs::exists(ref, ec)) throw ConfigError(ref, "", 0, 0, "hardware profile file not found");
+    return load_profile(ref);  // a folder or a device gets its own message there
   }
   const fs::path by_stem = fs::path(dir) / (ref + ".toml");
-  if (fs::is_regular_file(by_stem)) return load_profile(by_stem.string());
+  if (fs::is_regular_file(by_stem, ec)) return load_profile(by_stem.string());
   std::vector<Profile> all = list_profiles(dir);
   std::vector<std::string> names;
   for (Profile& p : all) {
@@ -150,7 +180,7 @@ Profile resolve_profile(const std::string& ref, const std::string& dir) {
   }
   std::string known;
   for (const auto& n : names) known += (known.empty() ? "" : ", ") + n;
-  std::string message = "unknown hardware profile '" + ref + "'";
+  std::string message = "unknown hardware profile '" + detail::shorten(ref) + "'";
   if (auto hint = detail::did_you_mean(ref, names)) message += " (did you mean '" + *hint + "'?)";
   throw UsageError(message + "; known profiles in " + dir + ": " + known);
 }

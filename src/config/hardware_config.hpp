@@ -12,7 +12,10 @@ struct Profile {
   costmodel::Hardware hardware;
   std::string stem;  // file name without .toml
   std::string path;
-  std::string text;  // the file as read, stored in result files
+  std::string text;          // the file as read, stored in result files
+  std::string vendor;        // "NVIDIA", "Google", ...; empty when the profile does not say
+  int year = 0;              // when the system ships; 0 when not given
+  bool preliminary = false;  // numbers of an unreleased system, from announcements
 };
 
 Profile load_profile(const std::string& path);

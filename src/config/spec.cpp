@@ -4,13 +4,16 @@
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
-#include <fstream>
+#include <optional>
 #include <set>
 #include <sstream>
+#include <stdexcept>
 
 #include "common/error.hpp"
 #include "common/sha256.hpp"
 #include "config/axis_values.hpp"
+#include "config/degrees.hpp"
+#include "config/file_text.hpp"
 #include "config/run_terms_config.hpp"
 #include "config/toml_reader.hpp"
 #include "grid/grid.hpp"
@@ -22,7 +25,10 @@ namespace {
 using detail::as_number;
 using detail::booleans;
 using detail::Ctx;
+using detail::degrees;
 using detail::elements;
+using detail::kMaxAxisValues;
+using detail::number_text;
 using detail::positive_integers;
 using detail::positive_numbers;
 using detail::Problems;
@@ -46,7 +52,7 @@ void read_width(TableReader& r, Ctx& ctx, grid::Axes& axes) {
   }
   if (r.has("d_model")) {
     // Ascending, so that the width axis walks a frontier in order.
-    std::vector<std::int64_t> widths = positive_integers(r, ctx, "d_model", {});
+    std::vector<std::int64_t> widths = positive_integers(r, ctx, "d_model", {}, costmodel::kMaxModelInteger);
     std::sort(widths.begin(), widths.end());
     for (std::int64_t d : widths) axes.width.push_back({d, 0});
     return;
@@ -56,8 +62,10 @@ void read_width(TableReader& r, Ctx& ctx, grid::Axes& axes) {
     if (!t) return;
     const Range range = read_range(*t, r.path("widths"), ctx.problems, false);
     if (!range.ok) return;
-    const auto lo = static_cast<std::int64_t>(std::ceil(range.from));
-    const auto hi = static_cast<std::int64_t>(std::floor(std::min(range.to, 9.0e15)));
+    // Clamped before the conversion: the paper's widths all lie far below 2^53.
+    const double cap = static_cast<double>(costmodel::kMaxModelInteger);
+    const auto lo = static_cast<std::int64_t>(std::ceil(std::min(range.from, cap)));
+    const auto hi = static_cast<std::int64_t>(std::floor(std::min(range.to, cap)));
     for (std::int64_t d : search::paper_widths(lo, hi)) axes.width.push_back({d, 0});
     if (axes.width.empty()) r.error("widths", "no width of the paper's set lies in this range");
     return;
@@ -68,7 +76,14 @@ void read_width(TableReader& r, Ctx& ctx, grid::Axes& axes) {
     if (!range.ok) return;
     const double lo = std::log10(range.from);
     const double hi = std::log10(range.to);
-    const auto steps = static_cast<long>(std::floor((hi - lo) * range.per_decade + 1e-9));
+    // Counted before the loop: at most 1000 per decade over ~630 decades of doubles.
+    const double steps_d = std::floor((hi - lo) * range.per_decade + 1e-9);
+    if (steps_d + 1 > static_cast<double>(kMaxAxisValues)) {
+      r.error("compute_flop", number_text(steps_d + 1) + " compute targets, more than the limit of " +
+                                  std::to_string(kMaxAxisValues) + " per axis");
+      return;
+    }
+    const auto steps = static_cast<long>(steps_d);
     for (long i = 0; i <= steps; ++i)
       axes.width.push_back({0, std::pow(10.0, lo + static_cast<double>(i) / range.per_decade)});
     return;
@@ -78,12 +93,30 @@ void read_width(TableReader& r, Ctx& ctx, grid::Axes& axes) {
   for (double c : targets) axes.width.push_back({0, c});
 }
 
+// Every explicit width with every d_ff ratio must stay inside validate_model's d x f.
+void check_widths(TableReader& r, const grid::Axes& axes) {
+  for (const grid::WidthValue& w : axes.width) {
+    if (w.d_model == 0) continue;
+    for (double ratio : axes.ff_ratio) {
+      const std::int64_t d_ff = search::ff_for(w.d_model, ratio);
+      const auto area = static_cast<unsigned __int128>(w.d_model) * static_cast<unsigned __int128>(d_ff);
+      if (d_ff < 1 || area > static_cast<unsigned __int128>(costmodel::kMaxModelInteger)) {
+        r.error("d_model", "d_model " + std::to_string(w.d_model) + " with d_ff_ratio " + number_text(ratio) +
+                               " gives d_ff " + std::to_string(d_ff) +
+                               (d_ff < 1 ? "" : ": d_model x d_ff is above the limit of 2^53"));
+        return;
+      }
+    }
+  }
+}
+
 void read_model(TableReader& top, Ctx& ctx, grid::Axes& axes) {
   const toml::table* t = top.table("model", true);
   if (!t) return;
   TableReader r(*t, "model", ctx.problems);
   read_width(r, ctx, axes);
-  axes.ff_ratio = positive_numbers(r, ctx, "d_ff_ratio", {4});
+  axes.ff_ratio = positive_numbers(r, ctx, "d_ff_ratio", {4}, false, kMaxFfRatio);
+  check_widths(r, axes);
   const bool explicit_layers = r.has("layers");
   if (explicit_layers && (r.has("depth_multiplier") || r.has("depth_exponent"))) {
     r.node("depth_multiplier");
@@ -91,9 +124,10 @@ void read_model(TableReader& top, Ctx& ctx, grid::Axes& axes) {
     r.error("layers", "give either layers or the depth law (depth_multiplier, depth_exponent), not both");
   } else if (explicit_layers) {
     axes.depth.clear();
-    for (std::int64_t l : positive_integers(r, ctx, "layers", {})) axes.depth.push_back({l, {}});
+    for (std::int64_t l : positive_integers(r, ctx, "layers", {}, costmodel::kMaxModelInteger))
+      axes.depth.push_back({l, {}});
   } else {
-    const std::vector<double> multipliers = positive_numbers(r, ctx, "depth_multiplier", {1});
+    std::vector<double> multipliers = positive_numbers(r, ctx, "depth_multiplier", {1});
     std::vector<std::optional<double>> exponents{std::nullopt};
     if (r.has("depth_exponent")) {
       exponents.clear();
@@ -102,6 +136,12 @@ void read_model(TableReader& top, Ctx& ctx, grid::Axes& axes) {
       r.node("depth_exponent");
     }
     axes.depth.clear();
+    if (multipliers.size() * exponents.size() > kMaxAxisValues) {
+      r.error("depth_exponent", "depth_multiplier x depth_exponent make " +
+                                    std::to_string(multipliers.size() * exponents.size()) +
+                                    " depth laws, more than the limit of " + std::to_string(kMaxAxisValues));
+      multipliers.clear();
+    }
     for (double m : multipliers)
       for (const auto& e : exponents) axes.depth.push_back({0, search::DepthLaw{m, e}});
   }
@@ -122,9 +162,13 @@ void read_model(TableReader& top, Ctx& ctx, grid::Axes& axes) {
         v.rule = grid::ExpertsRule::width_scaled, label = "width-scaled";
       else {
         ctx.bad(r.path("experts"), e,
-                "unknown value '" + label + "'; expected dense, width-scaled or a count");
+                "unknown value '" + detail::shorten(label) + "'; expected dense, width-scaled or a count");
         continue;
       }
+    } else if (e->is_integer() && e->as_integer()->get() > costmodel::kMaxExperts) {
+      ctx.bad(r.path("experts"), e,
+              "value " + std::to_string(e->as_integer()->get()) + " is above the limit of 2^30 experts");
+      continue;
     } else if (e->is_integer() && e->as_integer()->get() > 0) {
       v.rule = grid::ExpertsRule::count;
       v.count = e->as_integer()->get();
@@ -139,7 +183,7 @@ void read_model(TableReader& top, Ctx& ctx, grid::Axes& axes) {
     }
     axes.experts.push_back(v);
   }
-  axes.seq_len = positive_integers(r, ctx, "seq_len", {2048});
+  axes.seq_len = positive_integers(r, ctx, "seq_len", {2048}, costmodel::kMaxModelInteger);
   r.finish();
 }
 
@@ -152,7 +196,7 @@ void read_batch(TableReader& top, Ctx& ctx, grid::Axes& axes) {
       if (r.has(k)) r.error(k, "give either tokens or a batch law (policy, exponent, multiplier), not both");
     for (const char* k : {"policy", "exponent", "multiplier"}) r.node(k);
     axes.batch.clear();
-    for (std::int64_t tokens : positive_integers(r, ctx, "tokens", {})) {
+    for (std::int64_t tokens : positive_integers(r, ctx, "tokens", {}, costmodel::kMaxModelInteger)) {
       grid::BatchValue v;
       v.tokens = tokens;
       axes.batch.push_back(v);
@@ -200,7 +244,8 @@ void read_run(TableReader& top, Ctx& ctx, grid::Axes& axes) {
   const toml::table* t = top.table("run", false);
   if (!t) return;
   TableReader r(*t, "run", ctx.problems);
-  axes.run_months = positive_numbers(r, ctx, "months", {3});
+  axes.run_months =
+      positive_numbers(r, ctx, "months", {search::kDefaultRunMonths}, false, search::kMaxRunMonths);
   axes.zero_bubble_allowed = booleans(r, ctx, "zero_bubble", {true});
   std::vector<std::string> model_names;
   for (costmodel::ModelKind k : costmodel::kAllModelKinds)
@@ -233,125 +278,16 @@ void read_cluster(TableReader& top, Ctx& ctx, grid::Axes& axes) {
     axes.gpus = positive_integers(r, ctx, "gpus", {});
   else
     r.node("gpus");
-  axes.cluster_sizes.clear();
-  for (const std::string& s :
-       words(r, ctx, "sizes", {"powers-of-two"}, {"powers-of-two", "fill-levels", "pow2-domains"}))
+  axes.cluster_sizes.clear();  // absent: each point takes its model kind's default
+  std::vector<std::string> size_names;
+  for (auto c : {search::ClusterSizes::powers_of_two, search::ClusterSizes::fill_levels,
+                 search::ClusterSizes::pow2_domains, search::ClusterSizes::domains})
+    size_names.emplace_back(search::cluster_sizes_name(c));
+  for (const std::string& s : words(r, ctx, "sizes", {}, size_names))
     axes.cluster_sizes.push_back(*search::cluster_sizes_from_name(s));
   if (r.has("sizes") && r.has("gpus"))
     r.error("sizes", "sizes only applies to the smallest-cluster search; remove it or gpus");
   r.finish();
-}
-
-// Every ordered way to write `total` as a product of `levels` factors, inside a node first.
-void splits(std::int64_t total, int levels, std::vector<std::int64_t>& current,
-            std::vector<std::vector<std::int64_t>>& out) {
-  if (static_cast<int>(current.size()) == levels - 1) {
-    current.push_back(total);
-    out.push_back(current);
-    current.pop_back();
-    return;
-  }
-  for (std::int64_t d = 1; d <= total; ++d) {
-    if (total % d != 0) continue;
-    current.push_back(d);
-    splits(total / d, levels, current, out);
-    current.pop_back();
-  }
-}
-
-// One degree axis: an integer (a total whose split over the network levels is searched, the
-// best kept), an array (one degree per level, inside a node first), or a table
-// { total = N, split = "all" } that makes every split of N its own grid point.
-std::vector<grid::DegreeValue> degrees(TableReader& r, Ctx& ctx, std::string_view key, int levels_needed,
-                                       bool levels_agree) {
-  if (!r.has(key)) {
-    r.node(key);
-    return {grid::DegreeValue{}};
-  }
-  std::vector<grid::DegreeValue> out;
-  std::set<std::vector<std::int64_t>> seen;
-  const auto add = [&](const toml::node* e, grid::DegreeValue v, std::vector<std::int64_t> key_of) {
-    if (!seen.insert(key_of).second) {
-      ctx.bad(r.path(key), e, "duplicate value");
-      return;
-    }
-    out.push_back(std::move(v));
-  };
-  const auto per_level_ok = [&](const toml::node* e) {
-    if (levels_agree) return true;
-    ctx.bad(r.path(key), e, "per-level degrees need profiles with the same number of network levels");
-    return false;
-  };
-  for (const toml::node* e : elements(r, key)) {
-    grid::DegreeValue v;
-    if (e->is_integer()) {
-      v.total = e->as_integer()->get();
-      if (v.total <= 0) {
-        ctx.bad(r.path(key), e, "impossible degree " + std::to_string(v.total) + ": must be > 0");
-        continue;
-      }
-      add(e, v, {v.total});
-    } else if (const toml::array* a = e->as_array()) {
-      bool ok = !a->empty();
-      v.total = 1;
-      for (const toml::node& x : *a) {
-        if (!x.is_integer() || x.as_integer()->get() <= 0)
-          ok = false;
-        else
-          v.per_level.push_back(x.as_integer()->get()), v.total *= x.as_integer()->get();
-      }
-      if (!ok) {
-        ctx.bad(r.path(key), e,
-                "per-level degrees must be an array of positive integers, inside a node first");
-        continue;
-      }
-      if (!per_level_ok(e)) continue;
-      if (static_cast<int>(v.per_level.size()) != levels_needed) {
-        ctx.bad(r.path(key), e,
-                "has " + std::to_string(v.per_level.size()) + " levels but the hardware has " +
-                    std::to_string(levels_needed));
-        continue;
-      }
-      std::vector<std::int64_t> key_of = v.per_level;
-      key_of.push_back(-1);
-      add(e, v, key_of);
-    } else if (const toml::table* t = e->as_table()) {
-      TableReader tr(*t, r.path(key), ctx.problems);
-      const auto total = tr.integer("total", true);
-      const auto split = tr.string("split", true);
-      tr.finish();
-      if (!total || !split) continue;
-      if (*total <= 0 || *total > (std::int64_t{1} << 40)) {
-        tr.error("total", "impossible degree " + std::to_string(*total));
-        continue;
-      }
-      if (*split == "best") {
-        v.total = *total;
-        add(e, v, {v.total});
-        continue;
-      }
-      if (*split != "all") {
-        tr.error("split", "expected \"all\" (every split its own point) or \"best\" (the best split), got '" +
-                              *split + "'");
-        continue;
-      }
-      if (!per_level_ok(e)) continue;
-      std::vector<std::vector<std::int64_t>> all;
-      std::vector<std::int64_t> current;
-      splits(*total, levels_needed, current, all);
-      for (auto& levels : all) {
-        grid::DegreeValue each;
-        each.total = *total;
-        each.per_level = levels;
-        levels.push_back(-1);
-        add(e, each, levels);
-      }
-    } else {
-      ctx.bad(r.path(key), e,
-              "expected a degree (integer), per-level degrees (array) or {total = N, split = \"all\"}");
-    }
-  }
-  return out;
 }
 
 void read_parallelism(TableReader& top, Ctx& ctx, grid::Axes& axes, const std::vector<Profile>& profiles) {
@@ -368,7 +304,8 @@ void read_parallelism(TableReader& top, Ctx& ctx, grid::Axes& axes, const std::v
   p.pp = degrees(r, ctx, "pp", levels, agree);
   p.ep = degrees(r, ctx, "ep", levels, agree);
   if (!r.has("microbatches")) r.error("microbatches", "explicit parallelism needs a microbatches list");
-  p.microbatches = positive_integers(r, ctx, "microbatches", {1});
+  // Both are bounded by the model: m by the tokens of a batch, v x PP by the layers (<= 2^53).
+  p.microbatches = positive_integers(r, ctx, "microbatches", {1}, costmodel::kMaxModelInteger);
   if (!r.has("interleave")) {
     r.node("interleave");
     p.interleave = {0};
@@ -380,6 +317,10 @@ void read_parallelism(TableReader& top, Ctx& ctx, grid::Axes& axes, const std::v
       v = 0;
     else if (e->is_integer() && e->as_integer()->get() > 0)
       v = e->as_integer()->get();
+    if (v > costmodel::kMaxModelInteger) {
+      ctx.bad(r.path("interleave"), e, "value " + std::to_string(v) + " is above the limit of 2^53");
+      continue;
+    }
     if (v < 0) {
       ctx.bad(r.path("interleave"), e, "expected \"auto\" or a positive integer");
       continue;
@@ -417,7 +358,8 @@ bool run_axis_is_default(const grid::Axes& axes, grid::Axis axis) {
 }
 
 // Everything that decides the rows, in a stable text form.
-std::string canonical_of(const grid::Axes& axes, const std::vector<Profile>& profiles) {
+std::string canonical_of(const grid::Grid& g, const std::vector<Profile>& profiles) {
+  const grid::Axes& axes = g.axes();
   std::ostringstream s;
   s << "llmsweep-grid schema=" << grid::kSchemaVersion << "\n";
   for (const Profile& p : profiles) {
@@ -433,10 +375,15 @@ std::string canonical_of(const grid::Axes& axes, const std::vector<Profile>& pro
     for (double b : h.link_bandwidth_Bps) s << fmt(b) << ",";
     s << " lat=";
     for (double l : h.link_latency_s) s << fmt(l) << ",";
+    // The extended model's numbers (docs/MODEL-EXTENDED.md), so that changing one refuses --resume.
+    s << " tmem=" << fmt(h.tensor_memory_bytes) << " pair=" << h.cta_pair_mma
+      << " engine=" << static_cast<int>(h.engine) << " peak=" << fmt(h.systolic_peak_flops)
+      << " onchip=" << fmt(h.onchip_memory_bytes) << " array=" << h.systolic_array_dim << " topology=";
+    for (auto t : h.topology) s << static_cast<int>(t) << ",";
+    s << " torus=";
+    for (auto d : h.torus_dims) s << d << ",";
     s << detail::canonical_run_tables(h) << "\n";
   }
-  grid::Axes copy = axes;
-  const grid::Grid g(std::move(copy));
   for (int a = 0; a < grid::kAxisCount; ++a) {
     const auto axis = static_cast<grid::Axis>(a);
     // The run-term axes appear only when a spec gives them, so older specs keep their hash.
@@ -464,9 +411,97 @@ std::string canonical_of(const grid::Axes& axes, const std::vector<Profile>& pro
   return s.str();
 }
 
+void read_hardware(TableReader& top, Ctx& ctx, const ProfileResolver& resolve, SweepSpec& spec) {
+  const toml::table* h = top.table("hardware", true);
+  if (!h) return;
+  TableReader r(*h, "hardware", ctx.problems);
+  if (!r.has("profiles")) r.error("profiles", "missing required list of hardware profiles");
+  const std::vector<const toml::node*> names = elements(r, "profiles");
+  if (names.size() > kMaxProfiles) {
+    r.error("profiles", std::to_string(names.size()) + " profiles, more than the limit of " +
+                            std::to_string(kMaxProfiles));
+    return;
+  }
+  std::set<std::string> seen, seen_names;
+  for (const toml::node* e : names) {
+    if (!e->is_string()) {
+      ctx.bad("hardware.profiles", e, "expected a profile name");
+      continue;
+    }
+    const std::string& name = e->as_string()->get();
+    // The same name twice is refused before its file is read again.
+    if (!seen_names.insert(name).second) {
+      ctx.bad("hardware.profiles", e, "duplicate profile '" + detail::shorten(name) + "'");
+      continue;
+    }
+    try {
+      Profile p = resolve(name);
+      if (!seen.insert(p.stem).second) {
+        ctx.bad("hardware.profiles", e, "duplicate profile '" + p.stem + "'");
+        continue;
+      }
+      spec.profiles.push_back(std::move(p));
+      spec.profile_refs.push_back(name);
+    } catch (const Error& err) {
+      ctx.bad("hardware.profiles", e, err.what());
+    }
+  }
+  r.finish();
+}
+
 }  // namespace
 
+// [output]: which rows are kept (grid/keep.hpp).
+static void read_output(TableReader& top, Ctx& ctx, SweepSpec& spec, int levels) {
+  const toml::table* t = top.table("output", false);
+  if (!t) return;
+  TableReader r(*t, "output", ctx.problems);
+  if (auto keep = r.string("keep", false)) {
+    const auto k = grid::keep_from_name(*keep);
+    if (!k) {
+      const auto hint = detail::did_you_mean(*keep, {"all", "feasible", "best"});
+      r.error("keep", "unknown value '" + *keep + "'" + (hint ? " (did you mean '" + *hint + "'?)" : "") +
+                          "; expected all, feasible or best");
+    } else {
+      spec.keep.keep = *k;
+    }
+  }
+  const bool best = spec.keep.keep == grid::Keep::best;
+  if (auto by = r.strings("by", false)) {
+    if (!best) r.error("by", "only keep = \"best\" groups rows");
+    const std::vector<std::string> columns = grid::groupable_columns(levels);
+    std::set<std::string> seen;
+    for (const std::string& name : *by) {
+      if (std::find(columns.begin(), columns.end(), name) == columns.end()) {
+        const auto hint = detail::did_you_mean(name, columns);
+        r.error("by", "'" + name + "' is not an input column of /points" +
+                          (hint ? " (did you mean '" + *hint + "'?)" : std::string()));
+      } else if (!seen.insert(name).second) {
+        r.error("by", "'" + name + "' is named twice");
+      }
+    }
+    spec.keep.by = *by;
+  } else if (best) {
+    r.error("by",
+            "keep = \"best\" needs by, the input columns that define a group (e.g. [\"hardware\", "
+            "\"d_model\"])");
+  }
+  if (auto count = r.integer("count", false)) {
+    if (!best) r.error("count", "only keep = \"best\" takes a count");
+    if (*count < 1 || *count > 1'000'000)
+      r.error("count", "must be between 1 and 1000000, got " + std::to_string(*count));
+    else
+      spec.keep.count = static_cast<std::uint32_t>(*count);
+  }
+  r.finish();
+}
+
 SweepSpec parse_spec(const std::string& text, const std::string& path, const std::string& profile_dir) {
+  return parse_spec(text, path,
+                    [&profile_dir](const std::string& ref) { return resolve_profile(ref, profile_dir); });
+}
+
+SweepSpec parse_spec(const std::string& text, const std::string& path, const ProfileResolver& resolve) {
   const toml::table doc = detail::parse_text(text, path);
   Problems problems(path);
   Ctx ctx{problems};
@@ -481,34 +516,17 @@ SweepSpec parse_spec(const std::string& text, const std::string& path, const std
     if (auto v = r.string("description", false)) spec.description = *v;
     r.finish();
   }
-  if (const toml::table* h = top.table("hardware", true)) {
-    TableReader r(*h, "hardware", problems);
-    if (!r.has("profiles")) r.error("profiles", "missing required list of hardware profiles");
-    std::set<std::string> seen;
-    for (const toml::node* e : elements(r, "profiles")) {
-      if (!e->is_string()) {
-        ctx.bad("hardware.profiles", e, "expected a profile name");
-        continue;
-      }
-      try {
-        Profile p = resolve_profile(e->as_string()->get(), profile_dir);
-        if (!seen.insert(p.stem).second) {
-          ctx.bad("hardware.profiles", e, "duplicate profile '" + p.stem + "'");
-          continue;
-        }
-        spec.profiles.push_back(std::move(p));
-      } catch (const Error& err) {
-        ctx.bad("hardware.profiles", e, err.what());
-      }
-    }
-    r.finish();
-  }
+  read_hardware(top, ctx, resolve, spec);
   read_model(top, ctx, spec.axes);
   read_batch(top, ctx, spec.axes);
   read_run(top, ctx, spec.axes);
   read_cluster(top, ctx, spec.axes);
   read_parallelism(top, ctx, spec.axes, spec.profiles);
   detail::read_run_axes(top, ctx, spec.axes);
+  int levels = 1;
+  for (const Profile& p : spec.profiles)
+    levels = std::max(levels, p.hardware.levels() + detail::extra_site_levels(spec.axes, p.hardware));
+  read_output(top, ctx, spec, levels);
   top.finish();
   if (problems.empty()) detail::check_run_axes(doc, spec.axes, spec.profiles, problems);
   problems.throw_if_any();
@@ -517,17 +535,21 @@ SweepSpec parse_spec(const std::string& text, const std::string& path, const std
     spec.max_levels =
         std::max(spec.max_levels, p.hardware.levels() + detail::extra_site_levels(spec.axes, p.hardware));
   }
-  spec.canonical = canonical_of(spec.axes, spec.profiles);
+  std::optional<grid::Grid> g;
+  try {
+    g.emplace(spec.axes);
+  } catch (const std::overflow_error&) {
+    throw ConfigError(path, "", 0, 0,
+                      "the grid's axes multiply to more than 2^64 - 1 points, too many to index: split the "
+                      "spec into smaller ones");
+  }
+  spec.canonical = canonical_of(*g, spec.profiles) + "output " + grid::describe(spec.keep) + "\n";
   spec.hash = sha256_hex(spec.canonical);
   return spec;
 }
 
 SweepSpec load_spec(const std::string& path, const std::string& profile_dir) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw ConfigError(path, "", 0, 0, "cannot open sweep spec");
-  std::ostringstream text;
-  text << in.rdbuf();
-  return parse_spec(text.str(), path, profile_dir);
+  return parse_spec(detail::read_config_file(path, "sweep spec"), path, profile_dir);
 }
 
 }  // namespace llmsweep::config

@@ -76,4 +76,7 @@ class TableReader {
 // The nearest of `candidates` to `word` by edit distance, if it is close enough to be a typo.
 std::optional<std::string> did_you_mean(std::string_view word, const std::vector<std::string>& candidates);
 
+// A value as quoted in a message: cut after 80 characters, with its length.
+std::string shorten(std::string_view text);
+
 }  // namespace llmsweep::config::detail

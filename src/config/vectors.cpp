@@ -1,14 +1,15 @@
 #include "config/vectors.hpp"
 
 #include <cmath>
-#include <fstream>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <set>
 #include <sstream>
 
 #include "common/error.hpp"
+#include "config/file_text.hpp"
 #include "config/hardware_config.hpp"
+#include "config/toml_reader.hpp"
 #include "costmodel/evaluate.hpp"
 #include "costmodel/matmul.hpp"
 #include "search/best_plan.hpp"
@@ -27,29 +28,31 @@ class VectorReader {
       : file_(file), where_(std::move(where)), j_(j) {
     if (!j_.is_object()) fail("", "expected an object");
     for (const auto& [k, v] : j_.items())
-      if (!keys.count(k)) fail(k, "unknown key");
+      if (!keys.count(k)) fail(detail::shorten(k), "unknown key");
     for (const auto& k : keys)
       if (!j_.contains(k)) fail(k, "missing key");
   }
-  std::int64_t integer(const std::string& k) const {
-    const json& v = j_.at(k);
-    if (!v.is_number_integer()) fail(k, "expected an integer, got " + v.dump());
-    return v.get<std::int64_t>();
-  }
+  std::int64_t integer(const std::string& k) const { return as_integer(k, j_.at(k)); }
   double number(const std::string& k) const {
     const json& v = j_.at(k);
-    if (!v.is_number()) fail(k, "expected a number, got " + v.dump());
+    if (!v.is_number()) fail(k, "expected a number, got " + detail::shorten(v.dump()));
     return v.get<double>();
   }
   bool boolean(const std::string& k) const {
     const json& v = j_.at(k);
     if (v.is_boolean()) return v.get<bool>();
-    if (v.is_number_integer() && (v.get<int>() == 0 || v.get<int>() == 1)) return v.get<int>() == 1;
-    fail(k, "expected true/false or 0/1, got " + v.dump());
+    // Compared as the stored integer: narrowing to int first would read 2^32 as 0 (false).
+    if (v.is_number_integer() && !v.is_number_unsigned()) {
+      const auto i = v.get<std::int64_t>();
+      if (i == 0 || i == 1) return i == 1;
+    } else if (v.is_number_unsigned() && v.get<std::uint64_t>() <= 1) {
+      return v.get<std::uint64_t>() == 1;
+    }
+    fail(k, "expected true/false or 0/1, got " + detail::shorten(v.dump()));
   }
   std::string string(const std::string& k) const {
     const json& v = j_.at(k);
-    if (!v.is_string()) fail(k, "expected a string, got " + v.dump());
+    if (!v.is_string()) fail(k, "expected a string, got " + detail::shorten(v.dump()));
     return v.get<std::string>();
   }
   std::vector<std::int64_t> integers(const std::string& k) const {
@@ -58,9 +61,16 @@ class VectorReader {
     std::vector<std::int64_t> out;
     for (const json& e : v) {
       if (!e.is_number_integer()) fail(k, "expected a non-empty array of integers");
-      out.push_back(e.get<std::int64_t>());
+      out.push_back(as_integer(k, e));
     }
     return out;
+  }
+  // An integer inside int64 (nlohmann keeps larger ones as unsigned, which get<> would wrap).
+  std::int64_t as_integer(const std::string& k, const json& v) const {
+    if (!v.is_number_integer()) fail(k, "expected an integer, got " + detail::shorten(v.dump()));
+    if (v.is_number_unsigned() && v.get<std::uint64_t>() > static_cast<std::uint64_t>(INT64_MAX))
+      fail(k, "integer " + v.dump() + " is out of range (above 2^63 - 1)");
+    return v.get<std::int64_t>();
   }
   [[noreturn]] void fail(const std::string& key, const std::string& message) const {
     throw ConfigError(file_, where_ + (key.empty() ? "" : "." + key), 0, 0, message);
@@ -110,7 +120,6 @@ class Checker {
 
 class Machines {
  public:
-  explicit Machines(const std::string& file) : file_(file) {}
   const costmodel::Machine& get(const VectorReader& r) {
     const std::string name = r.string("gpu");
     auto it = cache_.find(name);
@@ -123,7 +132,6 @@ class Machines {
   }
 
  private:
-  const std::string& file_;
   std::map<std::string, costmodel::Machine> cache_;
 };
 
@@ -152,7 +160,9 @@ void check_matmul(const std::string& file, const json& vectors, Machines& machin
     VectorReader r(file, where, vectors[i], {"gpu", "d1", "d2", "b", "weight_grads", "seconds"});
     const costmodel::Machine& mc = machines.get(r);
     const std::int64_t d1 = r.integer("d1"), d2 = r.integer("d2"), b = r.integer("b");
-    if (d1 < 1 || d2 < 1 || b < 1) r.fail("", "d1, d2 and b must be >= 1");
+    constexpr std::int64_t max = costmodel::kMaxModelInteger;
+    if (d1 < 1 || d2 < 1 || b < 1 || d1 > max || d2 > max || b > max)
+      r.fail("", "d1, d2 and b must be from 1 to 2^53");
     check.real("seconds", r.number("seconds"),
                costmodel::matmul_time(mc, d1, d2, b, r.boolean("weight_grads")));
     check.finish(describe(where, vectors[i]));
@@ -259,12 +269,13 @@ void check_optimal(const std::string& file, const json& vectors, Machines& machi
   }
 }
 
-json read_json(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw ConfigError(path, "", 0, 0, "cannot open vectors file");
+json parse_json(const std::string& text, const std::string& path) {
+  if (text.find_first_not_of(" \t\r\n") == std::string::npos)
+    throw ConfigError(path, "", 0, 0, "the vectors file is empty");
   try {
-    return json::parse(in);
-  } catch (const json::parse_error& e) {
+    return json::parse(text);
+  } catch (const json::exception& e) {
+    // parse_error (syntax) and out_of_range (a number such as 1e999 that no double holds).
     std::string what = e.what();
     // nlohmann prefixes "[json.exception.parse_error.101] parse error at line L, column C: ".
     if (auto at = what.find("] "); at != std::string::npos) what = what.substr(at + 2);
@@ -275,21 +286,29 @@ json read_json(const std::string& path) {
 }  // namespace
 
 VectorReport verify_vectors_file(const std::string& path, double relative_tolerance) {
-  const json doc = read_json(path);
+  return verify_vectors_text(detail::read_config_file(path, "vectors file"), path, relative_tolerance);
+}
+
+VectorReport verify_vectors_text(const std::string& text, const std::string& path,
+                                 double relative_tolerance) {
+  const json doc = parse_json(text, path);
   if (!doc.is_object())
     throw ConfigError(path, "", 0, 0, "expected a JSON object with matmul/training/optimal arrays");
   static const std::set<std::string> sections{"meta", "matmul", "training", "optimal"};
-  bool any = false;
+  std::size_t vectors = 0;
   for (const auto& [k, v] : doc.items()) {
     if (!sections.count(k))
-      throw ConfigError(path, k, 0, 0, "unknown section (expected meta, matmul, training, optimal)");
+      throw ConfigError(path, detail::shorten(k), 0, 0,
+                        "unknown section (expected meta, matmul, training, optimal)");
     if (k != "meta" && !v.is_array()) throw ConfigError(path, k, 0, 0, "expected an array of vectors");
-    if (k != "meta") any = true;
+    if (k != "meta") vectors += v.size();
   }
-  if (!any) throw ConfigError(path, "", 0, 0, "no matmul, training or optimal vectors");
+  // Zero vectors would pass as "0 passed, 0 failed": a check that checked nothing.
+  if (vectors == 0)
+    throw ConfigError(path, "", 0, 0, "no vectors: matmul, training and optimal are all missing or empty");
   VectorReport report;
   Checker check(relative_tolerance, report);
-  Machines machines(path);
+  Machines machines;
   if (doc.contains("matmul")) check_matmul(path, doc["matmul"], machines, check);
   if (doc.contains("training")) check_training(path, doc["training"], machines, check);
   if (doc.contains("optimal")) check_optimal(path, doc["optimal"], machines, check);

@@ -18,5 +18,8 @@ inline constexpr double kGoldenRelativeTolerance = 1e-9;
 // Throws ConfigError for a file that cannot be read or is not in the golden format.
 VectorReport verify_vectors_file(const std::string& path,
                                  double relative_tolerance = kGoldenRelativeTolerance);
+// The same for a file's text already read; `path` names it in messages.
+VectorReport verify_vectors_text(const std::string& text, const std::string& path,
+                                 double relative_tolerance = kGoldenRelativeTolerance);
 
 }  // namespace llmsweep::config

@@ -3,15 +3,33 @@
 #include <algorithm>
 
 #include "costmodel/matmul.hpp"
+#include "costmodel/torus.hpp"
 
 namespace llmsweep::costmodel {
 namespace {
 
 // Section 3. Bandwidth is pooled over the whole cluster; one-way is half the bidirectional.
+// An all-reduce costs `hops` latencies: 2 on a switched level (the reference), the ring steps on
+// a torus (MODEL-EXTENDED.md E3), whose `bandwidth_Bps` is twice the one-way rate its rings get.
 struct Link {
   double bandwidth_Bps;
   double latency_s;
+  double hops = 2;
 };
+
+Link level_link(const Machine& mc, int level) {
+  return {mc.hw.link_bandwidth_Bps[static_cast<std::size_t>(level)],
+          mc.hw.link_latency_s[static_cast<std::size_t>(level)]};
+}
+
+bool is_torus(const Machine& mc, int level, const Options& options) {
+  return options.model_kind == ModelKind::extended && mc.hw.topology_of(level) == Topology::torus;
+}
+
+Link torus_ring(const Machine& mc, int level, const TorusGroup& g) {
+  return {2 * torus_all_reduce_Bps(mc.hw, level, g), mc.hw.link_latency_s[static_cast<std::size_t>(level)],
+          torus_all_reduce_hops(g)};
+}
 
 double all_reduce_time(std::int64_t peers, double words, double s, double q, double w, double gpus,
                        const Link& link) {
@@ -19,7 +37,18 @@ double all_reduce_time(std::int64_t peers, double words, double s, double q, dou
 }
 
 double all_reduce_latency(std::int64_t peers, double s, const Link& link) {
-  return peers > 1 ? 2 * s * link.latency_s : 0.0;
+  return peers > 1 ? link.hops * s * link.latency_s : 0.0;
+}
+
+// The link a pipeline or expert crossing at `level` uses. On a torus a pipeline neighbour is one
+// link and one hop away; an expert all-to-all spreads over the group's links and crosses the
+// mean distance (bandwidth), and waits for the farthest node (latency).
+Link crossing_link(const Machine& mc, const Plan& plan, int level, bool expert, const Options& options) {
+  if (!is_torus(mc, level, options)) return level_link(mc, level);
+  const double hop_s = mc.hw.link_latency_s[static_cast<std::size_t>(level)];
+  if (!expert) return {2 * torus_link_Bps(mc.hw, level), hop_s, 1};
+  const TorusGroup g = place_on_torus(mc.hw, plan, level)[static_cast<std::size_t>(Kind::ep)];
+  return {2 * torus_all_to_all_Bps(mc.hw, level, g), hop_s * torus_all_to_all_hops(g), 1};
 }
 
 double p2p_time(double words, double s, double q, double w, double gpus, const Link& link) {
@@ -41,7 +70,7 @@ int top_level(const Plan& plan, Kind kind) {
 
 // Section 5: pipeline crossings and expert dispatch, summed once for bandwidth, once for latency.
 void pipeline_expert_traffic(const Machine& mc, const Model& model, const Plan& plan, double gpus,
-                             NetworkTimes& net) {
+                             const Options& options, NetworkTimes& net) {
   const std::int64_t layers = model.layers;
   if (layers <= 1) return;
   const int top_pp = top_level(plan, Kind::pp);
@@ -73,8 +102,7 @@ void pipeline_expert_traffic(const Machine& mc, const Model& model, const Plan& 
                 1.0 / static_cast<double>(above(plan, Kind::ep, e) * plan.at(Kind::ep, e));
       }
       const double fe_lat = e == top_ep ? 1.0 : 0.0;
-      const Link link{mc.hw.link_bandwidth_Bps[static_cast<std::size_t>(level)],
-                      mc.hw.link_latency_s[static_cast<std::size_t>(level)]};
+      const Link link = crossing_link(mc, plan, level, e == level, options);
       const double s_bw = 2 * static_cast<double>(layers - 1) * (fp * fe_bw);
       const double s_lat = 2 * static_cast<double>(layers - 1) * (fp * fe_lat);
       net.pp_ep_comm_s += p2p_time(words, s_bw, q, w, gpus, link);
@@ -85,8 +113,41 @@ void pipeline_expert_traffic(const Machine& mc, const Model& model, const Plan& 
 
 }  // namespace
 
+namespace {
+
+// Products of degrees for check_plan, computed before anything is known to be small: a factor is
+// positive and below 2^63, and the product saturates at 2^64, so it never wraps.
+using Wide = unsigned __int128;
+constexpr Wide kWideCap = Wide{1} << 64;
+
+Wide times(Wide a, std::int64_t b) {
+  const Wide p = a * static_cast<Wide>(b);
+  return p > kWideCap ? kWideCap : p;
+}
+
+std::string wide_string(Wide x) {
+  if (x >= kWideCap) return "2^64 or more";
+  return std::to_string(static_cast<std::uint64_t>(x));
+}
+
+Wide wide_total(const Plan& plan, Kind k) {
+  Wide t = 1;
+  for (int l = 0; l < plan.levels; ++l) t = times(t, plan.at(k, l));
+  return t;
+}
+
+// "" when the kind's total divides `size`, else the reason.
+std::string divides(const Plan& plan, Kind k, std::int64_t size, const char* what) {
+  const Wide t = wide_total(plan, k);
+  if (t <= static_cast<Wide>(size) && size % static_cast<std::int64_t>(t) == 0) return {};
+  return std::string(kind_name(k)) + " degree " + wide_string(t) + " does not divide " + what + " " +
+         std::to_string(size);
+}
+
+}  // namespace
+
 std::string check_plan(const Hardware& hw, const Model& model, const Plan& plan) {
-  if (plan.levels != hw.levels())
+  if (plan.levels != hw.levels() || plan.levels < 1 || plan.levels > kMaxLevels)
     return "the plan has " + std::to_string(plan.levels) + " network levels but " + hw.name + " has " +
            std::to_string(hw.levels());
   for (int k = 0; k < kKinds; ++k)
@@ -96,40 +157,32 @@ std::string check_plan(const Hardware& hw, const Model& model, const Plan& plan)
                " must be >= 1, got " + std::to_string(plan.at(static_cast<Kind>(k), l));
   // Each level below the top holds at most its size.
   for (int l = 0; l + 1 < plan.levels; ++l) {
-    std::int64_t here = 1;
-    for (int k = 0; k < kKinds; ++k) here *= plan.at(static_cast<Kind>(k), l);
+    Wide here = 1;
+    for (int k = 0; k < kKinds; ++k) here = times(here, plan.at(static_cast<Kind>(k), l));
     const std::int64_t size = hw.level_sizes[static_cast<std::size_t>(l)];
-    if (here > size)
-      return "the degrees at level " + std::to_string(l) + " multiply to " + std::to_string(here) +
+    if (here > static_cast<Wide>(size))
+      return "the degrees at level " + std::to_string(l) + " multiply to " + wide_string(here) +
              ", more than its " + std::to_string(size) + " GPUs";
   }
   if (plan.microbatches < 1) return "microbatches must be >= 1, got " + std::to_string(plan.microbatches);
   if (plan.interleave < 1) return "interleave must be >= 1, got " + std::to_string(plan.interleave);
-  const std::int64_t tpm = plan.total(Kind::tp_model);
-  const std::int64_t tpf = plan.total(Kind::tp_ff);
+  for (const std::string& why :
+       {divides(plan, Kind::tp_model, model.d_model, "d_model"),
+        divides(plan, Kind::tp_ff, model.d_ff, "d_ff"), divides(plan, Kind::pp, model.layers, "layers"),
+        divides(plan, Kind::ep, model.experts, "experts")})
+    if (!why.empty()) return why;
+  // Every total now divides a model size, so it is small; dp is bounded below by the batch.
   const std::int64_t pp = plan.total(Kind::pp);
-  const std::int64_t ep = plan.total(Kind::ep);
-  const std::int64_t dp = plan.total(Kind::dp);
-  if (model.d_model % tpm != 0)
-    return "tp_model degree " + std::to_string(tpm) + " does not divide d_model " +
-           std::to_string(model.d_model);
-  if (model.d_ff % tpf != 0)
-    return "tp_ff degree " + std::to_string(tpf) + " does not divide d_ff " + std::to_string(model.d_ff);
-  if (model.layers % pp != 0)
-    return "pp degree " + std::to_string(pp) + " does not divide layers " + std::to_string(model.layers);
-  if (model.experts % ep != 0)
-    return "ep degree " + std::to_string(ep) + " does not divide experts " + std::to_string(model.experts);
-  if (plan.interleave * pp > model.layers)
+  if (times(pp, plan.interleave) > static_cast<Wide>(model.layers))
     return "interleave " + std::to_string(plan.interleave) + " times pp " + std::to_string(pp) +
            " exceeds layers " + std::to_string(model.layers);
+  const Wide dp = wide_total(plan, Kind::dp);
   const std::int64_t tokens = model.tokens_per_step();
-  const unsigned __int128 split = static_cast<unsigned __int128>(dp) *
-                                  static_cast<unsigned __int128>(plan.microbatches) *
-                                  static_cast<unsigned __int128>(model.experts);
+  const Wide split = times(times(dp, plan.microbatches), model.experts);
   // The batch shard is floored (MODEL.md quirk Q3), as the search does; it must not be empty.
-  if (split > static_cast<unsigned __int128>(tokens))
-    return "dp " + std::to_string(dp) + " x microbatches " + std::to_string(plan.microbatches) +
-           " x experts " + std::to_string(model.experts) + " exceeds the " + std::to_string(tokens) +
+  if (split > static_cast<Wide>(tokens))
+    return "dp " + wide_string(dp) + " x microbatches " + std::to_string(plan.microbatches) + " x experts " +
+           std::to_string(model.experts) + " exceeds the " + std::to_string(tokens) +
            " tokens of a batch: a microbatch shard would be empty";
   return {};
 }
@@ -140,7 +193,8 @@ bool memory_fits(const Machine& mc, const Model& model, std::int64_t dp_total, d
   return p * w * static_cast<double>(dp_total) + 4 * p * w <= gpus * mc.hw.memory_bytes;
 }
 
-NetworkTimes network_times(const Machine& mc, const Model& model, const Plan& plan, double gpus) {
+NetworkTimes network_times(const Machine& mc, const Model& model, const Plan& plan, double gpus,
+                           const Options& options) {
   NetworkTimes net;
   const double w = mc.word_bytes;
   const double params = model.params();
@@ -151,27 +205,32 @@ NetworkTimes network_times(const Machine& mc, const Model& model, const Plan& pl
   double tpm_latency_s = 0;
   double tpf_latency_s = 0;
   for (int k = 0; k < plan.levels; ++k) {
-    const Link link{mc.hw.link_bandwidth_Bps[static_cast<std::size_t>(k)],
-                    mc.hw.link_latency_s[static_cast<std::size_t>(k)]};
+    Link dp_link = level_link(mc, k), tpm_link = dp_link, tpf_link = dp_link;
+    if (is_torus(mc, k, options)) {
+      const std::array<TorusGroup, kKinds> g = place_on_torus(mc.hw, plan, k);
+      dp_link = torus_ring(mc, k, g[static_cast<std::size_t>(Kind::dp)]);
+      tpm_link = torus_ring(mc, k, g[static_cast<std::size_t>(Kind::tp_model)]);
+      tpf_link = torus_ring(mc, k, g[static_cast<std::size_t>(Kind::tp_ff)]);
+    }
     const std::int64_t dp = plan.at(Kind::dp, k);
-    net.dp_latency_s += all_reduce_latency(dp, 1, link);
+    net.dp_latency_s += all_reduce_latency(dp, 1, dp_link);
     net.dp_comm_s = std::max(
         net.dp_comm_s,
-        all_reduce_time(dp, params, 1, static_cast<double>(above(plan, Kind::dp, k)), w, gpus, link));
+        all_reduce_time(dp, params, 1, static_cast<double>(above(plan, Kind::dp, k)), w, gpus, dp_link));
     const std::int64_t tpm = plan.at(Kind::tp_model, k);
     const std::int64_t tpf = plan.at(Kind::tp_ff, k);
-    tpm_latency_s += all_reduce_latency(tpm, tp_s, link);
-    tpf_latency_s += all_reduce_latency(tpf, tp_s, link);
+    tpm_latency_s += all_reduce_latency(tpm, tp_s, tpm_link);
+    tpf_latency_s += all_reduce_latency(tpf, tp_s, tpf_link);
     const double tpm_time =
         all_reduce_time(tpm, static_cast<double>(model.d_ff), tp_s,
-                        tokens * static_cast<double>(above(plan, Kind::tp_model, k)), w, gpus, link);
+                        tokens * static_cast<double>(above(plan, Kind::tp_model, k)), w, gpus, tpm_link);
     const double tpf_time =
         all_reduce_time(tpf, static_cast<double>(model.d_model), tp_s,
-                        tokens * static_cast<double>(above(plan, Kind::tp_ff, k)), w, gpus, link);
+                        tokens * static_cast<double>(above(plan, Kind::tp_ff, k)), w, gpus, tpf_link);
     net.tp_comm_s = std::max(net.tp_comm_s, tpm_time + tpf_time);
   }
   net.tp_latency_s = tpm_latency_s + tpf_latency_s;
-  pipeline_expert_traffic(mc, model, plan, gpus, net);
+  pipeline_expert_traffic(mc, model, plan, gpus, options, net);
   return net;
 }
 
@@ -226,20 +285,20 @@ Evaluation combine(const Machine& mc, const Model& model, const Plan& plan, doub
   return ev;
 }
 
-double step_matmul_time(const Machine& mc, const Model& model, const Plan& plan) {
+double step_matmul_time(const Machine& mc, const Model& model, const Plan& plan, const Options& options) {
   const std::int64_t fs = model.d_ff / plan.total(Kind::tp_ff);
   const std::int64_t ds = model.d_model / plan.total(Kind::tp_model);
   const std::int64_t bs =
       model.tokens_per_step() / (plan.total(Kind::dp) * plan.microbatches * model.experts);
-  const double per_layer = layer_matmul_time(mc, fs, ds, bs);
+  const double per_layer = layer_matmul_time(mc, fs, ds, bs, options.model_kind);
   return static_cast<double>(model.layers / plan.total(Kind::pp)) *
          static_cast<double>(model.experts / plan.total(Kind::ep)) * static_cast<double>(plan.microbatches) *
          per_layer;
 }
 
 Evaluation evaluate(const Machine& mc, const Model& model, const Plan& plan, const Options& options) {
-  return combine(mc, model, plan, step_matmul_time(mc, model, plan),
-                 network_times(mc, model, plan, plan.gpus()), options);
+  return combine(mc, model, plan, step_matmul_time(mc, model, plan, options),
+                 network_times(mc, model, plan, plan.gpus(), options), options);
 }
 
 const char* kind_name(Kind k) {
@@ -267,14 +326,15 @@ std::string validate_model(const Model& model) {
                         positive("batch_seqs", model.batch_seqs), positive("seq_len", model.seq_len)})
     if (!r.empty()) return r;
   // Products of these stay exact in 64-bit integers (and shard sizes in doubles).
-  using Wide = unsigned __int128;
-  const Wide limit = Wide{1} << 53;
+  const Wide limit = static_cast<Wide>(kMaxModelInteger);
   const Wide tokens = static_cast<Wide>(model.batch_seqs) * static_cast<Wide>(model.seq_len);
   if (tokens > limit) return "batch_seqs x seq_len is too large (over 2^53 tokens per step)";
   if (static_cast<Wide>(model.d_model) * static_cast<Wide>(model.d_ff) > limit)
     return "d_model x d_ff is too large (over 2^53)";
-  if (static_cast<Wide>(model.layers) > limit || static_cast<Wide>(model.experts) > (Wide{1} << 30))
-    return "layers or experts too large";
+  if (model.layers > kMaxModelInteger)
+    return "layers must be at most 2^53, got " + std::to_string(model.layers);
+  if (model.experts > kMaxExperts)
+    return "experts must be at most 2^30, got " + std::to_string(model.experts);
   return {};
 }
 

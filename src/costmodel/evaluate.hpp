@@ -49,20 +49,22 @@ struct Evaluation {
   double run_latency_s = 0;
 };
 
-// Empty when the plan fits the hardware's levels and divides the model; otherwise a one-line
-// reason naming the offending degree.
+// Empty when the plan fits the hardware's levels and divides the model (one that passes
+// validate_model); otherwise a one-line reason naming the offending degree. Safe for any
+// degrees: their products are formed without overflow.
 std::string check_plan(const Hardware& hw, const Model& model, const Plan& plan);
 
 bool memory_fits(const Machine& mc, const Model& model, std::int64_t dp_total, double gpus);
 
-NetworkTimes network_times(const Machine& mc, const Model& model, const Plan& plan, double gpus);
+NetworkTimes network_times(const Machine& mc, const Model& model, const Plan& plan, double gpus,
+                           const Options& options = {});
 
 // Step time from the partition-independent matmul time and the plan's network terms.
 Evaluation combine(const Machine& mc, const Model& model, const Plan& plan, double matmul_s,
                    const NetworkTimes& net, const Options& options);
 
 // Matmul time of one step (section 4.3).
-double step_matmul_time(const Machine& mc, const Model& model, const Plan& plan);
+double step_matmul_time(const Machine& mc, const Model& model, const Plan& plan, const Options& options = {});
 
 // The whole evaluation of a checked plan.
 Evaluation evaluate(const Machine& mc, const Model& model, const Plan& plan, const Options& options = {});

@@ -4,6 +4,7 @@
 #include <cstdint>
 
 #include "costmodel/hardware.hpp"
+#include "costmodel/options.hpp"
 
 namespace llmsweep::costmodel {
 
@@ -24,9 +25,14 @@ Traffic traffic(const Machine& mc, std::int64_t d1, std::int64_t d2, std::int64_
                 bool dist, bool wgrad);
 
 // d1 x d2 weights times b tokens of activations; wgrad selects the weight-gradient product.
-double matmul_time(const Machine& mc, std::int64_t d1, std::int64_t d2, std::int64_t b, bool wgrad);
+// Under `extended`, Blackwell-class GPUs (tensor memory) tile the innermost level in tensor
+// memory of a CTA pair (MODEL-EXTENDED.md E1) and systolic engines use E4; every other profile
+// gets the reference formula, bit for bit.
+double matmul_time(const Machine& mc, std::int64_t d1, std::int64_t d2, std::int64_t b, bool wgrad,
+                   ModelKind kind = ModelKind::reference);
 
 // Matmul time of one layer for one microbatch on shards fs x ds with bs tokens (section 4.3).
-double layer_matmul_time(const Machine& mc, std::int64_t fs, std::int64_t ds, std::int64_t bs);
+double layer_matmul_time(const Machine& mc, std::int64_t fs, std::int64_t ds, std::int64_t bs,
+                         ModelKind kind = ModelKind::reference);
 
 }  // namespace llmsweep::costmodel

@@ -6,6 +6,11 @@
 
 namespace llmsweep::costmodel {
 
+// Ranges validate_model enforces: with them every product of the model's integers (d x f,
+// tokens per step, shard sizes) stays exact in int64 and in doubles.
+inline constexpr std::int64_t kMaxModelInteger = std::int64_t{1} << 53;  // d, f, L, B x S, d x f
+inline constexpr std::int64_t kMaxExperts = std::int64_t{1} << 30;
+
 struct Model {
   std::int64_t d_model = 0;     // d
   std::int64_t d_ff = 0;        // f

@@ -17,6 +17,7 @@ constexpr std::array<StatusText, kStatusCount> kText{{
     {"deadline", "no cluster size finishes the run within its duration"},
     {"cluster_levels", "the cluster size does not fill the network levels below the top"},
     {"invalid_plan", "the degrees do not multiply to the cluster or do not divide the model"},
+    {"needs_extended", "the hardware (a torus network or systolic arrays) needs the extended model"},
 }};
 
 }  // namespace

@@ -15,9 +15,10 @@ enum class Status : std::uint8_t {
   deadline = 3,        // no cluster size up to E * 2^59 finishes within the run duration
   cluster_levels = 4,  // the cluster size does not fill the network levels below the top
   invalid_plan = 5,    // explicit degrees that do not multiply to the cluster or divide the model
+  needs_extended = 6,  // the hardware has a torus level or systolic arrays: only `extended` models it
 };
 
-inline constexpr int kStatusCount = 6;
+inline constexpr int kStatusCount = 7;
 
 std::string_view status_name(Status s);
 std::string_view status_description(Status s);

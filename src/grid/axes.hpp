@@ -80,7 +80,8 @@ struct Axes {
   std::vector<costmodel::ModelKind> model_kind{costmodel::ModelKind::reference};
   std::vector<costmodel::ZbLatency> zb_latency{costmodel::ZbLatency::hidden};
   std::vector<SearchVariant> search{SearchVariant{}};
-  std::vector<search::ClusterSizes> cluster_sizes{search::ClusterSizes::powers_of_two};
+  // Empty: each point takes its model kind's default (search::default_cluster_sizes).
+  std::vector<search::ClusterSizes> cluster_sizes;
   // Extended model's run-level terms (docs/MODEL-EXTENDED.md E4-E6); default: the profile's.
   std::vector<FailureValue> failures{FailureValue{}};
   std::vector<SiteValue> sites{SiteValue{}};

@@ -243,7 +243,8 @@ void PointEvaluator::evaluate_explicit(const Digits& d, const costmodel::Machine
   for (int k = 0; k < costmodel::kKinds; ++k) {
     const DegreeValue& v = *values[static_cast<std::size_t>(k)];
     totals[static_cast<std::size_t>(k)] = v.total;
-    gpus *= static_cast<unsigned __int128>(v.total);
+    // Saturates at 2^64 (each total < 2^63), so five totals never wrap 128 bits.
+    gpus = std::min(gpus * static_cast<unsigned __int128>(v.total), static_cast<unsigned __int128>(1) << 64);
     all_fixed = all_fixed && !v.per_level.empty();
   }
   const std::int64_t pp = totals[static_cast<std::size_t>(Kind::pp)];
@@ -264,7 +265,7 @@ void PointEvaluator::evaluate_explicit(const Digits& d, const costmodel::Machine
   for (int k = 0; k < costmodel::kKinds; ++k)
     flat.at(static_cast<Kind>(k), plan.levels - 1) = totals[static_cast<std::size_t>(k)];
   if (!costmodel::check_plan(mc.hw, model, flat).empty()) return;
-  const double matmul_s = costmodel::step_matmul_time(mc, model, flat);
+  const double matmul_s = costmodel::step_matmul_time(mc, model, flat, options.model);
   costmodel::Evaluation best;
   costmodel::Plan best_plan;
   bool have = false;
@@ -276,9 +277,9 @@ void PointEvaluator::evaluate_explicit(const Digits& d, const costmodel::Machine
         if (candidate.at(static_cast<Kind>(k), l) != v.per_level[static_cast<std::size_t>(l)]) return;
     }
     if (!costmodel::check_plan(mc.hw, model, candidate).empty()) return;
-    const costmodel::Evaluation ev =
-        costmodel::combine(mc, model, candidate, matmul_s,
-                           costmodel::network_times(mc, model, candidate, candidate.gpus()), options.model);
+    const costmodel::Evaluation ev = costmodel::combine(
+        mc, model, candidate, matmul_s,
+        costmodel::network_times(mc, model, candidate, candidate.gpus(), options.model), options.model);
     if (!have || search::replaces_kept_plan(ev, best)) {
       best = ev;
       best_plan = candidate;
@@ -325,7 +326,9 @@ Row PointEvaluator::evaluate(std::uint64_t index) {
   const costmodel::ZbLatency zb_latency = ax.zb_latency[digit(d, Axis::zb_latency)];
   row.zb_latency = static_cast<std::uint8_t>(zb_latency);
   row.prune_flattened = variant.prune_flattened ? 1 : 0;
-  const search::ClusterSizes sizes = ax.cluster_sizes[digit(d, Axis::cluster_sizes)];
+  const search::ClusterSizes sizes = ax.cluster_sizes.empty()
+                                         ? search::default_cluster_sizes(model_kind)
+                                         : ax.cluster_sizes[digit(d, Axis::cluster_sizes)];
   row.cluster_sizes = static_cast<std::uint8_t>(sizes);
   const costmodel::Machine& mc = machine_for(hw, sizes);
   row.microbatch_candidates = variant.microbatch_candidates;
@@ -368,7 +371,10 @@ Row PointEvaluator::evaluate(std::uint64_t index) {
   row.layers = model.layers;
   row.experts = model.experts;
   row.batch_seqs = model.batch_seqs;
-  row.batch_tokens = model.batch_seqs * model.seq_len;
+  // Formed before validate_model refuses a batch past 2^53 tokens: saturate, never overflow.
+  const auto tokens = static_cast<__int128>(model.batch_seqs) * static_cast<__int128>(model.seq_len);
+  row.batch_tokens =
+      static_cast<std::int64_t>(std::min<__int128>(tokens, std::numeric_limits<std::int64_t>::max()));
   row.compute_flop = model.compute_flop();
   if (!costmodel::validate_model(model).empty()) {
     row.status = static_cast<std::uint8_t>(Status::invalid_plan);
@@ -386,6 +392,11 @@ Row PointEvaluator::evaluate(std::uint64_t index) {
   options.microbatch_candidates = variant.microbatch_candidates;
   const double max_run_s = search::max_run_seconds(row.run_months);
 
+  if (model_kind == costmodel::ModelKind::reference && !costmodel::extended_requirement(mc.hw).empty()) {
+    row.status = static_cast<std::uint8_t>(Status::needs_extended);
+    return row;
+  }
+
   // Extended run-level terms (docs/MODEL-EXTENDED.md E4-E6): config/ checked every combination.
   search::RunTerms terms;
   const auto run_problem =
@@ -397,9 +408,10 @@ Row PointEvaluator::evaluate(std::uint64_t index) {
   row.ramp_index = digit(d, Axis::ramp);
   fill_run_inputs(row, terms);
   if (terms.active()) {
-    search::RunSearch run(mc, model, options, terms);
     const search::RunResult r =
-        ax.gpus.empty() ? run.smallest(max_run_s, sizes) : run.best(row.requested_gpus);
+        ax.gpus.empty()
+            ? search::smallest_run(grid_.axes().hardware[hw].machine, model, options, terms, max_run_s, sizes)
+            : search::RunSearch(mc, model, options, terms).best(row.requested_gpus);
     row.status = static_cast<std::uint8_t>(r.status);
     if (r.found()) {
       fill_run_result(row, r);
@@ -415,7 +427,15 @@ Row PointEvaluator::evaluate(std::uint64_t index) {
   }
   search::PlanSearch& search = search_for(mc, model, options);
   if (ax.gpus.empty()) {
-    const search::ClusterResult r = search::smallest_cluster(search, mc, model, max_run_s, sizes);
+    search::ClusterResult r;
+    if (sizes == search::ClusterSizes::domains) {
+      const costmodel::Machine& view = machine_for(hw, search::ClusterSizes::pow2_domains);
+      search::PlanSearch& pow2 =
+          view.hw.level_sizes == mc.hw.level_sizes ? search : search_for(view, model, options);
+      r = search::smallest_cluster_domains(search, mc, pow2, model, max_run_s);
+    } else {
+      r = search::smallest_cluster(search, mc, model, max_run_s, sizes);
+    }
     row.status = static_cast<std::uint8_t>(r.status);
     if (r.found()) {
       fill_result(row, r.plan, r.evaluation);

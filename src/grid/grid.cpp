@@ -209,6 +209,15 @@ std::vector<std::string> Grid::axis_labels(Axis a) const {
       break;
     case Axis::cluster_sizes:
       for (auto c : axes_.cluster_sizes) out.push_back(search::cluster_sizes_name(c));
+      if (axes_.cluster_sizes.empty()) {
+        // Each point takes its model kind's default: name it when every model kind agrees.
+        std::string name;
+        for (auto k : axes_.model_kind) {
+          const std::string n = search::cluster_sizes_name(search::default_cluster_sizes(k));
+          name = name.empty() || name == n ? n : "model default";
+        }
+        out.push_back(name.empty() ? "model default" : name);
+      }
       break;
     case Axis::failures:
       for (const auto& f : axes_.failures) out.push_back(failure_label(f));

@@ -62,8 +62,6 @@ class Grid {
   // The index over every axis but the width: points that differ only in width share it.
   std::uint64_t scenario_of(const Digits& d) const;
 
-  // Largest grid a spec may describe without --force.
-  static constexpr std::uint64_t kDefaultMaxPoints = 10'000'000;
 
  private:
   Axes axes_;

@@ -6,6 +6,7 @@
 #include "costmodel/options.hpp"
 #include "costmodel/plan.hpp"
 #include "costmodel/status.hpp"
+#include "search/cluster.hpp"
 
 namespace llmsweep::grid {
 
@@ -27,6 +28,36 @@ std::vector<std::string> status_labels() {
 }
 
 }  // namespace
+
+bool is_run_term_column(const std::string& name) {
+  static const char* const kNames[] = {"failure_recovery",
+                                       "gpu_mtbf_hours",
+                                       "checkpoint_write_GBps",
+                                       "checkpoint_read_GBps",
+                                       "restart_time_s",
+                                       "sites",
+                                       "site_bandwidth_GBps",
+                                       "site_latency_ms",
+                                       "site_crossing",
+                                       "ramp_index",
+                                       "ramp_phases",
+                                       "ramp_plans",
+                                       "wall_s",
+                                       "failure_overhead_s",
+                                       "checkpoint_s",
+                                       "lost_work_s",
+                                       "restart_total_s",
+                                       "checkpoint_interval_s",
+                                       "expected_failures",
+                                       "cluster_mtbf_s",
+                                       "failure_cap_gpus",
+                                       "wall_utilization",
+                                       "warmup_s",
+                                       "first_batch_seqs"};
+  for (const char* n : kNames)
+    if (name == n) return true;
+  return false;
+}
 
 std::vector<Column> columns(int levels, const std::vector<std::string>& hardware_labels) {
   std::vector<Column> c = {
@@ -68,10 +99,12 @@ std::vector<Column> columns(int levels, const std::vector<std::string>& hardware
                    "plan search prunes with the flattened profile (reference, quirk Q2)", true),
       LLMSWEEP_COL(microbatch_candidates, i64, "1",
                    "microbatch counts the search tries (4 = reference, quirk Q3; 0 = all)", true),
-      LLMSWEEP_COL(cluster_sizes, u8, "code",
-                   "cluster sizes tried: powers-of-two (E * 2^i, reference), fill-levels (rounded up to "
-                   "whole domains) or pow2-domains (a power of two of each domain's GPUs)",
-                   true),
+      LLMSWEEP_COL(
+          cluster_sizes, u8, "code",
+          "cluster sizes tried: powers-of-two (E * 2^i, reference), fill-levels (rounded up to "
+          "whole domains), pow2-domains (a power of two of each domain's GPUs) or domains (both, the "
+          "extended model's default)",
+          true),
       LLMSWEEP_COL(requested_gpus, i64, "GPUs",
                    "cluster size asked for (0: the smallest cluster meeting the deadline)", true),
       // Extended run-level terms (docs/MODEL-EXTENDED.md E4-E6), as resolved from the axes and profile.
@@ -229,7 +262,10 @@ std::vector<Column> columns(int levels, const std::vector<std::string>& hardware
     if (col.name == "model")
       for (costmodel::ModelKind k : costmodel::kAllModelKinds)
         col.labels.emplace_back(costmodel::model_kind_name(k));
-    if (col.name == "cluster_sizes") col.labels = {"powers-of-two", "fill-levels", "pow2-domains"};
+    if (col.name == "cluster_sizes")
+      for (auto k : {search::ClusterSizes::powers_of_two, search::ClusterSizes::fill_levels,
+                     search::ClusterSizes::pow2_domains, search::ClusterSizes::domains})
+        col.labels.emplace_back(search::cluster_sizes_name(k));
     if (col.name == "failure_recovery") col.labels = {"none", "storage", "peer"};
     if (col.name == "site_crossing") col.labels = {"dp", "dp-pp"};
     if (col.name == "ramp_plans") col.labels = {"per-phase", "one-plan"};

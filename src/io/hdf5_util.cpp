@@ -10,8 +10,28 @@
 namespace llmsweep::io::h5 {
 
 void quiet() {
+  // HDF5 runs its library shutdown at exit, which closes every file still open: after a failed
+  // write (a full disk) that crashes inside HDF5. Every file llmsweep keeps is closed
+  // explicitly, and one a failure leaves open is rebuilt from the journal, so the shutdown is
+  // not needed. The error stack's printing is per thread where HDF5 is thread-safe.
   static std::once_flag once;
-  std::call_once(once, [] { H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr); });
+  std::call_once(once, [] { H5dont_atexit(); });
+  thread_local bool silenced = false;
+  if (!silenced) H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);
+  silenced = true;
+}
+
+Handle create_access() {
+  Handle fapl(H5Pcreate(H5P_FILE_ACCESS), H5Pclose);
+  H5Pset_libver_bounds(fapl.get(), H5F_LIBVER_V18, H5F_LIBVER_V18);
+  return fapl;
+}
+
+Handle create_file(const std::string& path, const std::string& message_path) {
+  const Handle fapl = create_access();
+  return Handle(check(H5Fcreate(path.c_str(), H5F_ACC_EXCL, H5P_DEFAULT, fapl.get()), message_path, "",
+                      "cannot create file (check the folder exists and is writable)"),
+                H5Fclose);
 }
 
 void create_atomically(const std::string& path, const std::function<void(hid_t file)>& fill) {
@@ -19,9 +39,8 @@ void create_atomically(const std::string& path, const std::function<void(hid_t f
   const std::string tmp = path + ".tmp-" + std::to_string(::getpid());
   try {
     {
-      Handle f(check(H5Fcreate(tmp.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT), path, "",
-                     "cannot create file (check the folder exists and is writable)"),
-               H5Fclose);
+      std::filesystem::remove(tmp);
+      Handle f = create_file(tmp, path);
       fill(f.get());
       check(H5Fflush(f.get(), H5F_SCOPE_GLOBAL), path, "", "cannot flush");
     }

@@ -31,6 +31,8 @@ class Handle {
   ~Handle() { reset(); }
   hid_t get() const { return id_; }
   bool valid() const { return id_ >= 0; }
+  // Gives up the id without closing it (it was closed elsewhere).
+  void release() { id_ = H5I_INVALID_HID; }
   void reset() {
     if (id_ >= 0 && closer_) closer_(id_);
     id_ = H5I_INVALID_HID;
@@ -41,11 +43,19 @@ class Handle {
   Closer closer_ = nullptr;
 };
 
-// Silences HDF5's own error printing once per process; we report errors ourselves.
+// Silences HDF5's own error printing (per thread); we report errors ourselves.
 void quiet();
 
+// File access for the files llmsweep creates: the HDF5 1.8 format and later (readable by every
+// HDF5 since 2008), whose dense attribute storage holds attributes of any size (the labels of
+// an axis of thousands of values).
+Handle create_access();
+// Creates `path` (failing if it exists) with create_access().
+Handle create_file(const std::string& path, const std::string& message_path);
+
 // Creates the HDF5 file `path` through PATH.tmp-PID, renamed into place once `fill` has written
-// it, so that a failure (or a kill) never leaves a half-written file at `path`.
+// it (replacing a file there), so that a failure (or a kill) never leaves a half-written file at
+// `path`, and a reader holding the old file keeps reading the old one.
 void create_atomically(const std::string& path, const std::function<void(hid_t file)>& fill);
 
 // Throws ResultFileError(file, object, message) when id < 0.

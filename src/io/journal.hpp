@@ -1,34 +1,55 @@
-// The journal: an append-only file of finished rows beside the results file. It is the
-// durable record while a sweep runs: one write() per record, each with a checksum, so a
-// process killed at any moment loses at most the record being written, which a later scan
-// detects and drops. The HDF5 file is brought up to date from it (merged) periodically.
+// The journal: an append-only file of finished results beside the results file, the durable
+// record while a sweep runs. One write() per record, each with a checksum, so a process killed
+// at any moment loses at most the record being written, which the next scan detects and drops.
+// Records hold whole encoded chunks (the bytes the results file stores), raw rows of chunks
+// computed in pieces, or reduced pieces (keep = feasible, best). A scan checks every record
+// against the grid: a record that is whole but wrong (outside the grid, overlapping another,
+// rows that belong elsewhere) is refused, never trusted.
 #pragma once
 
 #include <cstdint>
 #include <functional>
 #include <span>
 #include <string>
+#include <vector>
 
 #include "grid/grid.hpp"
+#include "grid/keep.hpp"
 #include "grid/row.hpp"
+#include "io/sink.hpp"
 
 namespace llmsweep::io {
 
+enum class RecordKind : std::uint32_t { chunk = 1, rows = 2, kept = 3 };
+
+// Where one record lies in the journal.
+struct RecordEntry {
+  RecordKind kind = RecordKind::rows;
+  grid::IndexRange range;       // the points it covers
+  std::uint64_t offset = 0;     // of its payload
+  std::uint64_t bytes = 0;      // payload bytes
+};
+
+// Checks a row's stored position against its grid index (scenario and width position).
+using RowCheck = std::function<bool(const grid::Row& row)>;
+
 struct JournalScan {
-  grid::RangeSet done;  // points with a row in the journal
-  std::uint64_t rows = 0;
-  std::uint64_t valid_bytes = 0;   // the scan dropped anything after this
-  std::uint64_t merged_bytes = 0;  // rows before this offset are in the results file
-  bool merge_interrupted = false;  // a merge began and did not end: the results file is suspect
+  grid::RangeSet done;               // points with a result in the journal
+  std::vector<RecordEntry> records;  // in file order
+  std::uint64_t valid_bytes = 0;     // a torn tail after this was dropped
+  bool dropped_tail = false;
 };
 
 class Journal {
  public:
   // A new journal; refuses an existing path.
-  static Journal create(const std::string& path, const std::string& spec_hash, std::uint64_t points);
-  // An existing journal for the same spec and grid; drops a torn tail.
-  static Journal open(const std::string& path, const std::string& spec_hash, std::uint64_t points,
-                      JournalScan& scan);
+  static Journal create(const std::string& path, const std::string& spec_hash, const SinkLayout& layout);
+  // An existing journal for the same spec and layout: every record checked (`check` on every
+  // row the records hold), a torn tail dropped. A damaged journal is a ResultFileError that
+  // says how to continue from the results file.
+  static Journal open(const std::string& path, const std::string& spec_hash, const SinkLayout& layout,
+                      const std::vector<grid::Column>& columns, const RowCheck& check, JournalScan& scan,
+                      const std::string& results_path);
 
   Journal(Journal&& o) noexcept;
   Journal& operator=(Journal&& o) noexcept;
@@ -36,24 +57,31 @@ class Journal {
   Journal& operator=(const Journal&) = delete;
   ~Journal();
 
-  // Rows must have consecutive indices (one work chunk); larger spans are split.
-  void append(std::span<const grid::Row> rows);
-  void merge_begin();
-  void merge_end(std::uint64_t merged_bytes);
+  // Each returns where its payload lies. Rows must have consecutive indices.
+  RecordEntry append(std::span<const grid::Row> rows);
+  RecordEntry append(const EncodedChunk& chunk);
+  RecordEntry append(const grid::KeptPiece& piece);
+  void sync();
+
   std::uint64_t size() const { return size_; }
   const std::string& path() const { return path_; }
 
-  // Calls fn with batches of rows from the records in [from, to).
-  void read(std::uint64_t from, std::uint64_t to,
-            const std::function<void(std::span<const grid::Row>)>& fn) const;
+  // A record's payload read back (any thread: reads do not move the file position).
+  std::vector<grid::Row> read_rows(const RecordEntry& e) const;
+  EncodedChunk read_chunk(const RecordEntry& e) const;
+  grid::KeptPiece read_kept(const RecordEntry& e) const;
+  // How many rows a kept piece holds, without reading them.
+  std::uint64_t kept_row_count(const RecordEntry& e) const;
 
  private:
-  Journal(std::string path, int fd, std::uint64_t size) : path_(std::move(path)), fd_(fd), size_(size) {}
-  void write_record(std::uint32_t kind, std::uint64_t first, std::uint64_t count, const void* payload,
-                    std::size_t bytes);
+  Journal(std::string path, int fd, std::uint64_t size, SinkLayout layout)
+      : path_(std::move(path)), fd_(fd), size_(size), layout_(std::move(layout)) {}
+  RecordEntry write_record(RecordKind kind, grid::IndexRange range, const std::vector<unsigned char>& payload);
+  std::vector<unsigned char> read_payload(const RecordEntry& e) const;
   std::string path_;
   int fd_ = -1;
   std::uint64_t size_ = 0;
+  SinkLayout layout_;
 };
 
 }  // namespace llmsweep::io

@@ -55,6 +55,80 @@ std::string key_of(const grid::Row& r, const std::vector<std::string>& labels) {
 
 }  // namespace
 
+namespace {
+
+// Walks one scenario's rows in width order (a null row: a width whose point has no result).
+void walk(Scenario& s, const std::vector<const grid::Row*>& g, double cap) {
+  std::optional<std::int64_t> first_infeasible;
+  std::vector<search::FrontierRow> walk;
+  bool stopped = false;
+  for (std::size_t i = 0; i < g.size(); ++i) {
+    const grid::Row* r = g[i];
+    if (r && r->status == grid::kStatusPending) ++s.pending;
+    if (stopped) continue;
+    if (!r || r->status == grid::kStatusPending) {
+      stopped = true;  // the frontier cannot be read past a point not computed yet
+      continue;
+    }
+    if (r->status != static_cast<std::uint8_t>(costmodel::Status::ok)) {
+      first_infeasible = r->d_model;
+      stopped = true;
+      continue;
+    }
+    s.rows.push_back(*r);
+    search::FrontierRow fr;
+    fr.compute_flop = r->compute_flop;
+    fr.result.evaluation.utilization = r->utilization;
+    walk.push_back(fr);
+    if (r->utilization < search::kFrontierMinUtilization) stopped = true;
+  }
+  s.thresholds = search::thresholds_of(walk, cap, first_infeasible);
+}
+
+}  // namespace
+
+std::vector<Scenario> feasible_scenarios(const std::vector<grid::Row>& rows, const StoredInfo& info) {
+  std::size_t width_axis = info.axis_names.size();
+  for (std::size_t a = 0; a < info.axis_names.size(); ++a)
+    if (info.axis_names[a] == "width") width_axis = a;
+  const std::uint64_t widths = width_axis < info.axis_sizes.size() ? static_cast<std::uint64_t>(info.axis_sizes[width_axis]) : 1;
+  std::vector<std::int64_t> d_of(widths, 0);
+  if (width_axis < info.axis_labels.size())
+    for (std::size_t w = 0; w < widths && w < info.axis_labels[width_axis].size(); ++w) {
+      const std::string& l = info.axis_labels[width_axis][w];
+      if (!l.empty() && l.find_first_not_of("0123456789") == std::string::npos) d_of[w] = std::stoll(l);
+    }
+  std::map<std::int64_t, std::vector<const grid::Row*>> groups;
+  for (const grid::Row& r : rows) {
+    auto& g = groups[r.scenario];
+    if (g.empty()) g.assign(widths, nullptr);
+    if (static_cast<std::uint64_t>(r.width_index) < widths) g[static_cast<std::size_t>(r.width_index)] = &r;
+  }
+  std::vector<Scenario> out;
+  for (auto& [id, g] : groups) {
+    const grid::Row* any = *std::find_if(g.begin(), g.end(), [](const grid::Row* r) { return r != nullptr; });
+    Scenario s;
+    s.label = key_of(*any, info.hardware_stems);
+    s.points = widths;
+    const double cap = any->hardware < info.utilization_caps.size() ? info.utilization_caps[any->hardware] : 1.0;
+    // Complete: a width without a row is infeasible; stand in a row with its width and no result.
+    std::vector<grid::Row> stand_ins(widths);
+    std::vector<const grid::Row*> walked = g;
+    if (info.complete)
+      for (std::size_t w = 0; w < widths; ++w)
+        if (!walked[w]) {
+          stand_ins[w].status = static_cast<std::uint8_t>(costmodel::Status::deadline);
+          stand_ins[w].d_model = d_of[w];
+          walked[w] = &stand_ins[w];
+        }
+    walk(s, walked, cap);
+    if (s.thresholds.first_infeasible_d_model && *s.thresholds.first_infeasible_d_model == 0)
+      s.thresholds.first_infeasible_d_model.reset();  // a compute target: its width is not stored
+    out.push_back(std::move(s));
+  }
+  return out;
+}
+
 std::vector<Scenario> scenarios(const std::vector<grid::Row>& rows, const std::vector<std::string>& labels,
                                 const std::vector<double>& caps) {
   std::map<std::int64_t, std::vector<const grid::Row*>> groups;
@@ -66,30 +140,8 @@ std::vector<Scenario> scenarios(const std::vector<grid::Row>& rows, const std::v
     Scenario s;
     s.label = key_of(*g.front(), labels);
     s.points = g.size();
-    std::optional<std::int64_t> first_infeasible;
-    std::vector<search::FrontierRow> walk;
-    bool stopped = false;
-    for (const grid::Row* r : g) {
-      if (r->status == grid::kStatusPending) ++s.pending;
-      if (stopped) continue;
-      if (r->status == grid::kStatusPending) {
-        stopped = true;  // the frontier cannot be read past a point not computed yet
-        continue;
-      }
-      if (r->status != static_cast<std::uint8_t>(costmodel::Status::ok)) {
-        first_infeasible = r->d_model;
-        stopped = true;
-        continue;
-      }
-      s.rows.push_back(*r);
-      search::FrontierRow fr;
-      fr.compute_flop = r->compute_flop;
-      fr.result.evaluation.utilization = r->utilization;
-      walk.push_back(fr);
-      if (r->utilization < search::kFrontierMinUtilization) stopped = true;
-    }
     const double cap = g.front()->hardware < caps.size() ? caps[g.front()->hardware] : 1.0;
-    s.thresholds = search::thresholds_of(walk, cap, first_infeasible);
+    walk(s, g, cap);
     out.push_back(std::move(s));
   }
   return out;

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "grid/row.hpp"
+#include "io/results_file.hpp"
 #include "search/frontier.hpp"
 
 namespace llmsweep::io {
@@ -24,5 +25,10 @@ struct Scenario {
 // `labels` are the hardware stems, `caps` their utilization caps (both from the file).
 std::vector<Scenario> scenarios(const std::vector<grid::Row>& rows, const std::vector<std::string>& labels,
                                 const std::vector<double>& caps);
+
+// The scenarios of a file with only its feasible rows kept: a width with no row is infeasible
+// once the file is complete (its d_model read from the width axis labels where they are
+// widths), not yet known before.
+std::vector<Scenario> feasible_scenarios(const std::vector<grid::Row>& rows, const StoredInfo& info);
 
 }  // namespace llmsweep::io

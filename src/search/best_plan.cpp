@@ -66,7 +66,10 @@ double PlanSearch::step_matmul(const Totals& t) {
                      model_.tokens_per_step() / (t.dp * t.microbatches * model_.experts)};
   auto it = layer_time_.find(key);
   if (it == layer_time_.end())
-    it = layer_time_.emplace(key, costmodel::layer_matmul_time(machine_, key.fs, key.ds, key.bs)).first;
+    it = layer_time_
+             .emplace(key, costmodel::layer_matmul_time(machine_, key.fs, key.ds, key.bs,
+                                                        options_.model.model_kind))
+             .first;
   return static_cast<double>(model_.layers / t.pp) * static_cast<double>(model_.experts / t.ep) *
          static_cast<double>(t.microbatches) * it->second;
 }
@@ -92,9 +95,9 @@ void PlanSearch::consider(const Plan& plan, double matmul_s, SearchResult& best)
   if (!top_level_allowed(plan, options_.top_level_kinds)) return;
   ++evaluations_;
   const double gpus = plan.gpus();
-  const Evaluation ev =
-      costmodel::combine(machine_, model_, plan, matmul_s,
-                         costmodel::network_times(machine_, model_, plan, gpus), options_.model);
+  const Evaluation ev = costmodel::combine(
+      machine_, model_, plan, matmul_s,
+      costmodel::network_times(machine_, model_, plan, gpus, options_.model), options_.model);
   if (!best.found() || replaces_kept_plan(ev, best.evaluation)) {
     best.status = Status::ok;
     best.plan = plan;
@@ -112,6 +115,11 @@ void PlanSearch::try_partitions(const Totals& t, GpuCount gpus, double matmul_s,
 SearchResult PlanSearch::best(GpuCount gpus) {
   SearchResult best;
   if (gpus < 1) return best;
+  if (options_.model.model_kind == costmodel::ModelKind::reference &&
+      !costmodel::extended_requirement(machine_.hw).empty()) {
+    best.status = Status::needs_extended;
+    return best;
+  }
   if (!fits_levels(machine_.hw.level_sizes, gpus)) {
     best.status = Status::cluster_levels;
     return best;
@@ -163,9 +171,9 @@ SearchResult PlanSearch::best(GpuCount gpus) {
               flat.at(Kind::pp, 0) = pp;
               flat.at(Kind::ep, 0) = ep;
               ++evaluations_;
-              const Evaluation fe =
-                  costmodel::combine(flat_, model_, flat, matmul_s,
-                                     costmodel::network_times(flat_, model_, flat, gpus_d), options_.model);
+              const Evaluation fe = costmodel::combine(
+                  flat_, model_, flat, matmul_s,
+                  costmodel::network_times(flat_, model_, flat, gpus_d, options_.model), options_.model);
               if (best.found() && !(fe.run_s <= best.evaluation.run_s)) continue;
             }
             try_partitions(t, gpus, matmul_s, best);

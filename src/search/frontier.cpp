@@ -16,30 +16,32 @@ Thresholds thresholds_of(const std::vector<FrontierRow>& rows, double utilizatio
   return t;
 }
 
+ClusterSizes cluster_sizes_of(const FrontierSpec& spec) {
+  return spec.cluster_sizes ? *spec.cluster_sizes : default_cluster_sizes(spec.search.model.model_kind);
+}
+
 Frontier frontier(const costmodel::Machine& machine, const FrontierSpec& spec) {
   Frontier out;
   std::optional<std::int64_t> first_infeasible;
   const double max_run_s = max_run_seconds(spec.run_months);
-  const costmodel::Machine adjusted = spec.cluster_sizes == ClusterSizes::pow2_domains
-                                          ? costmodel::make_machine(pow2_domains(machine.hw))
-                                          : machine;
+  const ClusterSizes sizes = cluster_sizes_of(spec);
   for (std::int64_t width : spec.widths) {
     const costmodel::Model model = model_for_width(width, spec.policy);
     if (uses_run_terms(spec)) {
-      RunSearch search(adjusted, model, spec.search, spec.run);
-      RunResult run = search.smallest(max_run_s, spec.cluster_sizes);
+      RunResult run = smallest_run(machine, model, spec.search, spec.run, max_run_s, sizes);
       if (!run.found()) {
         first_infeasible = width;
         break;
       }
       FrontierRow row{model, model.compute_flop(), {}, std::move(run)};
-      row.result = {costmodel::Status::ok, row.run->gpus, row.run->main().plan, row.run->main().evaluation};
+      row.result = {costmodel::Status::ok, row.run->gpus, row.run->whole_domains, row.run->main().plan,
+                    row.run->main().evaluation};
       const double utilization = row.threshold_utilization();
       out.rows.push_back(std::move(row));
       if (utilization < kFrontierMinUtilization) break;
       continue;
     }
-    ClusterResult r = smallest_cluster(adjusted, model, max_run_s, spec.search, spec.cluster_sizes);
+    ClusterResult r = smallest_cluster(machine, model, max_run_s, spec.search, sizes);
     if (!r.found()) {
       first_infeasible = width;
       break;

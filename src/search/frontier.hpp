@@ -38,11 +38,14 @@ struct FrontierSpec {
   std::vector<std::int64_t> widths = paper_widths();
   double run_months = kDefaultRunMonths;
   SearchOptions search;
-  ClusterSizes cluster_sizes = ClusterSizes::powers_of_two;
-  RunTerms run;  // used only under the extended model
+  std::optional<ClusterSizes> cluster_sizes;  // empty: the model kind's default (default_cluster_sizes)
+  RunTerms run;                               // used only under the extended model
 };
 
-// Whether a frontier walks whole runs (RunSearch) instead of the reference cluster search.
+// The cluster sizes a frontier uses: the spec's, or the default of its model kind.
+ClusterSizes cluster_sizes_of(const FrontierSpec& spec);
+
+// Whether a frontier walks whole runs (smallest_run) instead of the reference cluster search.
 inline bool uses_run_terms(const FrontierSpec& spec) {
   return spec.search.model.model_kind == costmodel::ModelKind::extended && spec.run.active();
 }

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
+#include <limits>
 #include <set>
 
 namespace llmsweep::search {
@@ -53,26 +54,46 @@ std::int64_t experts_for(std::int64_t d_model, std::int64_t d_ff, ExpertsPolicy 
   return closest(8 * std::sqrt(area / (4.0 * 12288.0 * 12288.0)));
 }
 
+namespace {
+
+// experts * per_expert, saturating at INT64_MAX (a batch that large fails validate_model).
+std::int64_t times_experts(std::int64_t experts, std::int64_t per_expert) {
+  if (experts > 0 && per_expert > std::numeric_limits<std::int64_t>::max() / experts)
+    return std::numeric_limits<std::int64_t>::max();
+  return experts * per_expert;
+}
+
+// floor(x) as an integer, saturating (x >= 0).
+std::int64_t floor_to_int(double x) {
+  if (!(x < 9.2e18)) return std::numeric_limits<std::int64_t>::max();
+  return static_cast<std::int64_t>(std::floor(x));
+}
+
+}  // namespace
+
 std::int64_t batch_for(double compute_flop, std::int64_t experts, std::int64_t seq_len, const BatchLaw& law) {
   const double e = static_cast<double>(experts);
   const double s = static_cast<double>(seq_len);
   switch (law.policy) {
     case BatchPolicy::none:
       if (law.multiplier == 1) return static_cast<std::int64_t>(4194304) / seq_len;
-      return std::max<std::int64_t>(1, static_cast<std::int64_t>(std::floor(law.multiplier * kTwoTo22 / s)));
+      return std::max<std::int64_t>(1, floor_to_int(law.multiplier * kTwoTo22 / s));
     case BatchPolicy::deepseek:
-      return experts *
-             closest(law.multiplier * (std::sqrt(e) * 0.2920 * std::pow(compute_flop, 0.3271) / s / e));
+      return times_experts(experts, closest(law.multiplier * (std::sqrt(e) * 0.2920 *
+                                                              std::pow(compute_flop, 0.3271) / s / e)));
     case BatchPolicy::default_law:
-      return experts * closest(law.multiplier *
-                               (std::sqrt(e) * std::pow(compute_flop / 3e23, 1.0 / 6.0) * kTwoTo22 / s / e));
+      return times_experts(
+          experts, closest(law.multiplier *
+                           (std::sqrt(e) * std::pow(compute_flop / 3e23, 1.0 / 6.0) * kTwoTo22 / s / e)));
     case BatchPolicy::power:
-      return experts * closest(law.multiplier * (std::sqrt(e) * std::pow(compute_flop / 3e23, law.exponent) *
-                                                 kTwoTo22 / s / e));
+      return times_experts(
+          experts, closest(law.multiplier *
+                           (std::sqrt(e) * std::pow(compute_flop / 3e23, law.exponent) * kTwoTo22 / s / e)));
     case BatchPolicy::step_law:
-      return experts * closest(law.multiplier *
-                               (kStepLawCoefficient *
-                                std::pow(std::sqrt(compute_flop * e / 0.3), kStepLawExponent) / s / e));
+      return times_experts(
+          experts,
+          closest(law.multiplier * (kStepLawCoefficient *
+                                    std::pow(std::sqrt(compute_flop * e / 0.3), kStepLawExponent) / s / e)));
   }
   return 0;
 }
@@ -121,7 +142,12 @@ std::vector<std::int64_t> paper_widths(std::int64_t lo, std::int64_t hi) {
 }
 
 std::int64_t ff_for(std::int64_t d_model, double ff_ratio) {
-  return static_cast<std::int64_t>(std::llround(ff_ratio * static_cast<double>(d_model)));
+  const double f = ff_ratio * static_cast<double>(d_model);
+  // Past 2^62 (or NaN) the width is far beyond what validate_model accepts: saturate rather than
+  // let llround overflow.
+  if (!(f < 4.6e18)) return std::int64_t{1} << 62;
+  if (f < 0) return 0;
+  return static_cast<std::int64_t>(std::llround(f));
 }
 
 costmodel::Model model_for_width(std::int64_t d_model, const ScalingPolicy& policy) {

@@ -259,6 +259,24 @@ RunResult RunSearch::smallest(double max_run_s, ClusterSizes sizes) {
   return none;
 }
 
+RunResult smallest_run(const costmodel::Machine& machine, const costmodel::Model& model,
+                       const SearchOptions& options, const RunTerms& terms, double max_run_s,
+                       ClusterSizes sizes) {
+  if (sizes != ClusterSizes::pow2_domains && sizes != ClusterSizes::domains)
+    return RunSearch(machine, model, options, terms).smallest(max_run_s, sizes);
+  const costmodel::Machine view = costmodel::make_machine(pow2_domains(machine.hw));
+  const bool same = view.hw.level_sizes == machine.hw.level_sizes;
+  if (sizes == ClusterSizes::pow2_domains)
+    return RunSearch(same ? machine : view, model, options, terms)
+        .smallest(max_run_s, ClusterSizes::powers_of_two);
+  if (same) return RunSearch(machine, model, options, terms).smallest(max_run_s, ClusterSizes::fill_levels);
+  RunResult whole = RunSearch(machine, model, options, terms).smallest(max_run_s, ClusterSizes::fill_levels);
+  RunResult pow2 = RunSearch(view, model, options, terms).smallest(max_run_s, ClusterSizes::powers_of_two);
+  pow2.whole_domains = false;
+  if (!pow2.found() || (whole.found() && whole.gpus <= pow2.gpus)) return whole;
+  return pow2;
+}
+
 std::string check_run_plan(const costmodel::Hardware& hw, const costmodel::Model& model,
                            const costmodel::Plan& plan, const RunTerms& terms) {
   if (terms.sites.active()) {

@@ -73,6 +73,7 @@ struct RunResult {
   double wall_s = 0;            // compute + failure overhead: what the deadline limits
   double utilization = 0;       // ideal / compute time (one phase: T0 / Tstep)
   double wall_utilization = 0;  // ideal / wall time
+  bool whole_domains = true;    // false: the largest power of two of each domain's GPUs in use
   bool found() const { return status == costmodel::Status::ok; }
   const RunPhase& main() const { return phases.back(); }
 };
@@ -97,6 +98,13 @@ class RunSearch {
   struct Impl;
   std::unique_ptr<Impl> impl_;
 };
+
+// The smallest run meeting max_run_s on `machine` (the profile as it is) under `sizes`:
+// pow2-domains searches its pow2_domains view; domains searches both families and keeps the
+// one needing fewer GPUs (whole domains at a tie), as smallest_cluster_domains does.
+RunResult smallest_run(const costmodel::Machine& machine, const costmodel::Model& model,
+                       const SearchOptions& options, const RunTerms& terms, double max_run_s,
+                       ClusterSizes sizes);
 
 // An explicit plan under the terms: every phase on this plan. With sites the plan has the site
 // level on top (hw.levels() + 1 levels); the caller checks it with check_run_plan.

@@ -7,16 +7,42 @@
 namespace llmsweep::search {
 namespace {
 
-std::optional<double> elasticity(const std::optional<double>& down, const std::optional<double>& up,
-                                 double factor) {
-  if (!down || !up || *down <= 0 || *up <= 0) return std::nullopt;
-  return std::log(*up / *down) / (2 * std::log(factor));
+// ln(hi / lo) / (span x ln factor): span 2 for the central difference, 1 for one side.
+std::optional<double> elasticity(const std::optional<double>& lo, const std::optional<double>& hi,
+                                 double factor, double span = 2) {
+  if (!lo || !hi || *lo <= 0 || *hi <= 0) return std::nullopt;
+  return std::log(*hi / *lo) / (span * std::log(factor));
+}
+
+SensitivityStep step_for(const costmodel::Hardware& hw, HardwareNumber n, double factor,
+                         const RefinedThresholds& base, const FrontierSpec& spec, bool& applies) {
+  SensitivityStep s;
+  s.factor = factor;
+  const auto down = scaled(hw, n, 1 / factor);
+  const auto up = scaled(hw, n, factor);
+  applies = down && up;
+  if (!applies) return s;
+  s.down = refined_thresholds(costmodel::make_machine(*down), spec);
+  s.up = refined_thresholds(costmodel::make_machine(*up), spec);
+  s.linear_scaling_elasticity =
+      elasticity(s.down.linear_scaling_ends_flop, s.up.linear_scaling_ends_flop, factor);
+  s.wall_elasticity = elasticity(s.down.largest_feasible_flop, s.up.largest_feasible_flop, factor);
+  s.linear_scaling_down_elasticity =
+      elasticity(s.down.linear_scaling_ends_flop, base.linear_scaling_ends_flop, factor, 1);
+  s.linear_scaling_up_elasticity =
+      elasticity(base.linear_scaling_ends_flop, s.up.linear_scaling_ends_flop, factor, 1);
+  s.wall_down_elasticity = elasticity(s.down.largest_feasible_flop, base.largest_feasible_flop, factor, 1);
+  s.wall_up_elasticity = elasticity(base.largest_feasible_flop, s.up.largest_feasible_flop, factor, 1);
+  s.linear_scaling_regime_change =
+      regime_change(s.linear_scaling_down_elasticity, s.linear_scaling_up_elasticity);
+  s.wall_regime_change = regime_change(s.wall_down_elasticity, s.wall_up_elasticity);
+  return s;
 }
 
 bool feasible(const costmodel::Machine& mc, std::int64_t width, const FrontierSpec& spec, double max_run_s,
               double* compute) {
   const costmodel::Model model = model_for_width(width, spec.policy);
-  const ClusterResult r = smallest_cluster(mc, model, max_run_s, spec.search, spec.cluster_sizes);
+  const ClusterResult r = smallest_cluster(mc, model, max_run_s, spec.search, cluster_sizes_of(spec));
   if (compute) *compute = model.compute_flop();
   return r.found();
 }
@@ -36,9 +62,7 @@ std::vector<std::int64_t> fine_widths(std::int64_t lo, std::int64_t hi) {
 
 RefinedThresholds refined_thresholds(const costmodel::Machine& machine, const FrontierSpec& spec) {
   RefinedThresholds out;
-  const costmodel::Machine mc = spec.cluster_sizes == ClusterSizes::pow2_domains
-                                    ? costmodel::make_machine(pow2_domains(machine.hw))
-                                    : machine;
+  const costmodel::Machine& mc = machine;
   const Frontier f = frontier(mc, spec);
   out.coarse = f.thresholds;
   // End of linear scaling: where utilization crosses 0.8 x cap, interpolated in log compute.
@@ -150,12 +174,16 @@ std::optional<costmodel::Hardware> scaled(const costmodel::Hardware& hw, Hardwar
   costmodel::Hardware out = hw;
   switch (n) {
     case HardwareNumber::flops:
-      out.flop_per_clock_per_thread *= factor;
+      if (hw.engine == costmodel::MatmulEngine::systolic)
+        out.systolic_peak_flops *= factor;
+      else
+        out.flop_per_clock_per_thread *= factor;
       break;
     case HardwareNumber::hbm_bandwidth:
       out.hbm_bandwidth_Bps *= factor;
       break;
     case HardwareNumber::l2_bandwidth:
+      if (hw.engine == costmodel::MatmulEngine::systolic) return std::nullopt;  // no L2 in E4
       out.l2_bandwidth_Bps *= factor;
       break;
     case HardwareNumber::nvlink_bandwidth:
@@ -168,7 +196,9 @@ std::optional<costmodel::Hardware> scaled(const costmodel::Hardware& hw, Hardwar
     case HardwareNumber::nvlink_domain: {
       if (hw.level_sizes.empty()) return std::nullopt;
       const double s = std::round(static_cast<double>(hw.level_sizes.front()) * factor);
-      if (s < 2 || std::fabs(s - static_cast<double>(hw.level_sizes.front()) * factor) > 1e-9)
+      // Past the profile limit the cast below could overflow; validate_hardware refuses it anyway.
+      if (s < 2 || s > static_cast<double>(costmodel::kMaxLevelSize) ||
+          std::fabs(s - static_cast<double>(hw.level_sizes.front()) * factor) > 1e-9)
         return std::nullopt;
       out.level_sizes.front() = static_cast<std::int64_t>(s);
       break;
@@ -187,28 +217,51 @@ std::optional<costmodel::Hardware> scaled(const costmodel::Hardware& hw, Hardwar
   return out;
 }
 
-Sensitivity sensitivity(const costmodel::Hardware& hw, const FrontierSpec& spec, double factor) {
+bool regime_change(const std::optional<double>& down, const std::optional<double>& up) {
+  if (!down || !up) return false;
+  const double a = std::fabs(*down), b = std::fabs(*up);
+  const double hi = std::max(a, b), lo = std::min(a, b);
+  if (hi < kRegimeFloor) return false;
+  const bool opposite = (*down > 0 && *up < 0) || (*down < 0 && *up > 0);
+  return opposite || hi > kRegimeRatio * lo;
+}
+
+const SensitivityStep& SensitivityRow::primary() const {
+  for (auto it = steps.rbegin(); it != steps.rend(); ++it)
+    if (it->applies) return *it;
+  return steps.back();
+}
+
+bool SensitivityRow::regime_change() const {
+  for (const SensitivityStep& s : steps)
+    if (s.wall_regime_change || s.linear_scaling_regime_change) return true;
+  return false;
+}
+
+Sensitivity sensitivity(const costmodel::Hardware& hw, const FrontierSpec& spec,
+                        const std::vector<double>& factors) {
   Sensitivity out;
-  out.factor = factor;
+  out.factors = factors;
   out.baseline = refined_thresholds(costmodel::make_machine(hw), spec);
+  if (factors.empty()) return out;
   for (int i = 0; i < kHardwareNumbers; ++i) {
     const auto n = static_cast<HardwareNumber>(i);
-    const auto down = scaled(hw, n, 1 / factor);
-    const auto up = scaled(hw, n, factor);
-    if (!down || !up) continue;
     SensitivityRow row;
     row.number = n;
     row.baseline_value = hardware_value(hw, n);
-    row.down = refined_thresholds(costmodel::make_machine(*down), spec);
-    row.up = refined_thresholds(costmodel::make_machine(*up), spec);
-    row.linear_scaling_elasticity =
-        elasticity(row.down.linear_scaling_ends_flop, row.up.linear_scaling_ends_flop, factor);
-    row.wall_elasticity = elasticity(row.down.largest_feasible_flop, row.up.largest_feasible_flop, factor);
-    out.rows.push_back(row);
+    bool any = false;
+    for (double f : factors) {
+      bool applies = false;
+      row.steps.push_back(step_for(hw, n, f, out.baseline, spec, applies));
+      row.steps.back().applies = applies;
+      any = any || applies;
+    }
+    if (any) out.rows.push_back(std::move(row));
   }
   const auto key = [](const SensitivityRow& r) {
-    return std::make_pair(r.wall_elasticity ? std::fabs(*r.wall_elasticity) : -1.0,
-                          r.linear_scaling_elasticity ? std::fabs(*r.linear_scaling_elasticity) : -1.0);
+    const SensitivityStep& s = r.primary();
+    return std::make_pair(s.wall_elasticity ? std::fabs(*s.wall_elasticity) : -1.0,
+                          s.linear_scaling_elasticity ? std::fabs(*s.linear_scaling_elasticity) : -1.0);
   };
   std::stable_sort(out.rows.begin(), out.rows.end(),
                    [&key](const SensitivityRow& a, const SensitivityRow& b) { return key(a) > key(b); });

@@ -18,6 +18,7 @@
 #include <string>
 #include <vector>
 
+#include "cli_fixture.hpp"
 #include "subprocess.hpp"
 
 namespace {
@@ -25,67 +26,9 @@ namespace {
 namespace fs = std::filesystem;
 using nlohmann::json;
 
-constexpr int kExitOk = 0;
-constexpr int kExitFailed = 1;    // a check failed (src/cli/run.hpp)
-constexpr int kExitBadInput = 2;  // bad command line, config or vectors file (src/cli/run.hpp)
+using namespace llmsweep::test;  // the fixture's helpers (cli_fixture.hpp)
 
-std::string read(const std::string& path) {
-  std::ifstream in(path);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
-using llmsweep::test::Result;
-
-std::string command_line(const std::vector<std::string>& args) {
-  std::string s = "llmsweep";
-  for (const auto& a : args) s += " '" + a + "'";
-  return s;
-}
-
-class Cli : public testing::Test {
- protected:
-  void SetUp() override {
-    std::string templ = (fs::temp_directory_path() / "llmsweep-cli-test-XXXXXX").string();
-    ASSERT_NE(mkdtemp(templ.data()), nullptr);
-    dir_ = templ;
-    // Profiles by name come from the source tree, whatever the environment says.
-    ASSERT_EQ(setenv("LLMSWEEP_PROFILE_DIR", LLMSWEEP_PROFILE_DIR_FOR_TESTS, 1), 0);
-  }
-  void TearDown() override { fs::remove_all(dir_); }
-
-  std::string path(const std::string& name) const { return (fs::path(dir_) / name).string(); }
-  std::string write(const std::string& name, const std::string& text) const {
-    std::ofstream(path(name)) << text;
-    return path(name);
-  }
-
-  // Runs the binary with stdout and stderr captured (tests/support/subprocess.hpp).
-  Result run(const std::vector<std::string>& args) {
-    std::vector<std::string> argv{LLMSWEEP_BINARY};
-    argv.insert(argv.end(), args.begin(), args.end());
-    return llmsweep::test::run(argv, dir_, 120);
-  }
-
-  // Expects exit code 2, nothing on stdout, and one stderr line holding every word of `names`.
-  void expect_bad_input(const std::vector<std::string>& args, std::initializer_list<std::string> names) {
-    SCOPED_TRACE(command_line(args));
-    const Result r = run(args);
-    EXPECT_EQ(r.exit_code, kExitBadInput) << r.err;
-    EXPECT_EQ(r.out, "");
-    EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << "stderr is not one line:\n" << r.err;
-    EXPECT_TRUE(!r.err.empty() && r.err.back() == '\n') << r.err;
-    EXPECT_EQ(r.err.rfind("llmsweep: error: ", 0), 0u) << r.err;
-    for (const std::string& n : names)
-      EXPECT_NE(r.err.find(n), std::string::npos) << "'" << n << "' not in: " << r.err;
-  }
-
-  // The golden file, parsed.
-  static json golden() { return json::parse(read(LLMSWEEP_GOLDEN_FILE)); }
-
-  std::string dir_;
-};
+class Cli : public CliTest {};
 
 const std::string kProfiles = LLMSWEEP_PROFILE_DIR_FOR_TESTS;
 
@@ -442,6 +385,62 @@ TEST_F(Cli, SensitivityOutputAndBadInput) {
   r = run({"sensitivity", "--hardware", "h100-sxm", "--widths", "12288", "-o", out, "--overwrite", "--json"});
   ASSERT_EQ(r.exit_code, kExitOk) << r.err;
   EXPECT_FALSE(json::parse(r.out)["wall_reached"].get<bool>());
+}
+
+// --step: default both 1.25 and 2, each with central and one-sided elasticities and a regime
+// flag, in the table, the JSON and the HDF5 file.
+TEST_F(Cli, SensitivityStepsAndRegimeFlag) {
+  expect_bad_input({"sensitivity", "--hardware", "h100-sxm", "--step", "1.25,0.5"}, {"--step", "0.5"});
+  expect_bad_input({"sensitivity", "--hardware", "h100-sxm", "--step", "2", "--factor", "2"},
+                   {"--step", "--factor"});
+  const std::string out = path("steps.h5");
+  Result r = run({"sensitivity", "--hardware", "h100-sxm", "--json", "-o", out});
+  ASSERT_EQ(r.exit_code, kExitOk) << r.err;
+  const json j = json::parse(r.out);
+  EXPECT_EQ(j["steps"], json::parse("[1.25, 2]"));
+  bool flops_flagged = false;
+  for (const json& row : j["rows"]) {
+    ASSERT_EQ(row["steps"].size(), 2u);
+    for (const char* k :
+         {"wall_elasticity", "wall_down_elasticity", "wall_up_elasticity", "wall_regime_change",
+          "linear_scaling_elasticity", "linear_scaling_regime_change", "down", "up"})
+      EXPECT_TRUE(row["steps"][0].contains(k)) << k;
+    if (row["number"] == "flops") flops_flagged = row["regime_change"].get<bool>();
+  }
+  EXPECT_TRUE(flops_flagged);  // the x2 step crosses into the shared-memory-bound regime
+  const Result dump = llmsweep::test::run({"h5dump", "-a", "/steps", out}, dir_);
+  EXPECT_NE(dump.out.find("1.25, 2"), std::string::npos) << dump.out;
+  const Result ds =
+      llmsweep::test::run({"h5dump", "-H", "-d", "/sensitivity/wall_elasticity_steps", out}, dir_);
+  EXPECT_NE(ds.out.find("( 9, 2 )"), std::string::npos)
+      << ds.out;  // 9 numbers (the NVLink domain by x2 only), 2 steps
+  r = run({"sensitivity", "--hardware", "h100-sxm", "--step", "2"});
+  ASSERT_EQ(r.exit_code, kExitOk) << r.err;
+  EXPECT_NE(r.out.find("REGIME: linear"), std::string::npos) << r.out;
+}
+
+// A torus or systolic profile under the reference model is one line naming the profile and the
+// option to use.
+TEST_F(Cli, ReferenceRefusesProfilesThatNeedExtended) {
+  std::string text = read(kProfiles + "/h100-sxm.toml");
+  const std::string from = "level_sizes = [8]";
+  text.replace(text.find(from), from.size(),
+               "level_sizes = [8]\ntopology = [\"torus\", \"switch\"]\ntorus_dims = [2, 4]");
+  const std::string torus = write("torus.toml", text);
+  expect_bad_input({"frontier", "--hardware", torus}, {"torus", "--model extended"});
+  expect_bad_input({"plan", "--hardware", torus, "--d-model", "12288", "--gpus", "8"}, {"--model extended"});
+  const Result r =
+      run({"plan", "--hardware", torus, "--d-model", "12288", "--gpus", "2048", "--model", "extended"});
+  EXPECT_EQ(r.exit_code, kExitOk) << r.err;
+  expect_bad_input({"frontier", "--hardware", "tpu-v5p"}, {"tpu-v5p", "--model extended"});
+  expect_bad_input({"frontier", "--model", "extended", "--hardware", "tpu-v5p", "--cluster-sizes", "domain"},
+                   {"--cluster-sizes", "domain"});
+  // A misspelled extended key is one line naming file, line and key.
+  std::string b200 = read(kProfiles + "/b200-hgx.toml");
+  b200.replace(b200.find("tensor_memory_KiB"), 17, "tensor_memry_KiB");
+  const std::string typo = write("typo.toml", b200);
+  expect_bad_input({"frontier", "--hardware", typo},
+                   {typo, "tensor_memry_KiB", "did you mean 'tensor_memory_KiB'"});
 }
 
 }  // namespace

@@ -16,158 +16,11 @@
 #include <thread>
 #include <vector>
 
-#include "grid/row.hpp"
-#include "subprocess.hpp"
+#include "sweep_fixture.hpp"
 
 namespace llmsweep::test {
 namespace {
 
-namespace fs = std::filesystem;
-using Clock = std::chrono::steady_clock;
-
-constexpr int kExitOk = 0;
-constexpr int kExitBadInput = 2;              // src/cli/run.hpp
-constexpr int kExitResultFile = 3;            // src/cli/run.hpp
-constexpr int kExitInterrupted = 75;          // src/cli/run.hpp, documented in the README
-constexpr std::uint64_t kResumePoints = 216;  // tests/data/resume.toml: 2 profiles x 27 widths x 2 x 2
-
-const std::string kResumeSpec = std::string(LLMSWEEP_TEST_DATA_DIR) + "/resume.toml";
-const std::string kSmokeSpec = std::string(LLMSWEEP_SOURCE_DIR) + "/sweep/smoke.toml";
-
-std::vector<std::string> with_profiles(std::vector<std::string> env) {
-  env.push_back(std::string("LLMSWEEP_PROFILE_DIR=") + LLMSWEEP_PROFILE_DIR_FOR_TESTS);
-  return env;
-}
-
-std::vector<std::string> serial(std::vector<std::string> args) {
-  args.insert(args.begin(), {LLMSWEEP_BINARY, "sweep"});
-  return args;
-}
-
-std::vector<std::string> mpirun(int ranks, std::vector<std::string> args) {
-  args.insert(args.begin(), {"mpirun", "-n", std::to_string(ranks), LLMSWEEP_BINARY, "sweep"});
-  return args;
-}
-
-std::uint64_t file_size(const std::string& p) {
-  std::error_code ec;
-  const auto n = fs::file_size(p, ec);
-  return ec ? 0 : n;
-}
-
-// Rows the journal holds, near enough to tell how far a run has got (record headers ignored).
-double journal_fraction(const std::string& out, std::uint64_t points) {
-  const std::uint64_t bytes = file_size(out + ".journal");
-  return bytes <= 88 ? 0.0
-                     : static_cast<double>(bytes - 88) / static_cast<double>(points * sizeof(grid::Row));
-}
-
-// Every process below `root` (mpirun puts its ranks in process groups of their own, so the
-// process group alone does not reach them).
-std::vector<pid_t> descendants(pid_t root) {
-  std::vector<std::pair<pid_t, pid_t>> parent_of;  // (pid, ppid)
-  for (const auto& e : fs::directory_iterator("/proc")) {
-    const std::string name = e.path().filename().string();
-    if (name.find_first_not_of("0123456789") != std::string::npos) continue;
-    const std::string stat = read_file(e.path().string() + "/stat");
-    const std::size_t close = stat.rfind(')');
-    if (close == std::string::npos) continue;
-    int ppid = 0;
-    char state = 0;
-    if (std::sscanf(stat.c_str() + close + 1, " %c %d", &state, &ppid) != 2) continue;
-    parent_of.emplace_back(std::stoi(name), ppid);
-  }
-  std::vector<pid_t> out{root};
-  for (std::size_t i = 0; i < out.size(); ++i)
-    for (const auto& [pid, ppid] : parent_of)
-      if (ppid == out[i]) out.push_back(pid);
-  out.erase(out.begin());
-  return out;
-}
-
-// SIGKILL to a launcher and everything it started, as a node failure or the scheduler would.
-void kill_tree(Child& c) {
-  const std::vector<pid_t> below = descendants(c.pid());
-  c.signal_group(SIGKILL);
-  for (pid_t p : below) ::kill(p, SIGKILL);
-  c.wait(30);
-  // Orphans are reparented; wait until none of them is alive.
-  for (pid_t p : below)
-    for (int i = 0; i < 3000 && ::kill(p, 0) == 0; ++i)
-      std::this_thread::sleep_for(std::chrono::milliseconds(1));
-}
-
-// The pid of one MPI rank among a launcher's descendants.
-pid_t rank_pid(pid_t launcher, int rank) {
-  const std::string want = "OMPI_COMM_WORLD_RANK=" + std::to_string(rank);
-  for (pid_t pid : descendants(launcher)) {
-    const std::string env = read_file("/proc/" + std::to_string(pid) + "/environ");
-    if (read_file("/proc/" + std::to_string(pid) + "/cmdline").find("llmsweep") == std::string::npos)
-      continue;
-    std::size_t at = 0;
-    while (at < env.size()) {
-      const std::size_t end = env.find('\0', at);
-      if (env.compare(at, end - at, want) == 0) return pid;
-      at = end == std::string::npos ? env.size() : end + 1;
-    }
-  }
-  return -1;
-}
-
-class SweepCli : public testing::Test {
- protected:
-  static void SetUpTestSuite() {
-    shared_ = new TempDir;
-    reference_ = shared_->file("reference.h5");
-    const Result r =
-        run(serial({kResumeSpec, "-o", reference_, "-q"}), shared_->path(), 300, with_profiles({}));
-    ASSERT_EQ(r.exit_code, kExitOk) << r.err;
-  }
-  static void TearDownTestSuite() {
-    delete shared_;
-    shared_ = nullptr;
-  }
-
-  Result sweep(const std::vector<std::string>& args, int ranks = 1) {
-    return run(ranks == 1 ? serial(args) : mpirun(ranks, args), dir_.path(), 300, with_profiles(mpi_env()));
-  }
-
-  std::unique_ptr<Child> start(const std::vector<std::string>& args, int ranks = 1) {
-    ++started_;
-    return std::make_unique<Child>(ranks == 1 ? serial(args) : mpirun(ranks, args),
-                                   dir_.file("child" + std::to_string(started_) + ".out"),
-                                   dir_.file("child" + std::to_string(started_) + ".err"),
-                                   with_profiles(mpi_env()));
-  }
-  std::string child_err() const { return read_file(dir_.file("child" + std::to_string(started_) + ".err")); }
-
-  // Waits until the run has recorded about `fraction` of its points (or has ended).
-  static void wait_for_progress(Child& c, const std::string& out, double fraction) {
-    const auto until = Clock::now() + std::chrono::seconds(120);
-    while (c.running() && journal_fraction(out, kResumePoints) < fraction && Clock::now() < until)
-      std::this_thread::sleep_for(std::chrono::milliseconds(5));
-  }
-
-  void expect_same_points(const std::string& a, const std::string& b) {
-    const Result r = run({"h5diff", a, b, "/points", "/points"}, dir_.path(), 120);
-    EXPECT_EQ(r.exit_code, 0) << "h5diff " << a << " " << b << "\n" << r.out << r.err;
-  }
-
-  void expect_no_leftovers(const std::string& out) {
-    EXPECT_FALSE(fs::exists(out + ".journal"));
-    EXPECT_FALSE(fs::exists(out + ".lock"));
-    for (const auto& e : fs::directory_iterator(fs::path(out).parent_path()))
-      EXPECT_EQ(e.path().string().find(out + ".tmp-"), std::string::npos) << e.path();
-  }
-
-  static TempDir* shared_;
-  static std::string reference_;
-  TempDir dir_;
-  int started_ = 0;
-};
-
-TempDir* SweepCli::shared_ = nullptr;
-std::string SweepCli::reference_;
 
 TEST_F(SweepCli, SmokeGivesTheSamePointsOnOneTwoAndThreeRanks) {
   const std::string one = dir_.file("one.h5"), two = dir_.file("two.h5"), three = dir_.file("three.h5");
@@ -256,40 +109,21 @@ TEST_F(SweepCli, DeadWorkerStopsTheSweepWithAResumableFile) {
   expect_same_points(reference_, out);
 }
 
-// Ranks that read different profiles would compute different things: the sweep stops at once
-// with an MPI error (exit 4 from MPI_Abort) and the file stays resumable.
-TEST_F(SweepCli, RanksThatDisagreeOnTheSpecStopTheSweep) {
+// Workers never read files: rank 0 reads the spec and profiles once and every rank computes
+// from what it broadcasts. A rank whose profile folder differs (here, a changed H100 profile)
+// still computes rank 0's profiles, so the results equal the serial run's.
+TEST_F(SweepCli, WorkersComputeWhatRankZeroRead) {
   const std::string profiles = dir_.file("profiles");
   fs::copy(LLMSWEEP_PROFILE_DIR_FOR_TESTS, profiles);
   std::string text = read_file(profiles + "/h100-sxm.toml");
   text.replace(text.find("sms = 132 "), 10, "sms = 130 ");
   dir_.write("profiles/h100-sxm.toml", text);
-  const std::string out = dir_.file("disagree.h5");
-  const Result r = run({"mpirun",
-                        "-n",
-                        "1",
-                        LLMSWEEP_BINARY,
-                        "sweep",
-                        kResumeSpec,
-                        "-o",
-                        out,
-                        "-q",
-                        ":",
-                        "-n",
-                        "1",
-                        "-x",
-                        "LLMSWEEP_PROFILE_DIR=" + profiles,
-                        LLMSWEEP_BINARY,
-                        "sweep",
-                        kResumeSpec,
-                        "-o",
-                        out,
+  const std::string out = dir_.file("broadcast.h5");
+  const Result r = run({"mpirun", "-n", "1", LLMSWEEP_BINARY, "sweep", kResumeSpec, "-o", out, "-q", ":", "-n", "1",
+                        "-x", "LLMSWEEP_PROFILE_DIR=" + profiles, LLMSWEEP_BINARY, "sweep", kResumeSpec, "-o", out,
                         "-q"},
                        dir_.path(), 120, with_profiles(mpi_env()));
-  EXPECT_EQ(r.exit_code, 4) << r.err;
-  EXPECT_NE(r.err.find("rank 1 reads a different spec or profiles than rank 0"), std::string::npos) << r.err;
-  const Result again = sweep({kResumeSpec, "-o", out, "--resume", "-q"}, 2);
-  EXPECT_EQ(again.exit_code, kExitOk) << again.err;
+  ASSERT_EQ(r.exit_code, kExitOk) << r.err;
   expect_same_points(reference_, out);
 }
 

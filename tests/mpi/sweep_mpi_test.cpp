@@ -13,6 +13,7 @@
 #include "dist/runner.hpp"
 #include "grid/evaluate_point.hpp"
 #include "grid/schema.hpp"
+#include "io/memory_sink.hpp"
 
 namespace llmsweep {
 namespace {
@@ -68,6 +69,16 @@ class SweepMpi : public testing::Test {
     }
   }
 
+  // Chunks of 16 rows: the 104 points make whole chunks and an edge chunk, and pieces of both.
+  io::SinkLayout layout(grid::KeepRule keep = {}) const {
+    io::SinkLayout l;
+    l.points = grid_.size();
+    l.chunk_rows = 16;
+    l.levels = spec_.max_levels;
+    l.keep = std::move(keep);
+    return l;
+  }
+
   config::SweepSpec spec_;
   grid::Grid grid_;
   grid::PointEvaluator evaluator_;
@@ -76,13 +87,13 @@ class SweepMpi : public testing::Test {
 
 TEST_F(SweepMpi, EveryPointExactlyOnceAndEqualToSerial) {
   ASSERT_EQ(grid_.size(), 104u);
-  io::MemorySink sink;
+  io::MemorySink sink(layout());
   const dist::Evaluate evaluate = [this](std::uint64_t i) { return evaluator_.evaluate(i); };
   const bool root = rank() == 0;
   const dist::Outcome out =
       dist::run(MPI_COMM_WORLD,
-                root ? std::vector<grid::IndexRange>{{0, grid_.size()}} : std::vector<grid::IndexRange>{},
-                grid_.size(), 0, evaluate, root ? &sink : nullptr, quiet_options());
+                root ? std::vector<grid::IndexRange>{{0, grid_.size()}} : std::vector<grid::IndexRange>{}, 0,
+                layout(), evaluate, root ? &sink : nullptr, quiet_options());
   if (!root) return;
   EXPECT_EQ(out, dist::Outcome::complete);
   ASSERT_EQ(sink.rows().size(), grid_.size());
@@ -93,14 +104,43 @@ TEST_F(SweepMpi, EveryPointExactlyOnceAndEqualToSerial) {
   }
   EXPECT_EQ(seen.size(), grid_.size());
   EXPECT_GE(sink.checkpoints(), 0);
+  EXPECT_TRUE(sink.closed());
+}
+
+// keep = best, reduced in the workers and merged on rank 0: the rows a serial reduction keeps.
+TEST_F(SweepMpi, ReducedInTheWorkersEqualsReducedAfterwards) {
+  grid::KeepRule rule;
+  rule.keep = grid::Keep::best;
+  rule.by = {"hardware", "experts_rule"};
+  rule.count = 2;
+  io::MemorySink sink(layout(rule));
+  const dist::Evaluate evaluate = [this](std::uint64_t i) { return evaluator_.evaluate(i); };
+  const bool root = rank() == 0;
+  const dist::Outcome out =
+      dist::run(MPI_COMM_WORLD,
+                root ? std::vector<grid::IndexRange>{{0, grid_.size()}} : std::vector<grid::IndexRange>{}, 0,
+                layout(rule), evaluate, root ? &sink : nullptr, quiet_options());
+  if (!root) return;
+  EXPECT_EQ(out, dist::Outcome::complete);
+  grid::Reducer serial(rule, columns_);
+  grid::PointEvaluator fresh(grid_);
+  for (std::uint64_t i = 0; i < grid_.size(); ++i) {
+    grid::Row r = fresh.evaluate(i);
+    r.index = i;
+    serial.add(r);
+  }
+  const std::vector<grid::Row> want = serial.rows(), got = sink.rows();
+  ASSERT_EQ(got.size(), want.size());
+  for (std::size_t i = 0; i < got.size(); ++i) EXPECT_EQ(got[i].index, want[i].index);
+  EXPECT_EQ(sink.reduced().counts(), serial.counts());
 }
 
 TEST_F(SweepMpi, OnlyPendingRangesAreComputed) {
-  io::MemorySink sink;
+  io::MemorySink sink(layout());
   const dist::Evaluate evaluate = [this](std::uint64_t i) { return evaluator_.evaluate(i); };
   const bool root = rank() == 0;
-  const std::vector<grid::IndexRange> pending{{3, 10}, {20, 25}, {103, 104}};
-  dist::run(MPI_COMM_WORLD, root ? pending : std::vector<grid::IndexRange>{}, grid_.size(), 91, evaluate,
+  const std::vector<grid::IndexRange> pending{{3, 10}, {20, 25}, {96, 104}};
+  dist::run(MPI_COMM_WORLD, root ? pending : std::vector<grid::IndexRange>{}, 84, layout(), evaluate,
             root ? &sink : nullptr, quiet_options());
   if (!root) return;
   std::set<std::uint64_t> got;
@@ -116,7 +156,7 @@ TEST_F(SweepMpi, OnlyPendingRangesAreComputed) {
 // points recorded plus a second run over the rest give every point exactly once.
 TEST_F(SweepMpi, StopOnAnyRankThenResumeGivesEveryPointOnce) {
   const std::uint64_t trigger = grid_.size() / 3;
-  io::MemorySink first;
+  io::MemorySink first(layout());
   const dist::Evaluate stopping = [this, trigger](std::uint64_t i) {
     if (i == trigger) request_stop(SIGUSR1);
     return evaluator_.evaluate(i);
@@ -124,8 +164,8 @@ TEST_F(SweepMpi, StopOnAnyRankThenResumeGivesEveryPointOnce) {
   const bool root = rank() == 0;
   const dist::Outcome out =
       dist::run(MPI_COMM_WORLD,
-                root ? std::vector<grid::IndexRange>{{0, grid_.size()}} : std::vector<grid::IndexRange>{},
-                grid_.size(), 0, stopping, root ? &first : nullptr, quiet_options());
+                root ? std::vector<grid::IndexRange>{{0, grid_.size()}} : std::vector<grid::IndexRange>{}, 0,
+                layout(), stopping, root ? &first : nullptr, quiet_options());
   grid::RangeSet done;
   if (root) {
     EXPECT_EQ(out, dist::Outcome::stopped);
@@ -137,11 +177,11 @@ TEST_F(SweepMpi, StopOnAnyRankThenResumeGivesEveryPointOnce) {
   }
   clear_stop();
   MPI_Barrier(MPI_COMM_WORLD);
-  io::MemorySink second;
+  io::MemorySink second(layout());
   const dist::Evaluate evaluate = [this](std::uint64_t i) { return evaluator_.evaluate(i); };
   const dist::Outcome again =
       dist::run(MPI_COMM_WORLD, root ? done.complement(grid_.size()) : std::vector<grid::IndexRange>{},
-                grid_.size(), done.count(), evaluate, root ? &second : nullptr, quiet_options());
+                done.count(), layout(), evaluate, root ? &second : nullptr, quiet_options());
   if (!root) return;
   EXPECT_EQ(again, dist::Outcome::complete);
   for (const grid::Row& r : second.rows()) {
@@ -155,7 +195,10 @@ TEST_F(SweepMpi, StopOnAnyRankThenResumeGivesEveryPointOnce) {
 // Many trivial points: chunking, prefetching and the end-of-work handshake at scale.
 TEST(SweepMpiTrivial, HundredThousandTrivialPoints) {
   constexpr std::uint64_t n = 100000;
-  io::MemorySink sink;
+  io::SinkLayout layout;
+  layout.points = n;
+  layout.chunk_rows = 1024;
+  io::MemorySink sink(layout);
   const dist::Evaluate trivial = [](std::uint64_t i) {
     grid::Row r;
     r.index = i;
@@ -170,7 +213,7 @@ TEST(SweepMpiTrivial, HundredThousandTrivialPoints) {
   if (size == 1) o.coordinator_computes = true;  // with one rank, rank 0 must compute
   dist::RunStats stats;
   const dist::Outcome out = dist::run(
-      MPI_COMM_WORLD, root ? std::vector<grid::IndexRange>{{0, n}} : std::vector<grid::IndexRange>{}, n, 0,
+      MPI_COMM_WORLD, root ? std::vector<grid::IndexRange>{{0, n}} : std::vector<grid::IndexRange>{}, 0, layout,
       trivial, root ? &sink : nullptr, o, &stats);
   if (!root) return;
   EXPECT_EQ(out, dist::Outcome::complete);
@@ -183,6 +226,7 @@ TEST(SweepMpiTrivial, HundredThousandTrivialPoints) {
   if (size > 1) {
     EXPECT_EQ(stats.computed_by_coordinator, 0u);
   }
+  EXPECT_GT(sink.chunks(), 0);  // cheap points travel as whole compressed chunks
 }
 
 }  // namespace

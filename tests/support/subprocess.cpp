@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -127,6 +128,61 @@ int line_count(const std::string& s) {
 std::vector<std::string> mpi_env() {
   return {"OMPI_ALLOW_RUN_AS_ROOT=1", "OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1",
           "OMPI_MCA_rmaps_base_oversubscribe=1", "OMPI_MCA_btl_vader_single_copy_mechanism=none"};
+}
+
+
+using Clock = std::chrono::steady_clock;
+
+// Every process below `root` (mpirun puts its ranks in process groups of their own, so the
+// process group alone does not reach them).
+std::vector<pid_t> descendants(pid_t root) {
+  std::vector<std::pair<pid_t, pid_t>> parent_of;  // (pid, ppid)
+  for (const auto& e : fs::directory_iterator("/proc")) {
+    const std::string name = e.path().filename().string();
+    if (name.find_first_not_of("0123456789") != std::string::npos) continue;
+    const std::string stat = read_file(e.path().string() + "/stat");
+    const std::size_t close = stat.rfind(')');
+    if (close == std::string::npos) continue;
+    int ppid = 0;
+    char state = 0;
+    if (std::sscanf(stat.c_str() + close + 1, " %c %d", &state, &ppid) != 2) continue;
+    parent_of.emplace_back(std::stoi(name), ppid);
+  }
+  std::vector<pid_t> out{root};
+  for (std::size_t i = 0; i < out.size(); ++i)
+    for (const auto& [pid, ppid] : parent_of)
+      if (ppid == out[i]) out.push_back(pid);
+  out.erase(out.begin());
+  return out;
+}
+
+// SIGKILL to a launcher and everything it started, as a node failure or the scheduler would.
+void kill_tree(Child& c) {
+  const std::vector<pid_t> below = descendants(c.pid());
+  c.signal_group(SIGKILL);
+  for (pid_t p : below) ::kill(p, SIGKILL);
+  c.wait(30);
+  // Orphans are reparented; wait until none of them is alive.
+  for (pid_t p : below)
+    for (int i = 0; i < 3000 && ::kill(p, 0) == 0; ++i)
+      std::this_thread::sleep_for(std::chrono::milliseconds(1));
+}
+
+// The pid of one MPI rank among a launcher's descendants.
+pid_t rank_pid(pid_t launcher, int rank) {
+  const std::string want = "OMPI_COMM_WORLD_RANK=" + std::to_string(rank);
+  for (pid_t pid : descendants(launcher)) {
+    const std::string env = read_file("/proc/" + std::to_string(pid) + "/environ");
+    if (read_file("/proc/" + std::to_string(pid) + "/cmdline").find("llmsweep") == std::string::npos)
+      continue;
+    std::size_t at = 0;
+    while (at < env.size()) {
+      const std::size_t end = env.find('\0', at);
+      if (env.compare(at, end - at, want) == 0) return pid;
+      at = end == std::string::npos ? env.size() : end + 1;
+    }
+  }
+  return -1;
 }
 
 }  // namespace llmsweep::test

@@ -63,4 +63,12 @@ int line_count(const std::string& s);
 // Environment that lets mpirun run as root and oversubscribe the 2 cores.
 std::vector<std::string> mpi_env();
 
+// Every process below `root` (mpirun puts its ranks in process groups of their own, so the
+// process group alone does not reach them).
+std::vector<pid_t> descendants(pid_t root);
+// SIGKILL to a launcher and everything it started, as a node failure or the scheduler would.
+void kill_tree(Child& c);
+// The pid of one MPI rank among a launcher's descendants (-1 if none).
+pid_t rank_pid(pid_t launcher, int rank);
+
 }  // namespace llmsweep::test

@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstring>
+#include <limits>
 #include <set>
 
 #include "config/hardware_config.hpp"
@@ -204,6 +205,37 @@ TEST(PointEvaluator, ExplicitPlanMatchesTheCostModel) {
   EXPECT_EQ(r.tp_comm_s, direct.run_tp_comm_s);
   // pp = 5 does not divide the 192 layers.
   EXPECT_EQ(ev.evaluate(1).status, static_cast<std::uint8_t>(costmodel::Status::invalid_plan));
+}
+
+// A batch law that gives more than 2^63 tokens per step (a steep power law on 2^53-token
+// sequences): the row is an invalid model, its batch_tokens saturated, not a signed overflow
+// (UBSan, evaluate_point.cpp, found by a sweep of extreme but accepted axis values).
+TEST(PointEvaluator, AnOverflowingBatchIsAnInvalidModel) {
+  Axes a;
+  a.hardware = {hardware("h100-sxm")};
+  a.width = {{12288, 0}};
+  a.seq_len = {std::int64_t{1} << 53};
+  BatchValue steep;
+  steep.law.policy = search::BatchPolicy::power;
+  steep.law.exponent = 10;  // (C / 3e23)^10 x 2^22 / 2^53: thousands of sequences of 2^53 tokens
+  a.batch = {steep};
+  const Grid g(a);
+  PointEvaluator eval(g);
+  const Row row = eval.evaluate(0);
+  EXPECT_EQ(row.status, static_cast<std::uint8_t>(costmodel::Status::invalid_plan));
+  EXPECT_GT(row.batch_seqs, 1);
+  EXPECT_EQ(row.batch_tokens, std::numeric_limits<std::int64_t>::max());
+}
+
+// Without [cluster] sizes each point takes its model kind's default cluster sizes; the axis label
+// names them when every model kind agrees.
+TEST(Grid, DefaultClusterSizesLabel) {
+  Axes a = small_axes();
+  EXPECT_EQ(Grid(a).axis_labels(Axis::cluster_sizes), (std::vector<std::string>{"powers-of-two"}));
+  a.model_kind = {costmodel::ModelKind::extended};
+  EXPECT_EQ(Grid(a).axis_labels(Axis::cluster_sizes), (std::vector<std::string>{"domains"}));
+  a.model_kind = {costmodel::ModelKind::reference, costmodel::ModelKind::extended};
+  EXPECT_EQ(Grid(a).axis_labels(Axis::cluster_sizes), (std::vector<std::string>{"model default"}));
 }
 
 // The model axis: each point records its cost model, and on H100 SXM (Hopper, an 8-GPU NVLink

@@ -1,6 +1,7 @@
-// Unit tests of the results file, the journal and output sessions: what is written reads back,
-// a torn journal tail is dropped, open modes and the lock refuse what they must, an
-// interrupted merge rebuilds the file from the journal, and summaries cut frontiers right.
+// Unit tests of the results file and output sessions: what is written (whole encoded chunks
+// and chunks in pieces) reads back, snapshots are whole files a reader can hold, open modes and
+// the lock refuse what they must, a damaged file is rebuilt from the journal, crafted files are
+// refused, and summaries cut frontiers right. The journal has its own tests (journal_test).
 #include <fcntl.h>
 #include <gtest/gtest.h>
 #include <hdf5.h>
@@ -11,6 +12,7 @@
 #include <fstream>
 
 #include "common/error.hpp"
+#include "io/codec.hpp"
 #include "io/journal.hpp"
 #include "io/output_session.hpp"
 #include "io/results_file.hpp"
@@ -58,6 +60,7 @@ class Io : public testing::Test {
       r.d_model = static_cast<std::int64_t>(1000 + i);
       r.utilization = 0.5 / static_cast<double>(i + 1);
       r.level[0][1] = static_cast<std::int64_t>(i);
+      r.width_index = static_cast<std::int64_t>(i);  // meta(): one axis, the width
       out.push_back(r);
     }
     return out;
@@ -66,34 +69,39 @@ class Io : public testing::Test {
   std::string dir_;
 };
 
-TEST_F(Io, ResultsFileRoundTrip) {
+TEST_F(Io, ResultsFileRoundTripThroughDirectChunkWrites) {
   const std::string f = path("r.h5");
-  create_results_file(f, meta(10));
-  EXPECT_THROW(create_results_file(f, meta(10)), ResultFileError);  // never overwrites
+  FileMeta m = meta(10);
+  m.chunk_rows = 4;  // chunks [0,4) [4,8) [8,10): the last an edge chunk
+  create_results_file(f, m);
+  EXPECT_THROW(create_results_file(f, m), ResultFileError);  // never overwrites
   const StoredInfo info = read_info(f);
   EXPECT_EQ(info.schema_version, grid::kSchemaVersion);
   EXPECT_EQ(info.points, 10u);
+  EXPECT_EQ(info.chunk_rows, 4u);
   EXPECT_FALSE(info.complete);
   EXPECT_EQ(info.hardware_names, (std::vector<std::string>{"H100 SXM"}));
   {
-    ResultsWriter w(f);
-    const std::vector<grid::Row> a = rows(0, 3), b = rows(6, 2);
-    std::vector<grid::Row> both = a;
-    both.insert(both.end(), b.begin(), b.end());  // two runs in one call
-    w.write(both);
-    w.set_progress(5, false);
+    ChunkFile w(f);
+    ChunkEncoder enc(layout_of(m), grid::columns(m.levels, {}));
+    w.write(enc.encode(0, rows(0, 4)));
+    w.write(enc.encode(2, rows(8, 2)));
+    FileProgress p;
+    p.points_done = 6;
+    w.set_progress(p);
     w.close();
   }
   ResultsReader r(f);
   const std::vector<std::int64_t> status = r.integer("status");
   EXPECT_EQ(status[0], 0);
-  EXPECT_EQ(status[3], grid::kStatusPending);  // never written: the fill value
-  EXPECT_EQ(status[7], 0);
+  EXPECT_EQ(status[5], grid::kStatusPending);  // never written: the fill value
+  EXPECT_EQ(status[9], 0);
   const std::vector<double> util = r.real("utilization");
-  EXPECT_EQ(util[6], 0.5 / 7);
+  EXPECT_EQ(util[8], 0.5 / 9);
   EXPECT_TRUE(std::isnan(util[4]));
-  EXPECT_EQ(r.integer("dp_level1")[7], 7);
-  EXPECT_EQ(r.info().points_done, 5u);
+  EXPECT_EQ(r.integer("dp_level1")[9], 9);
+  EXPECT_EQ(r.integer("d_model", 8, 2), (std::vector<std::int64_t>{1008, 1009}));
+  EXPECT_EQ(r.info().points_done, 6u);
   EXPECT_THROW(r.real("no_such_column"), ResultFileError);
 }
 
@@ -116,11 +124,12 @@ TEST_F(Io, PendingRowsGetTheirScenarioFromTheirIndex) {
   EXPECT_EQ(r.info().axis_names, m.axis_names);
 }
 
-TEST_F(Io, ForeignAndNewerFilesAreRefused) {
+TEST_F(Io, ForeignDamagedAndNewerFilesAreRefused) {
   const std::string text = path("notes.h5");
   std::ofstream(text) << "hello";
   EXPECT_THROW(read_info(text), ResultFileError);
   EXPECT_THROW(read_info(path("missing.h5")), ResultFileError);
+  EXPECT_THROW(read_info(dir_), ResultFileError);  // a folder
   // An HDF5 file that is not ours.
   const std::string other = path("other.h5");
   hid_t f = H5Fcreate(other.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT);
@@ -131,74 +140,96 @@ TEST_F(Io, ForeignAndNewerFilesAreRefused) {
   } catch (const ResultFileError& e) {
     EXPECT_NE(std::string(e.what()).find("not an llmsweep results file"), std::string::npos) << e.what();
   }
-  // Ours, from a newer schema.
+  const auto set_int = [](const std::string& file, const char* name, std::int64_t v) {
+    hid_t h = H5Fopen(file.c_str(), H5F_ACC_RDWR, H5P_DEFAULT);
+    hid_t a = H5Aopen(h, name, H5P_DEFAULT);
+    H5Awrite(a, H5T_NATIVE_INT64, &v);
+    H5Aclose(a);
+    H5Fclose(h);
+  };
+  const auto refused = [](const std::string& file, const std::string& why) {
+    try {
+      read_info(file);
+      ADD_FAILURE() << "accepted " << file;
+    } catch (const ResultFileError& e) {
+      EXPECT_NE(std::string(e.what()).find(why), std::string::npos) << e.what();
+    }
+  };
+  // Ours, from a newer schema; and crafted point counts, huge or negative.
   const std::string newer = path("newer.h5");
   create_results_file(newer, meta(2));
-  f = H5Fopen(newer.c_str(), H5F_ACC_RDWR, H5P_DEFAULT);
-  hid_t a = H5Aopen(f, "schema_version", H5P_DEFAULT);
-  const std::int64_t v = grid::kSchemaVersion + 1;
-  H5Awrite(a, H5T_NATIVE_INT64, &v);
-  H5Aclose(a);
-  H5Fclose(f);
-  try {
-    read_info(newer);
-    FAIL() << "accepted a newer schema";
-  } catch (const ResultFileError& e) {
-    EXPECT_NE(std::string(e.what()).find("newer llmsweep"), std::string::npos) << e.what();
-  }
+  set_int(newer, "schema_version", grid::kSchemaVersion + 1);
+  refused(newer, "newer llmsweep");
+  const std::string negative = path("negative.h5");
+  create_results_file(negative, meta(2));
+  set_int(negative, "points", -5);
+  refused(negative, "negative");
+  const std::string huge = path("huge.h5");
+  create_results_file(huge, meta(2));
+  set_int(huge, "points", std::int64_t{1} << 62);
+  refused(huge, "damaged");
 }
 
-TEST_F(Io, JournalDropsATornTail) {
-  const std::string j = path("r.h5.journal");
-  {
-    Journal journal = Journal::create(j, std::string(64, 'a'), 100);
-    journal.append(rows(0, 10));
-    journal.append(rows(20, 5));
-  }
-  EXPECT_THROW(Journal::create(j, std::string(64, 'a'), 100), ResultFileError);
-  const auto full = fs::file_size(j);
-  fs::resize_file(j, full - 7);  // a record cut short by a kill
-  JournalScan scan;
-  {
-    Journal journal = Journal::open(j, std::string(64, 'a'), 100, scan);
-    EXPECT_EQ(scan.rows, 10u);
-    EXPECT_EQ(scan.done.count(), 10u);
-    EXPECT_LT(journal.size(), full);
-    journal.append(rows(20, 5));  // appends after the last good record
-  }
-  { std::ofstream(j, std::ios::app) << "garbage that is not a record"; }
-  Journal journal = Journal::open(j, std::string(64, 'a'), 100, scan);
-  EXPECT_EQ(scan.rows, 15u);
-  EXPECT_EQ(scan.done.ranges().size(), 2u);
-  std::uint64_t seen = 0;
-  journal.read(0, journal.size(), [&seen](std::span<const grid::Row> r) { seen += r.size(); });
-  EXPECT_EQ(seen, 15u);
-  // Another spec's journal is refused.
-  EXPECT_THROW(Journal::open(j, std::string(64, 'b'), 100, scan), ResultFileError);
-  EXPECT_THROW(Journal::open(j, std::string(64, 'a'), 99, scan), ResultFileError);
-}
-
-TEST_F(Io, SessionCreateRecordFinish) {
+TEST_F(Io, SessionCreateRecordClose) {
   const std::string f = path("s.h5");
+  FileMeta m = meta(8);
+  m.chunk_rows = 4;
   {
-    OutputSession s(f, meta(8), OpenMode::create);
+    OutputSession s(f, m, OpenMode::create);
+    EXPECT_TRUE(fs::exists(f));  // readers find a file at once
     EXPECT_TRUE(fs::exists(journal_path(f)));
     EXPECT_TRUE(fs::exists(lock_path(f)));
-    s.record(rows(0, 5));
+    ChunkEncoder enc(s.layout(), grid::columns(m.levels, {}));
+    s.record(enc.encode(0, rows(0, 4)));  // a whole chunk, as a worker sends it
     s.checkpoint();
+    s.record(rows(4, 1));  // a chunk in pieces, as rank 0 assembles it
     s.record(rows(5, 3));
     EXPECT_TRUE(s.complete());
-    s.finish();
+    s.close();
   }
   EXPECT_FALSE(fs::exists(journal_path(f)));
   EXPECT_FALSE(fs::exists(lock_path(f)));
+  EXPECT_FALSE(fs::exists(work_path(f)));
   const StoredInfo info = read_info(f);
   EXPECT_TRUE(info.complete);
   EXPECT_EQ(info.points_done, 8u);
-  EXPECT_EQ(ResultsReader(f).integer("d_model")[7], 1007);
-  EXPECT_THROW(OutputSession(f, meta(8), OpenMode::create), ResultFileError);
-  OutputSession again(f, meta(8), OpenMode::resume);
+  const std::vector<std::int64_t> d = ResultsReader(f).integer("d_model");
+  for (std::int64_t i = 0; i < 8; ++i) EXPECT_EQ(d[static_cast<std::size_t>(i)], 1000 + i);
+  EXPECT_THROW(OutputSession(f, m, OpenMode::create), ResultFileError);
+  OutputSession again(f, m, OpenMode::resume);
   EXPECT_TRUE(again.complete());
+}
+
+// A checkpoint leaves a consistent file while the sweep goes on, with the rows of a chunk
+// still being filled; a reader holding an earlier snapshot keeps reading it unchanged.
+TEST_F(Io, SnapshotsAreWholeFilesAndAReaderKeepsItsOwn) {
+  const std::string f = path("snap.h5");
+  FileMeta m = meta(8);
+  m.chunk_rows = 4;
+  OutputSession s(f, m, OpenMode::create);
+  s.record(rows(0, 2));
+  s.checkpoint();
+  s.record(rows(2, 1));
+  // The checkpoint is written on the writer thread: wait for it.
+  for (int i = 0; i < 500 && read_info(f).points_done < 2; ++i) usleep(2000);
+  hid_t held = H5Fopen(f.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT);  // a reader, kept open
+  ASSERT_GE(held, 0);
+  EXPECT_EQ(ResultsReader(f).integer("d_model")[1], 1001);
+  EXPECT_EQ(ResultsReader(f).integer("status")[2], grid::kStatusPending);
+  s.checkpoint();
+  s.record(rows(3, 5));
+  s.close();
+  EXPECT_EQ(ResultsReader(f).integer("d_model")[7], 1007);
+  // The held file is the old snapshot, still whole.
+  hid_t points = H5Gopen2(held, "points", H5P_DEFAULT);
+  hid_t ds = H5Dopen2(points, "status", H5P_DEFAULT);
+  std::vector<std::uint8_t> status(8);
+  EXPECT_GE(H5Dread(ds, H5T_NATIVE_UINT8, H5S_ALL, H5S_ALL, H5P_DEFAULT, status.data()), 0);
+  EXPECT_EQ(status[0], 0);
+  EXPECT_EQ(status[7], grid::kStatusPending);
+  H5Dclose(ds);
+  H5Gclose(points);
+  H5Fclose(held);
 }
 
 TEST_F(Io, SessionResumesWhatWasRecordedAndRefusesAnotherSpec) {
@@ -207,7 +238,7 @@ TEST_F(Io, SessionResumesWhatWasRecordedAndRefusesAnotherSpec) {
     OutputSession s(f, meta(8), OpenMode::create);
     s.record(rows(0, 2));
     s.record(rows(4, 2));
-    // No finish(): as if the process had died here.
+    // No close(): as if the process had died here.
   }
   EXPECT_THROW(OutputSession(f, meta(8, std::string(64, 'b')), OpenMode::resume), ResultFileError);
   EXPECT_THROW(OutputSession(f, meta(8), OpenMode::create), ResultFileError);
@@ -223,31 +254,44 @@ TEST_F(Io, SessionResumesWhatWasRecordedAndRefusesAnotherSpec) {
   }
   s.record(rows(2, 2));
   s.record(rows(6, 2));
-  s.finish();
+  s.close();
   const std::vector<std::int64_t> d = ResultsReader(f).integer("d_model");
   for (std::int64_t i = 0; i < 8; ++i) EXPECT_EQ(d[static_cast<std::size_t>(i)], 1000 + i);
 }
 
-TEST_F(Io, InterruptedMergeRebuildsTheFileFromTheJournal) {
+TEST_F(Io, ADamagedFileIsRebuiltFromTheJournal) {
   const std::string f = path("s.h5");
   {
     OutputSession s(f, meta(6), OpenMode::create);
     s.record(rows(0, 3));
     s.checkpoint();
   }
-  {
-    // A merge that began and never ended; and the file itself damaged.
-    JournalScan scan;
-    Journal j = Journal::open(journal_path(f), std::string(64, 'a'), 6, scan);
-    j.merge_begin();
-    std::ofstream(f, std::ios::trunc) << "damaged";
-  }
+  std::ofstream(f, std::ios::trunc) << "damaged";
   OutputSession s(f, meta(6), OpenMode::resume);
   EXPECT_NE(s.resume_note().find("rebuilt"), std::string::npos) << s.resume_note();
   EXPECT_EQ(s.done().count(), 3u);
   s.record(rows(3, 3));
-  s.finish();
+  s.close();
   EXPECT_EQ(ResultsReader(f).integer("d_model")[1], 1001);
+  EXPECT_TRUE(read_info(f).complete);
+}
+
+// Without its journal, a stopped file resumes from its status column, a chunk at a time.
+TEST_F(Io, WithoutAJournalWholeChunksOfTheFileCount) {
+  const std::string f = path("nj.h5");
+  FileMeta m = meta(8);
+  m.chunk_rows = 4;
+  {
+    OutputSession s(f, m, OpenMode::create);
+    s.record(rows(0, 6));
+    s.close();  // stopped: 6 of 8 done
+  }
+  fs::remove(journal_path(f));
+  OutputSession s(f, m, OpenMode::resume);
+  EXPECT_EQ(s.done().count(), 4u);  // rows 4 and 5 are computed again with their chunk
+  s.record(rows(4, 4));
+  s.close();
+  EXPECT_EQ(ResultsReader(f).integer("d_model")[5], 1005);
   EXPECT_TRUE(read_info(f).complete);
 }
 

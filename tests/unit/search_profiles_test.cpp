@@ -2,6 +2,8 @@
 // that are not a power of two (GB200 NVL72), and the sensitivity of the frontier thresholds.
 #include <gtest/gtest.h>
 
+#include <cmath>
+
 #include "config/hardware_config.hpp"
 #include "search/cluster.hpp"
 #include "search/frontier.hpp"
@@ -84,18 +86,52 @@ TEST(Sensitivity, ScalingOneNumberAtATime) {
 TEST(Sensitivity, WhatMovesTheWall) {
   const costmodel::Hardware h100 =
       config::resolve_profile("h100-sxm", LLMSWEEP_PROFILE_DIR_FOR_TESTS).hardware;
-  const Sensitivity s = sensitivity(h100, FrontierSpec{}, 2);
+  const Sensitivity s = sensitivity(h100, FrontierSpec{}, {2});
   ASSERT_TRUE(s.baseline.largest_feasible_flop);
   EXPECT_GE(*s.baseline.largest_feasible_flop, *s.baseline.coarse.largest_feasible_flop);
   EXPECT_GE(*s.baseline.largest_feasible_d_model, 196608);
   EXPECT_LT(*s.baseline.largest_feasible_d_model, 212992);
   ASSERT_FALSE(s.rows.empty());
   EXPECT_EQ(s.rows.front().number, HardwareNumber::kernel_latency);  // ranked first
-  EXPECT_LT(*s.rows.front().wall_elasticity, -0.5);
+  EXPECT_LT(*s.rows.front().primary().wall_elasticity, -0.5);
   for (const SensitivityRow& r : s.rows)
     if (r.number == HardwareNumber::flops) {
-      EXPECT_EQ(*r.wall_elasticity, 0.0);
+      EXPECT_EQ(*r.primary().wall_elasticity, 0.0);
     }
+}
+
+// A regime change: the divided and multiplied sides differ by more than 2x, or point opposite
+// ways; tiny pairs on both sides (|e| < 0.05) are no effect, not a regime.
+TEST(Sensitivity, RegimeChangeRule) {
+  EXPECT_TRUE(regime_change(-3.49, -11.57));  // H100 FLOP/s x/÷ 2 on the end of linear scaling
+  EXPECT_FALSE(regime_change(-7.04, -3.85));  // the same at x/÷ 1.25: 1.83x apart
+  EXPECT_TRUE(regime_change(0.5, -0.5));
+  EXPECT_FALSE(regime_change(0.01, 0.04));
+  EXPECT_TRUE(regime_change(0.0, 0.2));
+  EXPECT_FALSE(regime_change(std::nullopt, 0.2));
+}
+
+// Issue 11: doubling H100's FLOP/s brings the end of linear scaling forward by a factor of about
+// 3,000 (1.96e28 -> 6.5e24 FLOP, elasticity about -7.5) because the x2 step crosses into the
+// shared-memory-bound regime; the default steps show both steps and flag it.
+TEST(Sensitivity, FlopsStepOnH100CrossesARegime) {
+  const costmodel::Hardware h100 =
+      config::resolve_profile("h100-sxm", LLMSWEEP_PROFILE_DIR_FOR_TESTS).hardware;
+  const Sensitivity s = sensitivity(h100, FrontierSpec{});
+  ASSERT_EQ(s.factors, kDefaultSensitivitySteps);
+  const SensitivityRow* flops = nullptr;
+  for (const SensitivityRow& r : s.rows)
+    if (r.number == HardwareNumber::flops) flops = &r;
+  ASSERT_NE(flops, nullptr);
+  ASSERT_EQ(flops->steps.size(), 2u);
+  const SensitivityStep& x2 = flops->steps[1];
+  EXPECT_EQ(x2.factor, 2);
+  EXPECT_NEAR(*x2.up.linear_scaling_ends_flop / 6.455e24, 1.0, 1e-3);  // the smallest paper model
+  EXPECT_NEAR(*x2.linear_scaling_elasticity, -7.5, 0.1);
+  EXPECT_TRUE(x2.linear_scaling_regime_change);
+  EXPECT_TRUE(flops->regime_change());
+  // The local (x/÷ 1.25) elasticity is smaller in size than the x2 figure.
+  EXPECT_LT(std::fabs(*flops->steps[0].linear_scaling_elasticity), std::fabs(*x2.linear_scaling_elasticity));
 }
 
 }  // namespace

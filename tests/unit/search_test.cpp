@@ -454,5 +454,22 @@ TEST(Frontier, StopsAtTheFirstInfeasibleWidth) {
   EXPECT_EQ(f.thresholds.first_infeasible_d_model, 212992);
 }
 
+// Issue 13: laws fed extreme values saturate instead of overflowing (signed overflow and a
+// float-to-integer conversion before): the results fail validate_model, as they should.
+TEST(Policy, ExtremeLawsSaturate) {
+  constexpr std::int64_t kMax = std::numeric_limits<std::int64_t>::max();
+  BatchLaw steep;
+  steep.policy = BatchPolicy::power;
+  steep.exponent = 10;  // closest() gives its largest element, 9 x 2^59, times 2^30 experts
+  EXPECT_EQ(batch_for(1e60, std::int64_t{1} << 30, 2048, steep), kMax);
+  BatchLaw none;
+  none.policy = BatchPolicy::none;
+  none.multiplier = 1e300;  // floor(1e300 x 2^22 / 2048) is no int64
+  EXPECT_EQ(batch_for(1e24, 1, 2048, none), kMax);
+  EXPECT_EQ(ff_for(std::int64_t{1} << 62, 4), std::int64_t{1} << 62);  // 2^64 saturates at 2^62
+  EXPECT_EQ(ff_for(12288, 1e300), std::int64_t{1} << 62);
+  EXPECT_EQ(ff_for(12288, 4), 49152);  // the paper's d_ff = 4 d, unchanged
+}
+
 }  // namespace
 }  // namespace llmsweep::search

@@ -3,9 +3,12 @@
 #include "config/spec.hpp"
 
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
+#include <filesystem>
 #include <string>
 
 #include "common/error.hpp"
@@ -214,6 +217,235 @@ TEST(Spec, HashIgnoresCommentsAndLayoutButNotValues) {
   EXPECT_NE(a.hash, d.hash);
   EXPECT_NE(a.hash, e.hash);
   EXPECT_EQ(a.hash.size(), 64u);
+}
+
+// ---- limits (docs/sweep-spec.md, "Limits"; issue 13) ----------------------------------
+
+const std::string kOne = "[hardware]\nprofiles = [\"h100-sxm\"]\n";             // 2 network levels
+const std::string kThree = "[hardware]\nprofiles = [\"h100-sxm-superpod\"]\n";  // 3 levels (8, 32)
+
+std::string numbers(int from, int to) {
+  std::string s = "[";
+  for (int i = from; i <= to; ++i) s += (i > from ? "," : "") + std::to_string(i);
+  return s + "]";
+}
+
+// The splits come in the order of the reference enumeration: the first level slowest, each
+// level over the divisors of what is left, ascending (the order before the enumeration was
+// made proportional to its output).
+TEST(SpecLimits, SplitsKeepTheirOrderAndCount) {
+  const SweepSpec s = parse(kThree +
+                            "[model]\nd_model = [12288]\n[parallelism]\n"
+                            "tp_ff = [{ total = 12, split = \"all\" }]\nmicrobatches = [1]\n");
+  const auto& v = s.axes.parallelism->tp_ff;
+  // 12 = 2^2 x 3 over 3 levels: C(4, 2) x C(3, 2) = 6 x 3 = 18 ordered splits.
+  ASSERT_EQ(v.size(), 18u);
+  std::vector<std::vector<std::int64_t>> got;
+  for (const auto& d : v) got.push_back(d.per_level);
+  EXPECT_EQ(got.front(), (std::vector<std::int64_t>{1, 1, 12}));
+  EXPECT_EQ(got[1], (std::vector<std::int64_t>{1, 2, 6}));
+  EXPECT_EQ(got.back(), (std::vector<std::int64_t>{12, 1, 1}));
+  EXPECT_TRUE(std::is_sorted(got.begin(), got.end()));
+  for (const auto& d : got) EXPECT_EQ(d[0] * d[1] * d[2], 12);
+}
+
+// Issue 13 item 5: { total = 2^40, split = "all" } loaded for ever (a loop to the total at each
+// level). Over 2 levels it is 41 splits, found at once; over 3, 861.
+TEST(SpecLimits, SplitsOfAHugeTotalAreQuick) {
+  const SweepSpec two = parse(kOne +
+                              "[model]\nd_model = [12288]\n[parallelism]\n"
+                              "tp_ff = [{ total = 1099511627776, split = \"all\" }]\nmicrobatches = [1]\n");
+  EXPECT_EQ(two.axes.parallelism->tp_ff.size(), 41u);  // 2^a x 2^(40-a), a = 0..40
+  const SweepSpec three = parse(kThree +
+                                "[model]\nd_model = [12288]\n[parallelism]\n"
+                                "dp = [{ total = 1099511627776, split = \"all\" }]\nmicrobatches = [1]\n");
+  EXPECT_EQ(three.axes.parallelism->dp.size(), 861u);  // C(42, 2)
+}
+
+// Splits past the axis limit are counted, not enumerated, and refused naming the key: 2^40 x 3^20
+// is past 2^40, so take 963761198400 (2^6 3^4 5^2 7 11 13 17 19 23, below 2^40) over 6 levels.
+TEST(SpecLimits, TooManySplitsAreRefusedBeforeTheyAreMade) {
+  const std::string six = R"(name = "six levels"
+bits = 16
+flop_per_clock_per_thread = 32
+register_bytes_per_block = 65536
+sms = 132
+l2_bandwidth_GBps = 6441
+l2_size_MiB = 50
+hbm_bandwidth_GBps = 3352
+max_clock_MHz = 1830
+utilization_cap = 0.7
+dsmem = true
+memory_GB = 80
+kernel_latency_us = 4.5
+[network]
+level_sizes = [2, 2, 2, 2, 2]
+link_bandwidth_GBps = [900, 900, 900, 900, 100, 100]
+link_latency_us = [1, 1, 1, 1, 1, 1]
+)";
+  const std::string profile = testing::TempDir() + "six-levels-" + std::to_string(getpid()) + ".toml";
+  FILE* f = std::fopen(profile.c_str(), "w");
+  ASSERT_NE(f, nullptr);
+  std::fputs(six.c_str(), f);
+  std::fclose(f);
+  const std::string e = error_of("[hardware]\nprofiles = [\"" + profile +
+                                 "\"]\n[model]\nd_model = [12288]\n"
+                                 "[parallelism]\npp = [{ total = 963761198400, split = \"all\" }]\n"
+                                 "microbatches = [1]\n");
+  EXPECT_NE(e.find("key 'parallelism.pp.split'"), std::string::npos) << e;
+  EXPECT_NE(e.find("more than 100000"), std::string::npos) << e;
+  // 2^40 over 6 levels: C(45, 5) = 1221759 splits.
+  const std::string e2 = error_of("[hardware]\nprofiles = [\"" + profile +
+                                  "\"]\n[model]\nd_model = [12288]\n"
+                                  "[parallelism]\npp = [{ total = 1099511627776, split = \"all\" }]\n"
+                                  "microbatches = [1]\n");
+  EXPECT_NE(e2.find("are more than 100000 values"), std::string::npos) << e2;
+  std::remove(profile.c_str());
+}
+
+TEST(SpecLimits, DegreesAndTheirProductsAreBounded) {
+  // Issue 13 (UBSan, spec.cpp:294): per-level degrees whose product overflows int64.
+  const std::string e = error_of(kOne +
+                                 "[model]\nd_model = [12288]\n[parallelism]\n"
+                                 "dp = [[4294967296, 4294967296]]\nmicrobatches = [1]\n");
+  EXPECT_NE(e.find("key 'parallelism.dp': per-level degrees multiply to more than 2^40"), std::string::npos)
+      << e;
+  EXPECT_NE(error_of(kOne + "[model]\nd_model = [12288]\n[parallelism]\ntp_model = [2199023255552]\n"
+                            "microbatches = [1]\n")
+                .find("impossible degree 2199023255552: must be from 1 to 2^40"),
+            std::string::npos);
+  // Interleave INT64_MAX was evaluated as fine while 2 was refused (v x PP wrapped around).
+  EXPECT_NE(error_of(kOne + "[model]\nd_model = [12288]\n[parallelism]\nmicrobatches = [1]\n"
+                            "interleave = [9223372036854775807]\n")
+                .find("key 'parallelism.interleave': value 9223372036854775807 is above the limit of 2^53"),
+            std::string::npos);
+  EXPECT_NE(error_of(kOne + "[model]\nd_model = [12288]\n[parallelism]\nmicrobatches = [9007199254740993]\n")
+                .find("key 'parallelism.microbatches': value 9007199254740993 is above the limit of 2^53"),
+            std::string::npos);
+}
+
+TEST(SpecLimits, ModelSizesAreBoundedBeforeTheyAreMultiplied) {
+  // A d_model near 2^63 made a negative d_ff; 2^53 is validate_model's limit for d x f.
+  EXPECT_NE(error_of(kOne + "[model]\nd_model = [9223372036854775807]\n")
+                .find("key 'model.d_model': value 9223372036854775807 is above the limit of 2^53"),
+            std::string::npos);
+  // Within 2^53 alone but not with its d_ff: 2^27 x 2^29 = 2^56.
+  EXPECT_NE(error_of(kOne + "[model]\nd_model = [134217728]\n")
+                .find("d_model 134217728 with d_ff_ratio 4 gives d_ff 536870912: d_model x d_ff is above the "
+                      "limit of 2^53"),
+            std::string::npos);
+  EXPECT_NE(error_of(kOne + "[model]\nd_model = [12288]\nd_ff_ratio = [1e300]\n")
+                .find("key 'model.d_ff_ratio': value 1e+300 is above the limit of 1000000"),
+            std::string::npos);
+  EXPECT_NE(error_of(kOne + "[model]\nd_model = [12288]\nlayers = [9007199254740993]\n").find("model.layers"),
+            std::string::npos);
+  EXPECT_NE(error_of(kOne + "[model]\nd_model = [12288]\nexperts = [2147483648]\n")
+                .find("key 'model.experts': value 2147483648 is above the limit of 2^30 experts"),
+            std::string::npos);
+  EXPECT_NE(
+      error_of(kOne + "[model]\nd_model = [12288]\nseq_len = [9223372036854775807]\n").find("model.seq_len"),
+      std::string::npos);
+  EXPECT_NE(
+      error_of(kOne + "[model]\nd_model = [12288]\nseq_len = [1]\n[batch]\ntokens = [9223372036854775807]\n")
+          .find("batch.tokens"),
+      std::string::npos);
+  EXPECT_NE(error_of(kOne + "[model]\nd_model = [12288]\n[run]\nmonths = [1e300]\n").find("run.months"),
+            std::string::npos);
+}
+
+// Issue 13 (UBSan, spec.cpp:58): a width range from 1e300 converted 1e300 to int64 and walked
+// the paper's widths from 2048.
+TEST(SpecLimits, WidthRangesBeyondThePapersSetAreEmpty) {
+  EXPECT_NE(error_of(kOne + "[model]\nwidths = { from = 1e300, to = 1e301 }\n")
+                .find("key 'model.widths': no width of the paper's set lies in this range"),
+            std::string::npos);
+  const SweepSpec s = parse(kOne + "[model]\nwidths = { from = 3e6, to = 1e300 }\n");
+  ASSERT_FALSE(s.axes.width.empty());
+  EXPECT_GE(s.axes.width.front().d_model, 3000000);  // 3 x 2^20 = 3145728, the first above 3e6
+  EXPECT_EQ(s.axes.width.back().d_model, 15 * (1 << 21));
+}
+
+TEST(SpecLimits, AxesAreCountedBeforeTheyAreMade) {
+  // 1000 per decade over 1e-300 .. 1e300: 600001 targets.
+  EXPECT_NE(error_of(kOne + "[model]\ncompute_flop = { from = 1e-300, to = 1e300, per_decade = 1000 }\n")
+                .find("key 'model.compute_flop': 600001 compute targets, more than the limit of 100000"),
+            std::string::npos);
+  // A listed axis past the limit is refused before its values are read (a quadratic duplicate
+  // check made it hang).
+  EXPECT_NE(error_of(kOne + "[model]\nd_model = [12288]\n[run]\nmonths = " + numbers(1, 100001) + "\n")
+                .find("key 'run.months': 100001 values, more than the limit of 100000 per axis"),
+            std::string::npos);
+  const SweepSpec ok =
+      parse(kOne + "[model]\nd_model = [12288]\n[run]\nmonths = " + numbers(1, 100000) + "\n");
+  EXPECT_EQ(ok.axes.run_months.size(), 100000u);
+  EXPECT_NE(error_of(kOne + "[model]\nd_model = [12288]\ndepth_multiplier = " + numbers(1, 400) +
+                     "\ndepth_exponent = " + numbers(1, 400) + "\n")
+                .find("160000 depth laws, more than the limit of 100000"),
+            std::string::npos);
+}
+
+// Issue 13 item 3: a grid whose size overflows 64 bits was an internal error (exit 5).
+TEST(SpecLimits, AGridPast64BitsIsBadInput) {
+  const std::string list = numbers(1, 10000);  // five axes of 10^4 values: 10^20 > 2^64
+  const std::string e =
+      error_of(kOne + "[model]\nd_model = [12288]\n[parallelism]\nmicrobatches = [1]\n" + "dp = " + list +
+               "\ntp_model = " + list + "\ntp_ff = " + list + "\npp = " + list + "\nep = " + list + "\n");
+  EXPECT_NE(e.find("spec.toml: the grid's axes multiply to more than 2^64 - 1 points"), std::string::npos)
+      << e;
+}
+
+TEST(SpecLimits, ProfilesAreCountedAndNamesMayBeAnyLength) {
+  std::string many = "[hardware]\nprofiles = [";
+  for (int i = 0; i <= 1000; ++i) many += (i ? ",\"p" : "\"p") + std::to_string(i) + "\"";
+  EXPECT_NE(error_of(many + "]\n[model]\nd_model = [12288]\n")
+                .find("key 'hardware.profiles': 1001 profiles, more than the limit of 1000"),
+            std::string::npos);
+  // A name too long for a file name was an internal error (filesystem_error).
+  const std::string e =
+      error_of("[hardware]\nprofiles = [\"" + std::string(5000, 'x') + "\"]\n[model]\nd_model = [1]\n");
+  EXPECT_NE(e.find("unknown hardware profile 'xxxx"), std::string::npos) << e;
+  EXPECT_NE(e.find("(5000 characters)"), std::string::npos) << e;
+}
+
+TEST(SpecLimits, AThousandProblemsReadAsTwentyLines) {
+  std::string list = "[";
+  for (int i = 0; i < 1000; ++i) list += (i ? ",-" : "-") + std::to_string(i + 1);
+  const std::string e = error_of(kOne + "[model]\nd_model = " + list + "]\n");
+  EXPECT_EQ(std::count(e.begin(), e.end(), '\n'), 20) << e.substr(0, 400);
+  EXPECT_NE(e.find("spec.toml: 980 more problems not shown"), std::string::npos);
+}
+
+TEST(SpecLimits, AFolderOrADeviceIsNotASpec) {
+  try {
+    load_spec(testing::TempDir(), kDir);
+    FAIL() << "a folder loaded as a spec";
+  } catch (const ConfigError& e) {
+    EXPECT_NE(std::string(e.what()).find("cannot open sweep spec: it is a folder, not a file"),
+              std::string::npos)
+        << e.what();
+  }
+  try {
+    load_spec("/dev/null", kDir);
+    FAIL() << "a device loaded as a spec";
+  } catch (const ConfigError& e) {
+    EXPECT_NE(std::string(e.what()).find("/dev/null: cannot open sweep spec: not a regular file"),
+              std::string::npos)
+        << e.what();
+  }
+}
+
+// Every shipped spec parses; sweep/systems-2026.toml puts the reference and extended models side
+// by side: 11 profiles x 55 widths x 2 expert rules x 2 batch laws x 2 models.
+TEST(Spec, ShippedSpecsParse) {
+  for (const auto& entry : std::filesystem::directory_iterator(std::string(LLMSWEEP_SOURCE_DIR) + "/sweep")) {
+    if (entry.path().extension() != ".toml") continue;
+    SCOPED_TRACE(entry.path().string());
+    EXPECT_NO_THROW(load_spec(entry.path().string(), kDir));
+  }
+  const SweepSpec s = load_spec(std::string(LLMSWEEP_SOURCE_DIR) + "/sweep/systems-2026.toml", kDir);
+  EXPECT_EQ(s.axes.model_kind.size(), 2u);
+  EXPECT_TRUE(s.axes.cluster_sizes.empty());  // each model's default
+  EXPECT_EQ(grid::Grid(s.axes).size(), 11u * 55 * 2 * 2 * 2);
 }
 
 }  // namespace

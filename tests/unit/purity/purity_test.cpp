@@ -1,6 +1,7 @@
 // Dependency direction of the pure layers (STYLE.md: costmodel <- search <- ...; "costmodel never
 // includes MPI, HDF5, TOML, CLI11 or Boost headers"): greps src/costmodel and src/search for
-// their #include lines, and checks what their CMake targets link.
+// their #include lines, and checks what their CMake targets link. Also where src/api sits:
+// above config/io, below cli and the Python module, with CLI11 in src/cli alone.
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -78,6 +79,26 @@ std::vector<std::string> violations(const std::string& layer, const std::vector<
   return out;
 }
 
+// Every include of the sources of src/<layer>, with its file and line.
+std::vector<Include> layer_includes(const std::string& layer) {
+  std::vector<Include> out;
+  const fs::path dir = fs::path(LLMSWEEP_SOURCE_DIR) / "src" / layer;
+  if (!fs::is_directory(dir)) return out;
+  for (const auto& entry : fs::recursive_directory_iterator(dir)) {
+    const std::string ext = entry.path().extension().string();
+    if (ext != ".hpp" && ext != ".cpp" && ext != ".h") continue;
+    std::ifstream in(entry.path());
+    std::ostringstream text;
+    text << in.rdbuf();
+    for (Include& inc : includes_of(text.str(), entry.path().string())) out.push_back(std::move(inc));
+  }
+  return out;
+}
+
+bool starts_with(const std::string& s, const std::string& prefix) {
+  return s.rfind(prefix, 0) == 0;
+}
+
 TEST(Purity, ScannerCatchesForbiddenIncludes) {
   // The scanner itself, on text with one include of each kind; without this the real checks
   // below could pass by finding nothing.
@@ -117,6 +138,30 @@ TEST(Purity, CostModelIncludesOnlyTheStandardLibraryAndItself) {
 
 TEST(Purity, SearchIncludesOnlyTheStandardLibraryTheCostModelAndItself) {
   for (const std::string& v : violations("search", {"costmodel/", "search/"})) ADD_FAILURE() << v;
+}
+
+TEST(Layering, ApiIncludesNothingAboveIt) {
+  const std::vector<Include> incs = layer_includes("api");
+  EXPECT_FALSE(incs.empty());
+  for (const Include& inc : incs)
+    for (const char* above : {"cli/", "dist/", "python/", "CLI/", "mpi", "pybind11/"})
+      EXPECT_FALSE(starts_with(inc.header, above))
+          << inc.file << ":" << inc.line << ": #include " << inc.header;
+}
+
+TEST(Layering, NothingBelowTheApiIncludesIt) {
+  for (const char* layer : {"common", "costmodel", "search", "grid", "config", "io", "dist"})
+    for (const Include& inc : layer_includes(layer))
+      EXPECT_FALSE(starts_with(inc.header, "api/") || starts_with(inc.header, "cli/") ||
+                   starts_with(inc.header, "python/"))
+          << inc.file << ":" << inc.line << ": #include " << inc.header;
+}
+
+TEST(Layering, Cli11StaysInTheCli) {
+  for (const char* layer : {"common", "costmodel", "search", "grid", "config", "io", "dist", "api", "python"})
+    for (const Include& inc : layer_includes(layer))
+      EXPECT_FALSE(starts_with(inc.header, "CLI/"))
+          << inc.file << ":" << inc.line << ": #include " << inc.header;
 }
 
 TEST(Purity, LibrariesLinkOnlyDownward) {

@@ -1,0 +1,92 @@
+#include "dist/dispenser.hpp"
+
+#include <algorithm>
+
+namespace llmsweep::dist {
+
+Dispenser::Dispenser(const std::vector<grid::IndexRange>& pending, double target_s, std::uint64_t max_piece,
+                     int computers, std::uint64_t chunk_rows)
+    : target_s_(target_s), max_(std::max<std::uint64_t>(1, max_piece)), computers_(computers),
+      chunk_(std::max<std::uint64_t>(1, chunk_rows)) {
+  for (const auto& r : pending) remaining_ += r.size();
+  const std::uint64_t stripes = std::clamp<std::uint64_t>(
+      remaining_ / 64, 1, std::min<std::uint64_t>(64, 8 * static_cast<std::uint64_t>(computers)));
+  // Stripes of nearly equal length; those of a chunk or more are cut at chunk boundaries.
+  std::uint64_t per = (remaining_ + stripes - 1) / stripes;
+  if (per >= chunk_) per = (per + chunk_ - 1) / chunk_ * chunk_;
+  const std::uint64_t align = per >= chunk_ ? chunk_ : 1;
+  std::deque<grid::IndexRange> stripe;
+  std::uint64_t in_stripe = 0;
+  for (grid::IndexRange r : pending) {
+    while (!r.empty()) {
+      std::uint64_t take = std::min(r.size(), per > in_stripe ? per - in_stripe : 0);
+      // Cut only at a chunk boundary of the grid, so no chunk is split between stripes.
+      const std::uint64_t end = r.begin + take;
+      if (end < r.end && end % align != 0) take = std::min(r.size(), (end / align + 1) * align - r.begin);
+      stripe.push_back({r.begin, r.begin + take});
+      r.begin += take;
+      in_stripe += take;
+      if (in_stripe >= per) {
+        stripes_.push_back(std::move(stripe));
+        stripe.clear();
+        in_stripe = 0;
+      }
+    }
+  }
+  if (!stripe.empty()) stripes_.push_back(std::move(stripe));
+}
+
+// Whole chunks while one takes at most a few targets (by the running estimate, not the recent
+// maximum: a chunk of cheap points with a slow one among them is still cheap).
+bool Dispenser::cheap_chunks() const {
+  return estimate_s_ > 0 && estimate_s_ * static_cast<double>(chunk_) <= 4 * target_s_;
+}
+
+std::uint64_t Dispenser::want() const {
+  double n = estimate_s_ > 0 ? target_s_ / std::max(estimate_s_, 0.25 * recent_max_s_) : 4;
+  const double tail = static_cast<double>(remaining_) / (4.0 * computers_);
+  n = std::min({n, static_cast<double>(max_), std::max(1.0, tail)});
+  // Whole chunks where one is cheap: the workers compress them, rank 0 only moves bytes.
+  if (cheap_chunks()) n = std::max(n, static_cast<double>(chunk_));
+  return std::max<std::uint64_t>(1, static_cast<std::uint64_t>(n));
+}
+
+grid::IndexRange Dispenser::next() {
+  if (remaining_ == 0) return {};
+  const std::uint64_t n = want();
+  // The first small pieces, before any cost is known, come from one stripe; while chunks are
+  // cheap a stripe keeps its turn until its begun chunk is done. So cheap stripes start on whole
+  // chunks, and costly ones are shared by every rank.
+  const bool probing = estimate_s_ == 0;
+  const bool cheap = cheap_chunks();
+  for (std::size_t tries = 0; tries < stripes_.size(); ++tries) {
+    std::deque<grid::IndexRange>& stripe = stripes_[turn_];
+    while (!stripe.empty() && stripe.front().empty()) stripe.pop_front();
+    const bool keep_turn = !stripe.empty() && (probing || (cheap && stripe.front().begin % chunk_ != 0));
+    if (!keep_turn) turn_ = (turn_ + 1) % stripes_.size();
+    while (!stripe.empty() && stripe.front().empty()) stripe.pop_front();
+    if (stripe.empty()) continue;
+    grid::IndexRange& r = stripe.front();
+    const std::uint64_t boundary = (r.begin / chunk_ + 1) * chunk_;  // the next chunk boundary
+    std::uint64_t end;
+    if (n >= chunk_ && r.begin % chunk_ == 0)
+      end = r.begin + n / chunk_ * chunk_;  // whole chunks
+    else
+      end = std::min(r.begin + n, boundary);  // within one chunk
+    end = std::min(end, r.end);
+    const grid::IndexRange out{r.begin, end};
+    r.begin = end;
+    remaining_ -= out.size();
+    return out;
+  }
+  return {};
+}
+
+void Dispenser::observe(std::uint64_t points, double seconds) {
+  if (points == 0) return;
+  const double per = std::max(seconds / static_cast<double>(points), 1e-8);
+  estimate_s_ = estimate_s_ > 0 ? 0.8 * estimate_s_ + 0.2 * per : per;
+  recent_max_s_ = std::max(0.7 * recent_max_s_, per);
+}
+
+}  // namespace llmsweep::dist
