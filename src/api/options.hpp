@@ -47,7 +47,7 @@ struct CostModelArgs {
   }
 };
 
-// The extended model's run-level terms (docs/MODEL-EXTENDED.md E4-E6): hardware failures and
+// The extended model's run-level terms (docs/MODEL-EXTENDED.md E5-E7): hardware failures and
 // recovery, training across sites, a batch ramp. An option not given takes the profile's
 // [failures] or [sites] table (off without one); each is refused under --model reference.
 struct RunArgs {

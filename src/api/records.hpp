@@ -113,7 +113,7 @@ void visit_frontier_row(const search::FrontierRow& row, V&& v) {
   v("whole_domains", row.result.whole_domains);
 }
 
-// The run-level terms in use (docs/MODEL-EXTENDED.md E4-E6), as the options name them; NaN where
+// The run-level terms in use (docs/MODEL-EXTENDED.md E5-E7), as the options name them; NaN where
 // a term is off.
 template <class V>
 void visit_run_terms(const search::RunTerms& t, V&& v) {

@@ -1,4 +1,4 @@
-// How runs under the extended model's run-level terms (docs/MODEL-EXTENDED.md E4-E6) are shown:
+// How runs under the extended model's run-level terms (docs/MODEL-EXTENDED.md E5-E7) are shown:
 // the failure overhead as its own term beside the step breakdown, each ramp phase with its plan.
 // The fields are api/records.hpp's, shared with the Python module.
 #pragma once

@@ -85,7 +85,7 @@ Profile parse_profile(const std::string& text, const std::string& path) {
   if (auto v = r.number("memory_GB", true)) hw.memory_bytes = si(*v, kGiga);
   if (auto v = r.number("kernel_latency_us", true)) hw.kernel_latency_s = *v / kMega;
   read_network(r, hw);
-  detail::read_profile_run_tables(r, hw);  // extended model only (docs/MODEL-EXTENDED.md E4, E5)
+  detail::read_profile_run_tables(r, hw);  // extended model only (docs/MODEL-EXTENDED.md E5, E6)
   r.finish();
   problems.throw_if_any();
   if (const auto problem = costmodel::check_hardware(hw)) {

@@ -1,4 +1,4 @@
-// The extended model's run-level terms in files (docs/MODEL-EXTENDED.md E4-E6), internal to
+// The extended model's run-level terms in files (docs/MODEL-EXTENDED.md E5-E7), internal to
 // config/: the optional [failures] and [sites] tables of a hardware profile, and the [failures],
 // [sites] and [ramp] axes of a sweep spec. Strict like every other table: an unknown key, a
 // negative MTBF, a ramp whose fractions do not increase or do not end at 1, a site level faster

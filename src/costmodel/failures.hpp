@@ -1,4 +1,4 @@
-// Hardware failures and recovery (docs/MODEL-EXTENDED.md E4): the wall time of a run whose
+// Hardware failures and recovery (docs/MODEL-EXTENDED.md E5): the wall time of a run whose
 // GPUs fail at random, with checkpoints at the optimal (Young/Daly) interval, the work lost
 // since the last checkpoint and the restarts, each as its own term.
 //

@@ -49,7 +49,7 @@ struct Hardware {
   std::vector<std::int64_t> level_sizes;   // GPUs per level below the top; K entries
   std::vector<double> link_bandwidth_Bps;  // K + 1 entries, per GPU, bidirectional
   std::vector<double> link_latency_s;      // K + 1 entries, one hop
-  // Extended model only (docs/MODEL-EXTENDED.md E4, E5): present when the profile gives them.
+  // Extended model only (docs/MODEL-EXTENDED.md E5, E6): present when the profile gives them.
   std::optional<FailureModel> failures;
   std::optional<SiteLevel> sites;
 

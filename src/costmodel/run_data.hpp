@@ -1,4 +1,4 @@
-// Profile data of the run-level terms of the extended model (docs/MODEL-EXTENDED.md E4, E5):
+// Profile data of the run-level terms of the extended model (docs/MODEL-EXTENDED.md E5, E6):
 // how often GPUs fail and how a run recovers, and the network between sites. Plain data with
 // SI units; the formulas live in costmodel/failures.hpp and costmodel/sites.hpp.
 #pragma once
@@ -9,7 +9,7 @@
 
 namespace llmsweep::costmodel {
 
-// How a run gets its state back after a failure (E4).
+// How a run gets its state back after a failure (E5).
 enum class Recovery : std::uint8_t {
   none = 0,     // failures are not modelled (the reference model's assumption)
   storage = 1,  // checkpoints written to and read from storage of fixed total bandwidth
@@ -29,7 +29,7 @@ struct FailureModel {
   bool operator==(const FailureModel&) const = default;
 };
 
-// Which kinds of parallelism the plan search may place across sites (E5).
+// Which kinds of parallelism the plan search may place across sites (E6).
 enum class SiteCrossing : std::uint8_t {
   dp = 0,     // data parallelism only
   dp_pp = 1,  // data and pipeline parallelism

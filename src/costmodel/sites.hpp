@@ -1,4 +1,4 @@
-// Training across sites (docs/MODEL-EXTENDED.md E5): a top network level of K sites above a
+// Training across sites (docs/MODEL-EXTENDED.md E6): a top network level of K sites above a
 // profile's own levels. Each site is a copy of the profile's network holding N / K GPUs; the
 // site level's links carry the traffic between sites with their own bandwidth and latency, in
 // the same formulas as every other level (MODEL.md section 3).

@@ -82,7 +82,7 @@ struct Axes {
   std::vector<SearchVariant> search{SearchVariant{}};
   // Empty: each point takes its model kind's default (search::default_cluster_sizes).
   std::vector<search::ClusterSizes> cluster_sizes;
-  // Extended model's run-level terms (docs/MODEL-EXTENDED.md E4-E6); default: the profile's.
+  // Extended model's run-level terms (docs/MODEL-EXTENDED.md E5-E7); default: the profile's.
   std::vector<FailureValue> failures{FailureValue{}};
   std::vector<SiteValue> sites{SiteValue{}};
   std::vector<RampValue> ramp{RampValue{}};

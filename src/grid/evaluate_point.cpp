@@ -397,7 +397,7 @@ Row PointEvaluator::evaluate(std::uint64_t index) {
     return row;
   }
 
-  // Extended run-level terms (docs/MODEL-EXTENDED.md E4-E6): config/ checked every combination.
+  // Extended run-level terms (docs/MODEL-EXTENDED.md E5-E7): config/ checked every combination.
   search::RunTerms terms;
   const auto run_problem =
       search::resolve_run_terms(grid_.axes().hardware[hw].machine.hw,

@@ -51,7 +51,7 @@ class PointEvaluator {
 // Copies an evaluated plan into a row's result columns.
 void fill_result(Row& row, const costmodel::Plan& plan, const costmodel::Evaluation& ev);
 
-// Extended run-level terms (docs/MODEL-EXTENDED.md E4-E6): their input columns; a whole run's
+// Extended run-level terms (docs/MODEL-EXTENDED.md E5-E7): their input columns; a whole run's
 // results (run_s the compute time, the last phase's plan); and the run columns of a row that had
 // no run terms (wall time = run time, no failure overhead).
 void fill_run_inputs(Row& row, const search::RunTerms& terms);

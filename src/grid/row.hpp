@@ -56,7 +56,7 @@ struct Row {
   double batch_multiplier = kNaN;
   double batch_exponent = kNaN;  // power law only
   double run_months = kNaN;
-  // Extended run-level terms (docs/MODEL-EXTENDED.md E4-E6), as resolved for the point.
+  // Extended run-level terms (docs/MODEL-EXTENDED.md E5-E7), as resolved for the point.
   std::uint8_t failure_recovery = 0;  // costmodel::Recovery (0 = none)
   std::uint8_t site_crossing = 0;     // costmodel::SiteCrossing
   std::uint8_t ramp_plans = 0;        // search::RampPlans

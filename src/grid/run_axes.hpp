@@ -1,4 +1,4 @@
-// Sweep axes of the extended model's run-level terms (docs/MODEL-EXTENDED.md E4-E6): failure
+// Sweep axes of the extended model's run-level terms (docs/MODEL-EXTENDED.md E5-E7): failure
 // and recovery inputs, the site level, batch ramps. A field left unset takes the profile's value
 // ([failures] and [sites] tables), so the default value of each axis is "the profile's".
 #pragma once

@@ -30,7 +30,7 @@ struct Column {
 // degrees get one column per level (dp_level0 = inside a node).
 std::vector<Column> columns(int levels, const std::vector<std::string>& hardware_labels);
 
-// The columns of the extended model's run-level terms (docs/MODEL-EXTENDED.md E4-E6), which
+// The columns of the extended model's run-level terms (docs/MODEL-EXTENDED.md E5-E7), which
 // files written before them lack (their rows had none of the terms).
 bool is_run_term_column(const std::string& name);
 

@@ -38,7 +38,7 @@ struct SearchOptions {
   bool prune_flattened = true;
   // Q3: the reference tries the first 4 microbatch counts (1 with zero-bubble); 0 tries all.
   int microbatch_candidates = 4;
-  // Extended, training across sites (docs/MODEL-EXTENDED.md E5): bit k set when kind k may have
+  // Extended, training across sites (docs/MODEL-EXTENDED.md E6): bit k set when kind k may have
   // a degree above 1 at the top network level. All set (the reference) restricts nothing.
   std::uint8_t top_level_kinds = kAllKindsMask;
   bool operator==(const SearchOptions&) const = default;

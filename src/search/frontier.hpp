@@ -15,7 +15,7 @@ struct FrontierRow {
   costmodel::Model model;
   double compute_flop = 0;
   ClusterResult result;  // always found for a row
-  // Extended with run-level terms (docs/MODEL-EXTENDED.md E4-E6): the whole run; `result` then
+  // Extended with run-level terms (docs/MODEL-EXTENDED.md E5-E7): the whole run; `result` then
   // holds its last phase's plan and evaluation.
   std::optional<RunResult> run;
   // The utilization the thresholds compare: the run's wall-time utilization with run terms.

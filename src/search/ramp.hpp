@@ -1,4 +1,4 @@
-// Batch ramps (docs/MODEL-EXTENDED.md E6): a run whose batch grows in steps, e.g. DeepSeek-V3's
+// Batch ramps (docs/MODEL-EXTENDED.md E7): a run whose batch grows in steps, e.g. DeepSeek-V3's
 // 3,072 -> 15,360 sequences over its first 469B tokens. The run is cut into phases; its time is
 // the sum over them, each phase on its own best plan or all on one plan.
 #pragma once

@@ -1,4 +1,4 @@
-// The whole run under the extended model's run-level terms (docs/MODEL-EXTENDED.md E4-E6):
+// The whole run under the extended model's run-level terms (docs/MODEL-EXTENDED.md E5-E7):
 // hardware failures and recovery, training across sites and batch ramps. Without any of them
 // (and always under the reference model) the plan and cluster searches of MODEL.md sections 6
 // and 7 answer alone; this layer is used only when a term is on.

@@ -1,5 +1,5 @@
 // Unit tests of the extended model's failure and site terms in the cost model
-// (docs/MODEL-EXTENDED.md E4, E5; src/costmodel/failures.cpp, src/costmodel/sites.cpp). Links the
+// (docs/MODEL-EXTENDED.md E5, E6; src/costmodel/failures.cpp, src/costmodel/sites.cpp). Links the
 // cost model and nothing else. Every expected number names its source: Epoch AI's article, a
 // formula of MODEL-EXTENDED.md worked in the comment, or an independent evaluation of Daly's
 // closed form written out in this file.
@@ -53,7 +53,7 @@ TEST(Failures, EpochAnchorsClusterMtbf) {
 }
 
 TEST(Failures, IntervalSolvesItsEquation) {
-  // The optimum x of (e^{x+d} - 1)/x satisfies -ln(1 - x) - x = d (MODEL-EXTENDED.md E4).
+  // The optimum x of (e^{x+d} - 1)/x satisfies -ln(1 - x) - x = d (MODEL-EXTENDED.md E5).
   for (double d : {1e-14, 1e-9, 1e-6, 1e-3, 0.05, 0.5, 3.0, 20.0}) {
     const double x = optimal_interval_fraction(d);
     ASSERT_GT(x, 0);
@@ -153,6 +153,32 @@ TEST(Failures, StorageCapIsTheMinimumOfTheWallOverClusterSizes) {
   // Faster storage lifts the cap; a longer restart lowers it.
   EXPECT_GT(failure_cap_gpus(storage(50000, 2e13, 7e13, 600), state, 0), failure_cap_gpus(f, state, 0));
   EXPECT_LT(failure_cap_gpus(storage(50000, 2e12, 7e12, 6000), state, 0), failure_cap_gpus(f, state, 0));
+}
+
+TEST(Failures, EpochStorageCapsTheClusterPeerRecoveryDoesNot) {
+  // Epoch AI, "Hardware failures won't limit AI scaling": with checkpoints to storage at a fixed
+  // bandwidth failures cap the useful cluster size; with the state recovered from peers' memory
+  // they do not. llmsweep's inputs: 50,000 h per GPU (Epoch's), 2 TB/s write and 7 TB/s read for
+  // the whole cluster, H100 SXM's 100 GB/s scale-out link per GPU, no fixed restart time, the
+  // state of a 2.2e13-parameter model (d_model 65536 under the paper's laws) at 5 P w, bf16.
+  // The swept range: the frontier's cluster sizes up to 2^30 GPUs.
+  const double state = 2.2e14, link = 1e11, range = std::ldexp(1.0, 30);
+  const double storage_cap = failure_cap_gpus(storage(50000, 2e12, 7e12, 0), state, link);
+  const double peer_cap = failure_cap_gpus(peer(50000, 0), state, link);
+  // A checkpoint takes delta = 2.2e14 / 2e12 = 110 s whatever N; failures come every 1.8e8 s / N,
+  // so the wall time per unit of work explodes once N delta / 1.8e8 nears 1: N of order 1e6.
+  EXPECT_GT(storage_cap, 1e5);
+  EXPECT_LT(storage_cap, 1e7);
+  EXPECT_LT(storage_cap, range);
+  // Peers: each GPU sends its share of the state over its own link, state / (N link): the
+  // checkpoint and the recovery shrink as 1 / N as fast as failures grow, so no cap in range.
+  EXPECT_GT(peer_cap, range);
+  // A storage run past its cap is slower than one at the cap (that is what the cap means);
+  // a peer run keeps getting faster across the range.
+  const auto wall = [&](const FailureModel& f, double n) { return failure_slowdown(f, n, state, link) / n; };
+  EXPECT_GT(wall(storage(50000, 2e12, 7e12, 0), 4 * storage_cap),
+            wall(storage(50000, 2e12, 7e12, 0), storage_cap));
+  EXPECT_LT(wall(peer(50000, 0), range), wall(peer(50000, 0), range / 2));
 }
 
 TEST(Failures, CheckpointHoldsParametersAndOptimizerState) {

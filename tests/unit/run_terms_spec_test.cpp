@@ -1,5 +1,5 @@
 // Unit tests of the extended model's run-level terms in files and sweeps
-// (docs/MODEL-EXTENDED.md E4-E6; src/config/run_terms_config.cpp, src/grid/run_axes.cpp and the
+// (docs/MODEL-EXTENDED.md E5-E7; src/config/run_terms_config.cpp, src/grid/run_axes.cpp and the
 // run path of src/grid/evaluate_point.cpp): the profile tables [failures] and [sites], the spec
 // tables [failures], [sites] and [ramp], one clear problem per bad value naming its key, and
 // sweep rows that equal the frontier's whole runs while reference rows stay unchanged.

@@ -1,4 +1,4 @@
-// Unit tests of the extended model's whole-run layer (docs/MODEL-EXTENDED.md E4-E6;
+// Unit tests of the extended model's whole-run layer (docs/MODEL-EXTENDED.md E5-E7;
 // src/search/run.cpp, src/search/ramp.cpp, Step Law in src/search/policy.cpp). Profiles are
 // MODEL.md's H100 SXM built by hand, so this links only search and costmodel. Every expected
 // number names its source: the reference search it must agree with, a formula worked in the

@@ -78,7 +78,7 @@ class FrontierRow(Record):
 
 
 class RunTerms(Record):
-    """The extended model's run-level terms in use (docs/MODEL-EXTENDED.md E4-E6): failure
+    """The extended model's run-level terms in use (docs/MODEL-EXTENDED.md E5-E7): failure
     recovery and its numbers, sites, the batch ramp; NaN where a term is off."""
 
 
