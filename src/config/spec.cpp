@@ -211,7 +211,7 @@ void read_batch(TableReader& top, Ctx& ctx, grid::Axes& axes) {
     return;
   }
   const std::vector<std::string> policies =
-      words(r, ctx, "policy", {"default"}, {"default", "deepseek", "none", "power"});
+      words(r, ctx, "policy", {"default"}, {"default", "deepseek", "none", "power", "step-law"});
   const bool power = std::find(policies.begin(), policies.end(), "power") != policies.end();
   std::vector<double> exponents;
   if (power) {
