@@ -273,3 +273,29 @@ steps = [[0.0317, 0.2], [1, 1]]
 
 }  // namespace
 }  // namespace llmsweep::config
+
+namespace llmsweep::config {
+namespace {
+
+TEST(RunTermsSpec, StepLawIsABatchPolicyOfSpecs) {
+  // [batch] policy = "step-law" (docs/MODEL-EXTENDED.md E7): the row's batch is search::batch_for
+  // under Step Law, its batch_rule code 5 (grid::BatchRule::step_law).
+  const SweepSpec s =
+      parse_spec(kHead + "[batch]\npolicy = [\"default\", \"step-law\"]\n", "spec.toml", kDir);
+  ASSERT_EQ(s.axes.batch.size(), 2u);
+  EXPECT_EQ(s.axes.batch[1].law.policy, search::BatchPolicy::step_law);
+  const grid::Grid g(s.axes);
+  grid::PointEvaluator ev(g);
+  for (std::uint64_t i = 0; i < g.size(); ++i) {
+    const grid::Row row = ev.evaluate(i);
+    if (row.batch_rule != static_cast<std::uint8_t>(grid::BatchRule::step_law)) continue;
+    search::BatchLaw law;
+    law.policy = search::BatchPolicy::step_law;
+    EXPECT_EQ(row.batch_seqs, search::batch_for(row.compute_flop, row.experts, row.seq_len, law));
+    return;
+  }
+  FAIL() << "no step-law row";
+}
+
+}  // namespace
+}  // namespace llmsweep::config

@@ -207,6 +207,31 @@ TEST(Run, SmallestClusterUsesTheWallTime) {
             Status::deadline);
 }
 
+TEST(Run, WholeRunsTakeTheClusterSizesOfTheModel) {
+  // 72-GPU scale-up domains (GB200 NVL72's shape on MODEL.md's H100): the extended model's
+  // default cluster sizes (domains) try whole domains and the largest power of two of each; a
+  // whole run with negligible failures must pick the same cluster as the search without them,
+  // under each policy (search::smallest_run against search::smallest_cluster).
+  costmodel::Hardware hw = test::model_md_h100_sxm();
+  hw.level_sizes[0] = 72;
+  const costmodel::Machine mc = costmodel::make_machine(hw);
+  RunTerms rare;
+  rare.failures = storage_failures();
+  rare.failures.gpu_mtbf_s = 1e15 * 3600;
+  const double max_run_s = max_run_seconds(3);
+  for (ClusterSizes sizes : {ClusterSizes::domains, ClusterSizes::pow2_domains, ClusterSizes::fill_levels}) {
+    for (std::int64_t width : {12288, 16384}) {
+      const costmodel::Model model = model_for_width(width, ScalingPolicy{});
+      const ClusterResult plain = smallest_cluster(mc, model, max_run_s, extended(), sizes);
+      const RunResult run = smallest_run(mc, model, extended(), rare, max_run_s, sizes);
+      ASSERT_TRUE(plain.found() && run.found()) << cluster_sizes_name(sizes) << " " << width;
+      EXPECT_EQ(run.gpus, plain.gpus) << cluster_sizes_name(sizes) << " " << width;
+      EXPECT_EQ(run.whole_domains, plain.whole_domains) << cluster_sizes_name(sizes) << " " << width;
+      EXPECT_EQ(run.main().plan.degree, plain.plan.degree) << cluster_sizes_name(sizes) << " " << width;
+    }
+  }
+}
+
 TEST(Run, FrontierWithoutRunTermsIsTheReferenceFrontier) {
   const costmodel::Machine mc = costmodel::make_machine(test::model_md_h100_sxm());
   FrontierSpec spec;
