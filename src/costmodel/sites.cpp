@@ -50,6 +50,10 @@ std::optional<SiteProblem> check_site_level(const Hardware& hw, const SiteLevel&
     return problem("count", hw.name + " already has " + std::to_string(hw.levels()) +
                                 " network levels; a site level would pass the " + std::to_string(kMaxLevels) +
                                 " supported");
+  for (int l = 0; l < hw.levels(); ++l)
+    if (hw.topology_of(l) == Topology::torus)
+      return problem("count", hw.name + "'s network level " + std::to_string(l) +
+                                  " is a torus: sites above a torus are not modelled (a site would cut it)");
   if (!(sites.bandwidth_Bps > 0) || !std::isfinite(sites.bandwidth_Bps))
     return problem("bandwidth", "must be > 0 and finite");
   if (!(sites.latency_s >= 0) || !std::isfinite(sites.latency_s))

@@ -26,7 +26,8 @@ bool crosses_sites(SiteCrossing crossing, Kind kind);
 
 // What is wrong with a site level on this profile, if anything: the field ("count",
 // "bandwidth", "latency") and why. The site level must be the slowest and farthest: its
-// bandwidth at most and its latency at least the profile's top (scale-out) level's.
+// bandwidth at most and its latency at least the profile's top (scale-out) level's. Profiles
+// with a torus level (MODEL-EXTENDED.md E3) are refused: a site smaller than the torus would cut it.
 struct SiteProblem {
   std::string field;
   std::string message;

@@ -91,6 +91,13 @@ TEST_F(RunTermsCli, ASiteLevelBelowTheScaleOutLevelIsRefused) {
                    {"--site-bandwidth-GBps", "needs a value"});
 }
 
+TEST_F(RunTermsCli, SitesAboveATorusAreRefused) {
+  // TPU v5p's scale-up level is a 3-D torus (hardware_profiles/tpu-v5p.toml, MODEL-EXTENDED.md E3).
+  expect_bad_input({"frontier", "--hardware", "tpu-v5p", "--model", "extended", "--sites", "2",
+                    "--site-bandwidth-GBps", "1", "--site-latency-ms", "10"},
+                   {"--sites", "torus"});
+}
+
 TEST_F(RunTermsCli, TheReferenceModelRefusesRunTerms) {
   for (const std::vector<std::string>& opt : std::vector<std::vector<std::string>>{
            {"--sites", "4"}, {"--recovery", "peer"}, {"--ramp", "0.5:0.5,1:1"}, {"--ramp-plans", "one-plan"}})
