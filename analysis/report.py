@@ -160,6 +160,7 @@ class ReportContext:
     heatmaps: list[HeatmapImage] = field(default_factory=list)
     corrections: list = field(default_factory=list)
     sensitivity: list[SensitivityImage] = field(default_factory=list)
+    run_terms: list = field(default_factory=list)  # (figure file, caption) of run-level terms
 
 
 def load_inputs(paths: list[str]) -> ReportContext:
@@ -233,6 +234,10 @@ def write_sweep_figures(ctx: ReportContext, out) -> None:
              out("parallelism.png"), dpi=100)
     fig.save(fig.breakdown_figure(ctx.scenarios, ctx.varied, f"Where the run time goes ({stitle})"),
              out("breakdown.png"), dpi=100)
+    for rf in ctx.files:
+        for name, figure, caption in fig.run_term_figures(rf, sweep_title([rf])):
+            fig.save(figure, out(name), dpi=100)
+            ctx.run_terms.append((name, caption))
 
 
 HEATMAP_METRICS = (("largest_feasible_flop", "", "Largest feasible compute"),
@@ -401,6 +406,14 @@ def _sweep_sections(ctx: ReportContext) -> list[str]:
     md.append("")
     md.append("![Parallelism shares against training compute](parallelism.png)")
     md.append("")
+    if ctx.run_terms:
+        md.append("## Failures, sites, batch laws and ramps")
+        md.append("")
+        md.append("The extended model's run-level terms (docs/MODEL-EXTENDED.md E5-E7): utilization against the "
+                  "wall time, which adds checkpoints, lost work and restarts to the compute time.")
+        md.append("")
+        for name, caption in ctx.run_terms:
+            md.extend([caption, "", f"![{caption}]({name})", ""])
     md.append("## Where the time goes")
     md.append("")
     md.append("Fractions of the run time: busy (matmul, and overlapped communication where it exceeds the "

@@ -53,6 +53,9 @@ PARAM_TITLES = {
     "microbatches": "microbatches",
     "interleave": "interleave",
     "plan_zero_bubble": "zero-bubble plan",
+    "failures": "failures",
+    "sites": "sites",
+    "ramp": "batch ramp",
 }
 
 # Axes whose values the parameters above already describe (from the input columns).
@@ -320,7 +323,7 @@ def table_columns(scenarios: list[Scenario]) -> list[str]:
 # titles. Categorical inputs take their reference name from the file (reference_values).
 DEFAULTS = {"zero_bubble": "true", "batch_multiplier": 1.0, "d_ff_ratio": 4.0, "depth_multiplier": 1.0,
             "depth_exponent": "fit", "seq_len": 2048, "run_months": 3.0, "gpus": "smallest",
-            "model": "reference"}
+            "model": "reference", "failures": "profile", "sites": "profile", "ramp": "none"}
 CATEGORICAL_PARAMS = ("zb_latency", "cluster_sizes")
 
 

@@ -6,7 +6,8 @@
 - panels, parallelism, breakdown: one panel per scenario, bands stacked to 1;
 - heatmaps: a threshold over two varied inputs; closed_form_maps: the same beside the paper's
   closed forms (batch exponent x depth exponent);
-- sensitivity: the bar chart of one sensitivity file.
+- sensitivity: the bar chart of one sensitivity file;
+- run_terms: failures, sites, batch laws and ramps (the extended model's run-level terms).
 """
 
 from . import style  # noqa: F401  (first: selects the Agg backend and the report's settings)
@@ -16,6 +17,7 @@ from .closed_form_maps import (closed_form_applies, closed_form_cells, closed_fo
 from .heatmaps import heatmap_figure, heatmap_grids, heatmap_pairs
 from .panels import MAX_PANELS
 from .parallelism import PARALLELISM, parallelism_figure, parallelism_shares
+from .run_terms import run_term_figures
 from .sensitivity import sensitivity_figure
 from .style import save
 from .utilization import MAX_LINES, plan_utilization, utilization_figure, utilization_layout
@@ -23,4 +25,4 @@ from .utilization import MAX_LINES, plan_utilization, utilization_figure, utiliz
 __all__ = ["BREAKDOWN", "MAX_LINES", "MAX_PANELS", "PARALLELISM", "breakdown_figure", "breakdown_fractions",
            "closed_form_applies", "closed_form_cells", "closed_form_inputs", "heatmap_closed_form_figure",
            "heatmap_figure", "heatmap_grids", "heatmap_pairs", "parallelism_figure", "parallelism_shares",
-           "plan_utilization", "save", "sensitivity_figure", "utilization_figure", "utilization_layout"]
+           "plan_utilization", "run_term_figures", "save", "sensitivity_figure", "utilization_figure", "utilization_layout"]

@@ -7,6 +7,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -15,6 +16,7 @@
 #include "costmodel/evaluate.hpp"
 #include "search/best_plan.hpp"
 #include "search/frontier.hpp"
+#include "search/run.hpp"
 #include "search/sensitivity.hpp"
 
 namespace llmsweep::api {
@@ -35,6 +37,10 @@ costmodel::Model build_model(const ModelArgs& a);
 search::SearchOptions search_options(const CostModelArgs& cost_model, bool no_zero_bubble,
                                      const OverlapArgs& overlaps);
 search::FrontierSpec frontier_spec(const FrontierArgs& a);
+// The run-level terms for this profile: the options over its [failures] and [sites] tables,
+// each checked (one line naming the option). Under the reference model none, and an option
+// given is refused.
+search::RunTerms run_terms(const RunArgs& a, const costmodel::Hardware& hw, costmodel::ModelKind kind);
 
 // ---- the commands ------------------------------------------------------------------------
 struct EvalResult {
@@ -42,7 +48,9 @@ struct EvalResult {
   std::string cost_model;
   costmodel::Model model;
   costmodel::Plan plan;
-  costmodel::Evaluation evaluation;
+  costmodel::Evaluation evaluation;  // with a ramp: the last phase's (the model's own batch)
+  search::RunTerms terms;
+  std::optional<search::RunResult> run;  // with run-level terms: the whole run
 };
 EvalResult evaluate(const EvalArgs& a);
 
@@ -52,7 +60,9 @@ struct PlanResult {
   std::string cost_model;
   costmodel::Model model;
   std::int64_t gpus = 0;
-  search::SearchResult result;
+  search::SearchResult result;  // with run-level terms: the last phase's plan and evaluation
+  search::RunTerms terms;
+  std::optional<search::RunResult> run;  // with run-level terms and a plan found
 };
 PlanResult best_plan(const PlanArgs& a);
 
@@ -60,6 +70,7 @@ struct FrontierResult {
   std::string hardware;
   FrontierArgs args;
   std::string cluster_sizes;  // the policy walked: the option, or the model's default
+  search::RunTerms terms;     // active: each row has its whole run
   search::Frontier frontier;
 };
 FrontierResult frontier(const FrontierArgs& a);

@@ -47,6 +47,50 @@ struct CostModelArgs {
   }
 };
 
+// The extended model's run-level terms (docs/MODEL-EXTENDED.md E5-E7): hardware failures and
+// recovery, training across sites, a batch ramp. An option not given takes the profile's
+// [failures] or [sites] table (off without one); each is refused under --model reference.
+struct RunArgs {
+  std::optional<std::string> recovery;  // costmodel::recovery_name
+  std::optional<double> mtbf_gpu_hours;
+  std::optional<double> checkpoint_write_GBps;
+  std::optional<double> checkpoint_read_GBps;
+  std::optional<double> restart_s;
+  std::optional<std::int64_t> sites;
+  std::optional<double> site_bandwidth_GBps;
+  std::optional<double> site_latency_ms;
+  std::optional<std::string> site_crossing;  // costmodel::site_crossing_name
+  std::optional<std::string> ramp;           // search::parse_ramp
+  std::string ramp_plans = "per-phase";      // search::ramp_plans_name
+
+  template <class Self, class V>
+  static void fields(Self& a, V&& v) {
+    v(a.recovery,
+      OptionInfo{"--recovery",
+                 "Extended: failure recovery none, storage (checkpoints to storage) or peer (state "
+                 "from peers' memory); default the profile's [failures] table, else none"});
+    v(a.mtbf_gpu_hours,
+      OptionInfo{"--mtbf-gpu-hours", "Extended: mean time between failures of one GPU, hours"});
+    v(a.checkpoint_write_GBps,
+      OptionInfo{"--checkpoint-write-GBps", "Extended: storage write bandwidth of the whole cluster, GB/s"});
+    v(a.checkpoint_read_GBps,
+      OptionInfo{"--checkpoint-read-GBps", "Extended: storage read bandwidth of the whole cluster, GB/s"});
+    v(a.restart_s, OptionInfo{"--restart-s", "Extended: time per failure besides reading the state back, s"});
+    v(a.sites, OptionInfo{"--sites", "Extended: sites the cluster spans (1 = one site)"});
+    v(a.site_bandwidth_GBps,
+      OptionInfo{"--site-bandwidth-GBps", "Extended: per-GPU bidirectional bandwidth between sites, GB/s"});
+    v(a.site_latency_ms, OptionInfo{"--site-latency-ms", "Extended: latency of one hop between sites, ms"});
+    v(a.site_crossing,
+      OptionInfo{"--site-crossing", "Extended: what the plan may place across sites, dp (default) or dp-pp"});
+    v(a.ramp, OptionInfo{"--ramp",
+                         "Extended: batch ramp as UNTIL_FRACTION:BATCH_FACTOR steps, e.g. 0.0317:0.2,1:1 "
+                         "(DeepSeek-V3's 3,072 -> 15,360 sequences over 469B of 14.8T tokens), or none"});
+    v(a.ramp_plans, OptionInfo{"--ramp-plans",
+                               "Extended: ramp phases each on its own best plan (per-phase, the default) or "
+                               "all on one plan (one-plan)"});
+  }
+};
+
 // The hardware and one model, for eval and plan; sizes not given follow the paper's laws.
 struct ModelArgs {
   std::string hardware;
@@ -58,6 +102,7 @@ struct ModelArgs {
   std::int64_t seq_len = 2048;
   std::string batch = "default";
   CostModelArgs cost_model;
+  RunArgs run;
 
   template <class Self, class V>
   static void fields(Self& a, V&& v) {
@@ -69,8 +114,11 @@ struct ModelArgs {
     v(a.experts, OptionInfo{"--experts", "Experts E (1 = dense)"});
     v(a.batch_seqs, OptionInfo{"--batch-seqs", "Batch in sequences (default: from --batch)"});
     v(a.seq_len, OptionInfo{"--seq-len", "Tokens per sequence"});
-    v(a.batch, OptionInfo{"--batch", "Batch law when --batch-seqs is not given: default, deepseek, none"});
+    v(a.batch, OptionInfo{"--batch",
+                          "Batch law when --batch-seqs is not given: default, deepseek, none or step-law "
+                          "(Li et al. 2025)"});
     CostModelArgs::fields(a.cost_model, v);
+    RunArgs::fields(a.run, v);
   }
 };
 
@@ -140,16 +188,18 @@ struct FrontierArgs {
   bool no_zero_bubble = false;
   double months = search::kDefaultRunMonths;
   CostModelArgs cost_model;
-  std::optional<std::string> cluster_sizes;  // none: the model's default (powers-of-two; domains for extended)
+  std::optional<std::string>
+      cluster_sizes;  // none: the model's default (powers-of-two; domains for extended)
   std::string search = "reference";
   std::vector<std::int64_t> widths;  // empty: the paper's widths
+  RunArgs run;
 
   template <class Self, class V>
   static void fields(Self& a, V&& v) {
     v(a.hardware,
       OptionInfo{"--hardware", "Profile: file stem (h100-sxm), display name (\"H100 SXM\") or path", true});
     v(a.experts, OptionInfo{"--experts", "dense or sparse (width-scaled experts)"});
-    v(a.batch, OptionInfo{"--batch", "Batch law: default, deepseek or none"});
+    v(a.batch, OptionInfo{"--batch", "Batch law: default, deepseek, none or step-law (Li et al. 2025)"});
     v(a.no_zero_bubble, OptionInfo{"--no-zero-bubble", "Do not consider zero-bubble schedules"});
     v(a.months, OptionInfo{"--months", "Run duration limit in months"});
     CostModelArgs::fields(a.cost_model, v);
@@ -162,6 +212,7 @@ struct FrontierArgs {
                            "Plan search: reference, exhaustive (no flattened-profile pruning, quirk Q2), "
                            "all-microbatches (quirk Q3) or corrected (both)"});
     v(a.widths, OptionInfo{"--widths", "Widths to walk instead of the paper's set (comma-separated)"});
+    RunArgs::fields(a.run, v);
   }
 };
 

@@ -6,6 +6,7 @@
 #pragma once
 
 #include <cstdint>
+#include <limits>
 #include <optional>
 #include <string>
 #include <vector>
@@ -112,6 +113,65 @@ void visit_frontier_row(const search::FrontierRow& row, V&& v) {
   v("whole_domains", row.result.whole_domains);
 }
 
+// The run-level terms in use (docs/MODEL-EXTENDED.md E5-E7), as the options name them; NaN where
+// a term is off.
+template <class V>
+void visit_run_terms(const search::RunTerms& t, V&& v) {
+  const double nan = std::numeric_limits<double>::quiet_NaN();
+  const costmodel::FailureModel& f = t.failures;
+  const bool storage = f.recovery == costmodel::Recovery::storage;
+  v("recovery", std::string(costmodel::recovery_name(f.recovery)));
+  v("mtbf_gpu_hours", f.active() ? f.gpu_mtbf_s / 3600 : nan);
+  v("checkpoint_write_GBps", storage ? f.checkpoint_write_Bps / 1e9 : nan);
+  v("checkpoint_read_GBps", storage ? f.checkpoint_read_Bps / 1e9 : nan);
+  v("restart_s", f.active() ? f.restart_s : nan);
+  v("sites", t.sites.count);
+  v("site_bandwidth_GBps", t.sites.active() ? t.sites.bandwidth_Bps / 1e9 : nan);
+  v("site_latency_ms", t.sites.active() ? t.sites.latency_s * 1e3 : nan);
+  v("site_crossing", std::string(costmodel::site_crossing_name(t.sites.crossing)));
+  v("ramp", search::ramp_label(t.ramp));
+  v("ramp_plans", std::string(search::ramp_plans_name(t.ramp_plans)));
+}
+
+// A whole run under run-level terms: compute time (the sum over ramp phases), the failure
+// overhead as its own term with its parts, the wall time the deadline limits.
+template <class V>
+void visit_run(const search::RunResult& r, V&& v) {
+  const costmodel::FailureTimes& f = r.failures;
+  v("gpus", r.gpus);
+  v("compute_s", r.compute_s);
+  v("wall_s", r.wall_s);
+  v("years", r.wall_s / search::kSecondsPerYear);
+  v("utilization", r.utilization);
+  v("wall_utilization", r.wall_utilization);
+  v("warmup_s", r.warmup_s);
+  v("busy_s", r.busy_s);
+  v("bubble_s", r.bubble_s);
+  v("exposed_comm_s", r.exposed_comm_s);
+  v("exposed_latency_s", r.exposed_latency_s);
+  v("failure_overhead_s", f.overhead_s);
+  v("checkpoint_s", f.checkpoint_s);
+  v("lost_work_s", f.lost_work_s);
+  v("restart_s", f.restart_s);
+  v("cluster_mtbf_s", f.cluster_mtbf_s);
+  v("checkpoint_write_s", f.checkpoint_write_s);
+  v("restore_s", f.restore_s);
+  v("recovery_s", f.recovery_s);
+  v("checkpoint_interval_s", f.interval_s);
+  v("checkpoints", f.checkpoints);
+  v("expected_failures", f.failures);
+  v("failure_cap_gpus", r.failure_cap_gpus);
+  v("phases", static_cast<std::int64_t>(r.phases.size()));
+}
+
+// One phase of a ramp (its plan and evaluation are records of their own).
+template <class V>
+void visit_run_phase(const search::RunPhase& p, V&& v) {
+  v("tokens_fraction", p.phase.tokens_fraction);
+  v("batch_seqs", p.phase.model.batch_seqs);
+  v("compute_s", p.phase.tokens_fraction * p.evaluation.run_s);
+}
+
 // The scenario a frontier walked, as its options named it.
 template <class V>
 void visit_frontier_scenario(const FrontierResult& f, V&& v) {
@@ -124,6 +184,7 @@ void visit_frontier_scenario(const FrontierResult& f, V&& v) {
   v("zb_latency", f.args.cost_model.zb_latency);
   v("cluster_sizes", f.cluster_sizes);
   v("search", f.args.search);
+  if (f.terms.active()) visit_run_terms(f.terms, v);
 }
 
 template <class V>

@@ -1,6 +1,7 @@
 // eval, plan, frontier, verify and profiles: the cost model on the command line.
 #include <CLI/CLI.hpp>
 #include <algorithm>
+#include <cmath>
 #include <iostream>
 #include <memory>
 #include <nlohmann/json.hpp>
@@ -14,6 +15,7 @@
 #include "cli/format.hpp"
 #include "cli/options.hpp"
 #include "cli/run.hpp"
+#include "cli/run_format.hpp"
 #include "config/hardware_config.hpp"
 #include "config/vectors.hpp"
 #include "costmodel/evaluate.hpp"
@@ -34,16 +36,22 @@ void print_json(const json& j) {
 int run_eval(const api::EvalArgs& a, bool as_json) {
   const api::EvalResult r = api::evaluate(a);
   if (as_json) {
-    print_json({{"hardware", r.hardware},
-                {"cost_model", r.cost_model},
-                {"model", model_json(r.model)},
-                {"plan", plan_json(r.plan)},
-                {"evaluation", evaluation_json(r.evaluation)}});
+    json j = {{"hardware", r.hardware},
+              {"cost_model", r.cost_model},
+              {"model", model_json(r.model)},
+              {"plan", plan_json(r.plan)},
+              {"evaluation", evaluation_json(r.evaluation)}};
+    if (r.run) j["run"] = run_json(*r.run, r.terms);
+    print_json(j);
   } else {
     std::cout << "llmsweep eval on " << r.hardware << " (" << r.cost_model << " model)\n\n";
     print_model(std::cout, r.model);
     print_plan(std::cout, r.plan);
     print_evaluation(std::cout, r.evaluation);
+    if (r.run) {
+      std::cout << "\n";
+      print_run(std::cout, *r.run, r.terms);
+    }
   }
   return kExitOk;
 }
@@ -62,17 +70,23 @@ int run_plan(const api::PlanArgs& a, bool as_json) {
     return kExitFailed;
   }
   if (as_json) {
-    print_json({{"hardware", r.hardware},
-                {"cost_model", r.cost_model},
-                {"model", model_json(r.model)},
-                {"plan", plan_json(r.result.plan)},
-                {"evaluation", evaluation_json(r.result.evaluation)}});
+    json j = {{"hardware", r.hardware},
+              {"cost_model", r.cost_model},
+              {"model", model_json(r.model)},
+              {"plan", plan_json(r.result.plan)},
+              {"evaluation", evaluation_json(r.result.evaluation)}};
+    if (r.run) j["run"] = run_json(*r.run, r.terms);
+    print_json(j);
   } else {
     std::cout << "llmsweep plan: the best plan on " << r.gpus << " GPUs of " << r.hardware << " ("
               << r.cost_model << " model)\n\n";
     print_model(std::cout, r.model);
     print_plan(std::cout, r.result.plan);
     print_evaluation(std::cout, r.result.evaluation);
+    if (r.run) {
+      std::cout << "\n";
+      print_run(std::cout, *r.run, r.terms);
+    }
   }
   return kExitOk;
 }
@@ -83,6 +97,7 @@ json frontier_json(const api::FrontierResult& r) {
   for (const search::FrontierRow& row : r.frontier.rows) {
     json j = json::object();
     api::visit_frontier_row(row, JsonFields{j});
+    if (row.run) j["run"] = run_json(*row.run, r.terms);
     rows.push_back(std::move(j));
   }
   json j = json::object();
@@ -97,7 +112,17 @@ void print_frontier(const api::FrontierResult& r) {
   const search::Frontier& f = r.frontier;
   std::cout << "Frontier: " << r.hardware << ", " << a.experts << ", " << a.batch << " batch, "
             << (a.no_zero_bubble ? "no zero-bubble" : "zero-bubble allowed") << ", " << a.months
-            << "-month runs, " << a.cost_model.model << " model\n\n";
+            << "-month runs, " << a.cost_model.model << " model\n";
+  if (r.terms.active()) {
+    json t = json::object();
+    api::visit_run_terms(r.terms, JsonFields{t});
+    std::cout << "Run-level terms:";
+    for (const auto& [key, value] : t.items())
+      if (!(value.is_number_float() && std::isnan(value.get<double>())))
+        std::cout << " " << key << "=" << value;
+    std::cout << "\n";
+  }
+  std::cout << "\n";
   Table t({"d_model", "layers", "experts",   "batch",     "compute FLOP", "GPUs",     "util",
            "years",   "DP",     "TPm",       "TPf",       "PP",           "EP",       "m",
            "v",       "zb",     "TP comm s", "DP comm s", "PP/EP comm s", "latency s"});
@@ -126,6 +151,7 @@ void print_frontier(const api::FrontierResult& r) {
            sci(ev.run_latency_s, 3)});
   }
   t.print(std::cout);
+  print_frontier_runs(std::cout, f.rows);
   const auto& th = f.thresholds;
   std::cout << "\n";
   print_block(
@@ -225,8 +251,9 @@ void add_profiles_command(CLI::App& app, Action& action) {
         for (std::size_t i = 0; i < p.hardware.link_bandwidth_Bps.size(); ++i)
           bw += (i ? ", " : "") + sci(p.hardware.link_bandwidth_Bps[i] / 1e9, 3);
         const std::string year = p.year == 0 ? "-" : std::to_string(p.year) + (p.preliminary ? "*" : "");
-        t.add({p.stem, p.hardware.name, p.vendor.empty() ? "-" : p.vendor, year, api::model_support(p.hardware),
-               fixed(mc.peak_flops / 1e12, 1), fixed(p.hardware.hbm_bandwidth_Bps / 1e12, 2), lv + ")", bw});
+        t.add({p.stem, p.hardware.name, p.vendor.empty() ? "-" : p.vendor, year,
+               api::model_support(p.hardware), fixed(mc.peak_flops / 1e12, 1),
+               fixed(p.hardware.hbm_bandwidth_Bps / 1e12, 2), lv + ")", bw});
       }
       t.print(std::cout);
       std::cout

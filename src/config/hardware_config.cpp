@@ -11,6 +11,7 @@
 #include "common/error.hpp"
 #include "config/file_text.hpp"
 #include "config/profile_extended.hpp"
+#include "config/run_terms_config.hpp"
 #include "config/toml_reader.hpp"
 
 #ifndef LLMSWEEP_PROFILE_DIR
@@ -84,6 +85,7 @@ Profile parse_profile(const std::string& text, const std::string& path) {
   if (auto v = r.number("memory_GB", true)) hw.memory_bytes = si(*v, kGiga);
   if (auto v = r.number("kernel_latency_us", true)) hw.kernel_latency_s = *v / kMega;
   read_network(r, hw);
+  detail::read_profile_run_tables(r, hw);  // extended model only (docs/MODEL-EXTENDED.md E5, E6)
   r.finish();
   problems.throw_if_any();
   if (const auto problem = costmodel::check_hardware(hw)) {
@@ -115,6 +117,7 @@ Profile parse_profile(const std::string& text, const std::string& path) {
     }
     throw ConfigError(path, key, line, column, "invalid value: " + problem->message + value);
   }
+  detail::check_profile_run_tables(doc, hw, path);
   Profile p;
   p.hardware = std::move(hw);
   p.path = path;

@@ -14,6 +14,7 @@
 #include "config/axis_values.hpp"
 #include "config/degrees.hpp"
 #include "config/file_text.hpp"
+#include "config/run_terms_config.hpp"
 #include "config/toml_reader.hpp"
 #include "grid/grid.hpp"
 #include "grid/schema.hpp"
@@ -210,7 +211,7 @@ void read_batch(TableReader& top, Ctx& ctx, grid::Axes& axes) {
     return;
   }
   const std::vector<std::string> policies =
-      words(r, ctx, "policy", {"default"}, {"default", "deepseek", "none", "power"});
+      words(r, ctx, "policy", {"default"}, {"default", "deepseek", "none", "power", "step-law"});
   const bool power = std::find(policies.begin(), policies.end(), "power") != policies.end();
   std::vector<double> exponents;
   if (power) {
@@ -341,6 +342,19 @@ std::string fmt(double x) {
   return buf;
 }
 
+bool run_axis_is_default(const grid::Axes& axes, grid::Axis axis) {
+  switch (axis) {
+    case grid::Axis::failures:
+      return axes.failures.size() == 1 && axes.failures.front().is_default();
+    case grid::Axis::sites:
+      return axes.sites.size() == 1 && axes.sites.front().is_default();
+    case grid::Axis::ramp:
+      return axes.ramp.size() == 1 && axes.ramp.front().is_default();
+    default:
+      return false;
+  }
+}
+
 // Everything that decides the rows, in a stable text form.
 std::string canonical_of(const grid::Grid& g, const std::vector<Profile>& profiles) {
   const grid::Axes& axes = g.axes();
@@ -366,10 +380,12 @@ std::string canonical_of(const grid::Grid& g, const std::vector<Profile>& profil
     for (auto t : h.topology) s << static_cast<int>(t) << ",";
     s << " torus=";
     for (auto d : h.torus_dims) s << d << ",";
-    s << "\n";
+    s << detail::canonical_run_tables(h) << "\n";
   }
   for (int a = 0; a < grid::kAxisCount; ++a) {
     const auto axis = static_cast<grid::Axis>(a);
+    // The run-term axes appear only when a spec gives them, so older specs keep their hash.
+    if (run_axis_is_default(axes, axis)) continue;
     s << grid::axis_name(axis) << ":";
     for (const auto& l : g.axis_labels(axis)) s << " [" << l << "]";
     s << "\n";
@@ -384,6 +400,11 @@ std::string canonical_of(const grid::Grid& g, const std::vector<Profile>& profil
   for (const auto& b : axes.batch) s << " " << b.tokens << "/" << fmt(b.law.exponent);
   for (double m : axes.batch_multiplier) s << " " << fmt(m);
   for (double m : axes.run_months) s << " " << fmt(m);
+  for (const auto& f : axes.failures)
+    for (const auto& v : axes.sites)
+      for (const auto& r : axes.ramp)
+        if (!(f.is_default() && v.is_default() && r.is_default()))
+          s << " " << grid::exact_run_values(f, v, r);
   s << "\noverlap tp=" << axes.overlap_tp << " dp=" << axes.overlap_dp << " pp=" << axes.overlap_pp << "\n";
   return s.str();
 }
@@ -459,8 +480,9 @@ static void read_output(TableReader& top, Ctx& ctx, SweepSpec& spec, int levels)
     }
     spec.keep.by = *by;
   } else if (best) {
-    r.error("by", "keep = \"best\" needs by, the input columns that define a group (e.g. [\"hardware\", "
-                  "\"d_model\"])");
+    r.error("by",
+            "keep = \"best\" needs by, the input columns that define a group (e.g. [\"hardware\", "
+            "\"d_model\"])");
   }
   if (auto count = r.integer("count", false)) {
     if (!best) r.error("count", "only keep = \"best\" takes a count");
@@ -473,7 +495,8 @@ static void read_output(TableReader& top, Ctx& ctx, SweepSpec& spec, int levels)
 }
 
 SweepSpec parse_spec(const std::string& text, const std::string& path, const std::string& profile_dir) {
-  return parse_spec(text, path, [&profile_dir](const std::string& ref) { return resolve_profile(ref, profile_dir); });
+  return parse_spec(text, path,
+                    [&profile_dir](const std::string& ref) { return resolve_profile(ref, profile_dir); });
 }
 
 SweepSpec parse_spec(const std::string& text, const std::string& path, const ProfileResolver& resolve) {
@@ -497,14 +520,18 @@ SweepSpec parse_spec(const std::string& text, const std::string& path, const Pro
   read_run(top, ctx, spec.axes);
   read_cluster(top, ctx, spec.axes);
   read_parallelism(top, ctx, spec.axes, spec.profiles);
+  detail::read_run_axes(top, ctx, spec.axes);
   int levels = 1;
-  for (const Profile& p : spec.profiles) levels = std::max(levels, p.hardware.levels());
+  for (const Profile& p : spec.profiles)
+    levels = std::max(levels, p.hardware.levels() + detail::extra_site_levels(spec.axes, p.hardware));
   read_output(top, ctx, spec, levels);
   top.finish();
+  if (problems.empty()) detail::check_run_axes(doc, spec.axes, spec.profiles, problems);
   problems.throw_if_any();
   for (const Profile& p : spec.profiles) {
     spec.axes.hardware.push_back({p.stem, costmodel::make_machine(p.hardware)});
-    spec.max_levels = std::max(spec.max_levels, p.hardware.levels());
+    spec.max_levels =
+        std::max(spec.max_levels, p.hardware.levels() + detail::extra_site_levels(spec.axes, p.hardware));
   }
   std::optional<grid::Grid> g;
   try {

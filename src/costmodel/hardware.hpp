@@ -7,6 +7,8 @@
 #include <string>
 #include <vector>
 
+#include "costmodel/run_data.hpp"
+
 namespace llmsweep::costmodel {
 
 // Most network levels a profile may have (level_sizes entries + 1). Plans keep per-level
@@ -47,6 +49,9 @@ struct Hardware {
   std::vector<std::int64_t> level_sizes;   // GPUs per level below the top; K entries
   std::vector<double> link_bandwidth_Bps;  // K + 1 entries, per GPU, bidirectional
   std::vector<double> link_latency_s;      // K + 1 entries, one hop
+  // Extended model only (docs/MODEL-EXTENDED.md E5, E6): present when the profile gives them.
+  std::optional<FailureModel> failures;
+  std::optional<SiteLevel> sites;
 
   // ---- extended model only (docs/MODEL-EXTENDED.md); the reference ignores all of these ----
   // E1, Blackwell-class tensor cores: tensor memory per SM holding the accumulators (0 = none)

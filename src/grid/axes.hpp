@@ -10,6 +10,7 @@
 #include "costmodel/hardware.hpp"
 #include "costmodel/options.hpp"
 #include "search/best_plan.hpp"
+#include "grid/run_axes.hpp"
 #include "search/cluster.hpp"
 #include "search/policy.hpp"
 
@@ -84,6 +85,10 @@ struct Axes {
   std::vector<SearchVariant> search{SearchVariant{}};
   // Empty: each point takes its model kind's default (search::default_cluster_sizes).
   std::vector<search::ClusterSizes> cluster_sizes;
+  // Extended model's run-level terms (docs/MODEL-EXTENDED.md E5-E7); default: the profile's.
+  std::vector<FailureValue> failures{FailureValue{}};
+  std::vector<SiteValue> sites{SiteValue{}};
+  std::vector<RampValue> ramp{RampValue{}};
   std::vector<std::int64_t> gpus;                  // empty: the smallest cluster meeting the deadline
   std::optional<ExplicitParallelism> parallelism;  // empty: the best plan
   bool overlap_tp = true;

@@ -126,6 +126,72 @@ void fill_result(Row& row, const costmodel::Plan& plan, const costmodel::Evaluat
   row.memory_limit_bytes = ev.memory_limit_bytes;
 }
 
+void fill_run_inputs(Row& row, const search::RunTerms& terms) {
+  const costmodel::FailureModel& f = terms.failures;
+  row.failure_recovery = static_cast<std::uint8_t>(f.recovery);
+  if (f.active()) {
+    row.gpu_mtbf_hours = f.gpu_mtbf_s / 3600;
+    row.restart_time_s = f.restart_s;
+    if (f.recovery == costmodel::Recovery::storage) {
+      row.checkpoint_write_GBps = f.checkpoint_write_Bps / 1e9;
+      row.checkpoint_read_GBps = f.checkpoint_read_Bps / 1e9;
+    }
+  }
+  row.sites = terms.sites.count;
+  row.site_crossing = static_cast<std::uint8_t>(terms.sites.crossing);
+  if (terms.sites.active()) {
+    row.site_bandwidth_GBps = terms.sites.bandwidth_Bps / 1e9;
+    row.site_latency_ms = terms.sites.latency_s * 1e3;
+  }
+  row.ramp_phases = terms.ramp.active() ? static_cast<std::int64_t>(terms.ramp.steps.size()) : 1;
+  row.ramp_plans = static_cast<std::uint8_t>(terms.ramp_plans);
+}
+
+void fill_plain_run(Row& row) {
+  if (std::isnan(row.run_s)) return;
+  row.wall_s = row.run_s;
+  row.failure_overhead_s = row.checkpoint_s = row.lost_work_s = row.restart_total_s = 0;
+  row.expected_failures = 0;
+  row.cluster_mtbf_s = std::numeric_limits<double>::infinity();
+  row.failure_cap_gpus = std::numeric_limits<double>::infinity();
+  row.checkpoint_interval_s = std::numeric_limits<double>::infinity();
+  row.wall_utilization = row.utilization;
+  row.warmup_s = 0;
+  row.first_batch_seqs = row.batch_seqs;
+}
+
+void fill_run_result(Row& row, const search::RunResult& r) {
+  fill_result(row, r.main().plan, r.main().evaluation);
+  row.run_s = r.compute_s;
+  row.years = r.wall_s / search::kSecondsPerYear;
+  row.utilization = r.utilization;
+  row.matmul_s = r.matmul_s;
+  row.busy_s = r.busy_s;
+  row.bubble_s = r.bubble_s;
+  row.exposed_comm_s = r.exposed_comm_s;
+  row.exposed_latency_s = r.exposed_latency_s;
+  row.tp_comm_s = r.tp_comm_s;
+  row.dp_comm_s = r.dp_comm_s;
+  row.pp_ep_comm_s = r.pp_ep_comm_s;
+  row.tp_latency_s = r.tp_latency_s;
+  row.dp_latency_s = r.dp_latency_s;
+  row.pp_ep_latency_s = r.pp_ep_latency_s;
+  row.latency_s = r.latency_s;
+  const costmodel::FailureTimes& f = r.failures;
+  row.wall_s = r.wall_s;
+  row.failure_overhead_s = f.overhead_s;
+  row.checkpoint_s = f.checkpoint_s;
+  row.lost_work_s = f.lost_work_s;
+  row.restart_total_s = f.restart_s;
+  row.checkpoint_interval_s = f.interval_s;
+  row.expected_failures = f.failures;
+  row.cluster_mtbf_s = f.cluster_mtbf_s;
+  row.failure_cap_gpus = r.failure_cap_gpus;
+  row.wall_utilization = r.wall_utilization;
+  row.warmup_s = r.warmup_s;
+  row.first_batch_seqs = r.phases.front().phase.model.batch_seqs;
+}
+
 PointEvaluator::PointEvaluator(const Grid& grid) : grid_(grid) {}
 
 const costmodel::Machine& PointEvaluator::machine_for(std::uint32_t hardware, search::ClusterSizes sizes) {
@@ -296,7 +362,9 @@ Row PointEvaluator::evaluate(std::uint64_t index) {
   } else {
     search::BatchLaw law = batch.law;
     law.multiplier = multiplier;
-    row.batch_rule = static_cast<std::uint8_t>(law.policy);
+    row.batch_rule = law.policy == search::BatchPolicy::step_law
+                         ? static_cast<std::uint8_t>(BatchRule::step_law)
+                         : static_cast<std::uint8_t>(law.policy);
     row.batch_multiplier = multiplier;
     if (law.policy == search::BatchPolicy::power) row.batch_exponent = law.exponent;
     model.batch_seqs = search::batch_for(model.compute_flop(), model.experts, model.seq_len, law);
@@ -330,8 +398,33 @@ Row PointEvaluator::evaluate(std::uint64_t index) {
     row.status = static_cast<std::uint8_t>(Status::needs_extended);
     return row;
   }
+
+  // Extended run-level terms (docs/MODEL-EXTENDED.md E5-E7): config/ checked every combination.
+  search::RunTerms terms;
+  const auto run_problem =
+      search::resolve_run_terms(grid_.axes().hardware[hw].machine.hw,
+                                run_inputs(ax.failures[digit(d, Axis::failures)],
+                                           ax.sites[digit(d, Axis::sites)], ax.ramp[digit(d, Axis::ramp)]),
+                                terms);
+  if (model_kind != costmodel::ModelKind::extended || run_problem) terms = {};
+  row.ramp_index = digit(d, Axis::ramp);
+  fill_run_inputs(row, terms);
+  if (terms.active()) {
+    const search::RunResult r =
+        ax.gpus.empty()
+            ? search::smallest_run(grid_.axes().hardware[hw].machine, model, options, terms, max_run_s, sizes)
+            : search::RunSearch(mc, model, options, terms).best(row.requested_gpus);
+    row.status = static_cast<std::uint8_t>(r.status);
+    if (r.found()) {
+      fill_run_result(row, r);
+      row.meets_deadline = r.wall_s < max_run_s ? 1 : 0;
+    }
+    return row;
+  }
+
   if (ax.parallelism) {
     evaluate_explicit(d, mc, model, options, row);
+    fill_plain_run(row);
     return row;
   }
   search::PlanSearch& search = search_for(mc, model, options);
@@ -350,6 +443,7 @@ Row PointEvaluator::evaluate(std::uint64_t index) {
       fill_result(row, r.plan, r.evaluation);
       row.meets_deadline = 1;
     }
+    fill_plain_run(row);
     return row;
   }
   const search::SearchResult r = search.best(row.requested_gpus);
@@ -358,6 +452,7 @@ Row PointEvaluator::evaluate(std::uint64_t index) {
     fill_result(row, r.plan, r.evaluation);
     row.meets_deadline = r.evaluation.run_s < max_run_s ? 1 : 0;
   }
+  fill_plain_run(row);
   return row;
 }
 

@@ -11,6 +11,7 @@
 #include "grid/grid.hpp"
 #include "grid/row.hpp"
 #include "search/best_plan.hpp"
+#include "search/run.hpp"
 
 namespace llmsweep::grid {
 
@@ -49,5 +50,12 @@ class PointEvaluator {
 
 // Copies an evaluated plan into a row's result columns.
 void fill_result(Row& row, const costmodel::Plan& plan, const costmodel::Evaluation& ev);
+
+// Extended run-level terms (docs/MODEL-EXTENDED.md E5-E7): their input columns; a whole run's
+// results (run_s the compute time, the last phase's plan); and the run columns of a row that had
+// no run terms (wall time = run time, no failure overhead).
+void fill_run_inputs(Row& row, const search::RunTerms& terms);
+void fill_run_result(Row& row, const search::RunResult& r);
+void fill_plain_run(Row& row);
 
 }  // namespace llmsweep::grid

@@ -46,6 +46,9 @@ const char* axis_name(Axis a) {
                                           "zb_latency",
                                           "search",
                                           "cluster_sizes",
+                                          "failures",
+                                          "sites",
+                                          "ramp",
                                           "gpus",
                                           "dp",
                                           "tp_model",
@@ -74,6 +77,9 @@ Grid::Grid(Axes axes) : axes_(std::move(axes)) {
   set(Axis::zb_latency, count_or_one(axes_.zb_latency));
   set(Axis::search, count_or_one(axes_.search));
   set(Axis::cluster_sizes, count_or_one(axes_.cluster_sizes));
+  set(Axis::failures, count_or_one(axes_.failures));
+  set(Axis::sites, count_or_one(axes_.sites));
+  set(Axis::ramp, count_or_one(axes_.ramp));
   set(Axis::gpus, count_or_one(axes_.gpus));
   const ExplicitParallelism empty;
   const ExplicitParallelism& p = axes_.parallelism ? *axes_.parallelism : empty;
@@ -207,6 +213,15 @@ std::vector<std::string> Grid::axis_labels(Axis a) const {
         }
         out.push_back(name.empty() ? "model default" : name);
       }
+      break;
+    case Axis::failures:
+      for (const auto& f : axes_.failures) out.push_back(failure_label(f));
+      break;
+    case Axis::sites:
+      for (const auto& v : axes_.sites) out.push_back(site_label(v));
+      break;
+    case Axis::ramp:
+      for (const auto& r : axes_.ramp) out.push_back(ramp_axis_label(r));
       break;
     case Axis::gpus:
       for (auto g : axes_.gpus) out.push_back(std::to_string(g));

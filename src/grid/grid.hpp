@@ -26,6 +26,9 @@ enum class Axis : int {
   zb_latency,
   search,
   cluster_sizes,
+  failures,
+  sites,
+  ramp,
   gpus,
   dp,
   tp_model,
@@ -36,7 +39,7 @@ enum class Axis : int {
   interleave,
   zero_bubble,
 };
-inline constexpr int kAxisCount = 23;
+inline constexpr int kAxisCount = 26;
 
 const char* axis_name(Axis a);
 

@@ -17,7 +17,14 @@ inline constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 inline constexpr std::uint8_t kStatusPending = 255;
 
 // Codes of the categorical input columns.
-enum class BatchRule : std::uint8_t { default_law = 0, deepseek = 1, none = 2, power = 3, tokens = 4 };
+enum class BatchRule : std::uint8_t {
+  default_law = 0,
+  deepseek = 1,
+  none = 2,
+  power = 3,
+  tokens = 4,
+  step_law = 5
+};
 
 struct Row {
   std::uint64_t index = 0;
@@ -50,6 +57,20 @@ struct Row {
   double batch_multiplier = kNaN;
   double batch_exponent = kNaN;  // power law only
   double run_months = kNaN;
+  // Extended run-level terms (docs/MODEL-EXTENDED.md E5-E7), as resolved for the point.
+  std::uint8_t failure_recovery = 0;  // costmodel::Recovery (0 = none)
+  std::uint8_t site_crossing = 0;     // costmodel::SiteCrossing
+  std::uint8_t ramp_plans = 0;        // search::RampPlans
+  std::uint8_t pad0 = 0;
+  std::int64_t sites = 1;
+  std::int64_t ramp_index = 0;   // position on the ramp axis (/axes/ramp holds the labels)
+  std::int64_t ramp_phases = 1;  // 1 = no ramp
+  double gpu_mtbf_hours = kNaN;  // NaN: failures off
+  double checkpoint_write_GBps = kNaN;
+  double checkpoint_read_GBps = kNaN;
+  double restart_time_s = kNaN;
+  double site_bandwidth_GBps = kNaN;  // NaN: one site
+  double site_latency_ms = kNaN;
 
   // --- results ------------------------------------------------------------------------
   std::uint8_t status = kStatusPending;  // costmodel::Status
@@ -82,6 +103,19 @@ struct Row {
   double latency_s = kNaN;  // steps * (pipeline latency + DP latency)
   double memory_used_bytes = kNaN;
   double memory_limit_bytes = kNaN;
+  // Extended run-level terms; with none on, wall_s = run_s and the failure terms are 0.
+  double wall_s = kNaN;              // run_s + failure_overhead_s: what the deadline limits
+  double failure_overhead_s = kNaN;  // checkpoint + lost work + restart
+  double checkpoint_s = kNaN;
+  double lost_work_s = kNaN;
+  double restart_total_s = kNaN;
+  double checkpoint_interval_s = kNaN;  // compute between checkpoints (Young/Daly optimum)
+  double expected_failures = kNaN;
+  double cluster_mtbf_s = kNaN;
+  double failure_cap_gpus = kNaN;     // useful cluster size for the model under failures alone (inf: off)
+  double wall_utilization = kNaN;     // ideal time / wall time
+  double warmup_s = kNaN;             // compute time of the ramp's phases before the last
+  std::int64_t first_batch_seqs = 0;  // batch of the ramp's first phase
 };
 
 }  // namespace llmsweep::grid

@@ -30,6 +30,36 @@ std::vector<std::string> status_labels() {
 
 }  // namespace
 
+bool is_run_term_column(const std::string& name) {
+  static const char* const kNames[] = {"failure_recovery",
+                                       "gpu_mtbf_hours",
+                                       "checkpoint_write_GBps",
+                                       "checkpoint_read_GBps",
+                                       "restart_time_s",
+                                       "sites",
+                                       "site_bandwidth_GBps",
+                                       "site_latency_ms",
+                                       "site_crossing",
+                                       "ramp_index",
+                                       "ramp_phases",
+                                       "ramp_plans",
+                                       "wall_s",
+                                       "failure_overhead_s",
+                                       "checkpoint_s",
+                                       "lost_work_s",
+                                       "restart_total_s",
+                                       "checkpoint_interval_s",
+                                       "expected_failures",
+                                       "cluster_mtbf_s",
+                                       "failure_cap_gpus",
+                                       "wall_utilization",
+                                       "warmup_s",
+                                       "first_batch_seqs"};
+  for (const char* n : kNames)
+    if (name == n) return true;
+  return false;
+}
+
 std::vector<Column> columns(int levels, const std::vector<std::string>& hardware_labels) {
   std::vector<Column> c = {
       LLMSWEEP_COL(
@@ -82,6 +112,27 @@ std::vector<Column> columns(int levels, const std::vector<std::string>& hardware
           true),
       LLMSWEEP_COL(requested_gpus, i64, "GPUs",
                    "cluster size asked for (0: the smallest cluster meeting the deadline)", true),
+      // Extended run-level terms (docs/MODEL-EXTENDED.md E5-E7), as resolved from the axes and profile.
+      LLMSWEEP_COL(failure_recovery, u8, "code",
+                   "failure recovery: none (failures off), storage or peer (extended model, E5)", true),
+      LLMSWEEP_COL(gpu_mtbf_hours, f64, "h", "mean time between failures of one GPU (NaN: failures off)",
+                   true),
+      LLMSWEEP_COL(checkpoint_write_GBps, f64, "GB/s",
+                   "storage write bandwidth of the whole cluster (NaN unless storage recovery)", true),
+      LLMSWEEP_COL(checkpoint_read_GBps, f64, "GB/s",
+                   "storage read bandwidth of the whole cluster (NaN unless storage recovery)", true),
+      LLMSWEEP_COL(restart_time_s, f64, "s",
+                   "fixed time per failure besides reading the state back (NaN: failures off)", true),
+      LLMSWEEP_COL(sites, i64, "1", "sites the cluster spans (1: one site; extended model, E6)", true),
+      LLMSWEEP_COL(site_bandwidth_GBps, f64, "GB/s",
+                   "per-GPU bidirectional bandwidth between sites (NaN: one site)", true),
+      LLMSWEEP_COL(site_latency_ms, f64, "ms", "latency of one hop between sites (NaN: one site)", true),
+      LLMSWEEP_COL(site_crossing, u8, "code", "kinds of parallelism allowed across sites: dp or dp-pp", true),
+      LLMSWEEP_COL(ramp_index, i64, "1",
+                   "position on the ramp axis (/axes ramp holds the ramps; extended, E7)", true),
+      LLMSWEEP_COL(ramp_phases, i64, "1", "phases of the batch ramp (1: no ramp)", true),
+      LLMSWEEP_COL(ramp_plans, u8, "code", "ramp phases each on its own best plan (per-phase) or on one plan",
+                   true),
       LLMSWEEP_COL(status, u8, "code",
                    "result status (code; labels and descriptions attributes; 255 = not computed yet)", false),
       LLMSWEEP_COL(meets_deadline, u8, "bool", "the run finishes within run_months", false),
@@ -91,7 +142,8 @@ std::vector<Column> columns(int levels, const std::vector<std::string>& hardware
                    "pass 2^63 GPUs, exact for every size the search tries",
                    false),
       LLMSWEEP_COL(utilization, f64, "1", "model FLOP utilization: ideal step time / step time", false),
-      LLMSWEEP_COL(years, f64, "years", "run time in years of 3.154e7 s", false),
+      LLMSWEEP_COL(years, f64, "years", "wall time in years of 3.154e7 s (= run time without failures)",
+                   false),
       LLMSWEEP_COL(run_s, f64, "s", "run time: steps * step time", false),
       LLMSWEEP_COL(step_s, f64, "s", "time of one training step", false),
       Column{"dp",
@@ -174,6 +226,37 @@ std::vector<Column> columns(int levels, const std::vector<std::string>& hardware
       LLMSWEEP_COL(memory_used_bytes, f64, "B",
                    "parameters per DP replica plus optimizer state, whole cluster", false),
       LLMSWEEP_COL(memory_limit_bytes, f64, "B", "memory of the whole cluster", false),
+      LLMSWEEP_COL(wall_s, f64, "s",
+                   "wall time: run time plus failure overhead (= run_s without failures); the deadline "
+                   "applies to it",
+                   false),
+      LLMSWEEP_COL(
+          failure_overhead_s, f64, "s",
+          "failure overhead: checkpoint_s + lost_work_s + restart_total_s; busy + bubble + exposed comm "
+          "+ exposed latency + failure overhead = wall time",
+          false),
+      LLMSWEEP_COL(checkpoint_s, f64, "s", "time writing checkpoints, whole run", false),
+      LLMSWEEP_COL(lost_work_s, f64, "s", "work lost to failures since the last checkpoint, whole run",
+                   false),
+      LLMSWEEP_COL(restart_total_s, f64, "s",
+                   "time recovering from failures (restart and restore), whole run", false),
+      LLMSWEEP_COL(checkpoint_interval_s, f64, "s", "compute time between checkpoints (Young/Daly optimum)",
+                   false),
+      LLMSWEEP_COL(expected_failures, f64, "1", "expected failures over the run", false),
+      LLMSWEEP_COL(cluster_mtbf_s, f64, "s", "mean time between failures of the cluster (inf: failures off)",
+                   false),
+      LLMSWEEP_COL(
+          failure_cap_gpus, f64, "GPUs",
+          "useful cluster size for this model under failures alone: beyond it a perfectly scaling run "
+          "gets longer (inf: failures off)",
+          false),
+      LLMSWEEP_COL(wall_utilization, f64, "1",
+                   "utilization over the wall time (= utilization without failures); the thresholds use it",
+                   false),
+      LLMSWEEP_COL(warmup_s, f64, "s", "compute time of the batch ramp's phases before the last (in run_s)",
+                   false),
+      LLMSWEEP_COL(first_batch_seqs, i64, "sequences",
+                   "batch of the ramp's first phase (= batch_seqs without)", false),
   };
   c.insert(c.end(), tail.begin(), tail.end());
   for (Column& col : c) {
@@ -181,7 +264,7 @@ std::vector<Column> columns(int levels, const std::vector<std::string>& hardware
     if (col.name == "experts_rule")
       for (auto r : {ExpertsRule::dense, ExpertsRule::width_scaled, ExpertsRule::count})
         col.labels.emplace_back(experts_rule_name(r));
-    if (col.name == "batch_rule") col.labels = {"default", "deepseek", "none", "power", "tokens"};
+    if (col.name == "batch_rule") col.labels = {"default", "deepseek", "none", "power", "tokens", "step-law"};
     if (col.name == "zb_latency")
       for (costmodel::ZbLatency z : costmodel::kAllZbLatencies) col.labels.emplace_back(costmodel::zb_latency_name(z));
     if (col.name == "search")
@@ -193,6 +276,9 @@ std::vector<Column> columns(int levels, const std::vector<std::string>& hardware
       for (auto k : {search::ClusterSizes::powers_of_two, search::ClusterSizes::fill_levels,
                      search::ClusterSizes::pow2_domains, search::ClusterSizes::domains})
         col.labels.emplace_back(search::cluster_sizes_name(k));
+    if (col.name == "failure_recovery") col.labels = {"none", "storage", "peer"};
+    if (col.name == "site_crossing") col.labels = {"dp", "dp-pp"};
+    if (col.name == "ramp_plans") col.labels = {"per-phase", "one-plan"};
     if (col.name == "status") col.labels = status_labels();
   }
   return c;

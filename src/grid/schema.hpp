@@ -30,6 +30,10 @@ struct Column {
 // degrees get one column per level (dp_level0 = inside a node).
 std::vector<Column> columns(int levels, const std::vector<std::string>& hardware_labels);
 
+// The columns of the extended model's run-level terms (docs/MODEL-EXTENDED.md E5-E7), which
+// files written before them lack (their rows had none of the terms).
+bool is_run_term_column(const std::string& name);
+
 // Reads/writes a column's value in a row as double or integer, whatever its type.
 std::int64_t get_integer(const Row& row, const Column& c);
 double get_real(const Row& row, const Column& c);

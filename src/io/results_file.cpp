@@ -505,11 +505,12 @@ ResultsReader::ResultsReader(const std::string& path) : impl_(new Impl) {
     impl_->points = Handle(H5Gopen2(impl_->file.get(), "points", H5P_DEFAULT), H5Gclose);
     impl_->columns = file_columns(impl_->info.levels, impl_->info.hardware_stems, impl_->info.keep);
     // Columns added after a file was written read as the value their rows then had: files
-    // written before the model axis hold only the reference model (Row's default, 0); the
-    // search variant of files before the search column is in prune_flattened and
+    // written before the model axis hold only the reference model (Row's default, 0), files
+    // written before the run-level terms (grid::is_run_term_column) none of them; the search
+    // variant of files before the search column is in prune_flattened and
     // microbatch_candidates, which every reader of the variant looks at.
     std::erase_if(impl_->columns, [&](const grid::Column& c) {
-      return (c.name == "model" || c.name == "search") &&
+      return (c.name == "model" || c.name == "search" || grid::is_run_term_column(c.name)) &&
              H5Lexists(impl_->points.get(), c.name.c_str(), H5P_DEFAULT) <= 0;
     });
   } catch (...) {

@@ -5,8 +5,10 @@
 #include <cstdio>
 #include <map>
 
+#include "costmodel/run_data.hpp"
 #include "costmodel/status.hpp"
 #include "grid/axes.hpp"
+#include "search/ramp.hpp"
 
 namespace llmsweep::io {
 namespace {
@@ -21,11 +23,11 @@ std::string num(double x) {
 // Every input that defines a scenario: all but the width (and what follows from it).
 std::string key_of(const grid::Row& r, const std::vector<std::string>& labels) {
   static const char* experts[] = {"dense", "sparse", "experts="};
-  static const char* batch[] = {"default", "deepseek", "none", "power", "tokens"};
+  static const char* batch[] = {"default", "deepseek", "none", "power", "tokens", "step-law"};
   std::string k = r.hardware < labels.size() ? labels[r.hardware] : "hw" + std::to_string(r.hardware);
   k += std::string(" ") + experts[std::min<int>(r.experts_rule, 2)];
   if (r.experts_rule == static_cast<std::uint8_t>(grid::ExpertsRule::count)) k += std::to_string(r.experts);
-  k += std::string(" batch=") + batch[std::min<int>(r.batch_rule, 4)];
+  k += std::string(" batch=") + batch[std::min<int>(r.batch_rule, 5)];
   if (r.batch_rule == 3) k += "^" + num(r.batch_exponent);
   if (r.batch_rule == 4)
     k += num(static_cast<double>(r.batch_tokens));
@@ -54,6 +56,21 @@ std::string key_of(const grid::Row& r, const std::vector<std::string>& labels) {
   if (r.cluster_sizes)
     k += std::string(" ") + search::cluster_sizes_name(static_cast<search::ClusterSizes>(r.cluster_sizes));
   if (r.requested_gpus) k += " gpus=" + std::to_string(r.requested_gpus);
+  // The extended model's run-level terms (docs/MODEL-EXTENDED.md E5-E7), as resolved.
+  if (r.failure_recovery != 0) {
+    k += std::string(" ") +
+         std::string(costmodel::recovery_name(static_cast<costmodel::Recovery>(r.failure_recovery))) +
+         " mtbf=" + num(r.gpu_mtbf_hours) + "h restart=" + num(r.restart_time_s) + "s";
+    if (!std::isnan(r.checkpoint_write_GBps))
+      k += " ckpt=" + num(r.checkpoint_write_GBps) + "/" + num(r.checkpoint_read_GBps) + "GB/s";
+  }
+  if (r.sites > 1)
+    k += " sites=" + std::to_string(r.sites) + "@" + num(r.site_bandwidth_GBps) + "GB/s," +
+         num(r.site_latency_ms) + "ms," +
+         std::string(costmodel::site_crossing_name(static_cast<costmodel::SiteCrossing>(r.site_crossing)));
+  if (r.ramp_phases > 1)
+    k += " ramp#" + std::to_string(r.ramp_index) + "," +
+         std::string(search::ramp_plans_name(static_cast<search::RampPlans>(r.ramp_plans)));
   return k;
 }
 
@@ -95,7 +112,8 @@ std::vector<Scenario> feasible_scenarios(const std::vector<grid::Row>& rows, con
   std::size_t width_axis = info.axis_names.size();
   for (std::size_t a = 0; a < info.axis_names.size(); ++a)
     if (info.axis_names[a] == "width") width_axis = a;
-  const std::uint64_t widths = width_axis < info.axis_sizes.size() ? static_cast<std::uint64_t>(info.axis_sizes[width_axis]) : 1;
+  const std::uint64_t widths =
+      width_axis < info.axis_sizes.size() ? static_cast<std::uint64_t>(info.axis_sizes[width_axis]) : 1;
   std::vector<std::int64_t> d_of(widths, 0);
   if (width_axis < info.axis_labels.size())
     for (std::size_t w = 0; w < widths && w < info.axis_labels[width_axis].size(); ++w) {
@@ -114,7 +132,8 @@ std::vector<Scenario> feasible_scenarios(const std::vector<grid::Row>& rows, con
     Scenario s;
     s.label = key_of(*any, info.hardware_stems);
     s.points = widths;
-    const double cap = any->hardware < info.utilization_caps.size() ? info.utilization_caps[any->hardware] : 1.0;
+    const double cap =
+        any->hardware < info.utilization_caps.size() ? info.utilization_caps[any->hardware] : 1.0;
     // Complete: a width without a row is infeasible; stand in a row with its width and no result.
     std::vector<grid::Row> stand_ins(widths);
     std::vector<const grid::Row*> walked = g;

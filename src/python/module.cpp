@@ -58,6 +58,21 @@ py::object evaluation_record(const costmodel::Evaluation& ev) {
   return record("Evaluation", fields_of([&](auto v) { api::visit_evaluation(ev, v, true); }));
 }
 
+// A whole run under run-level terms (api::visit_run), its terms and its ramp phases.
+py::object whole_run_record(const search::RunResult& r, const search::RunTerms& terms) {
+  py::dict d = fields_of([&](auto v) { api::visit_run(r, v); });
+  d["terms"] = record("RunTerms", fields_of([&](auto v) { api::visit_run_terms(terms, v); }));
+  py::list phases;
+  for (const search::RunPhase& p : r.phases) {
+    py::dict pd = fields_of([&](auto v) { api::visit_run_phase(p, v); });
+    pd["plan"] = plan_record(p.plan);
+    pd["evaluation"] = evaluation_record(p.evaluation);
+    phases.append(record("RampPhase", pd));
+  }
+  d["phases"] = phases;
+  return record("WholeRun", d);
+}
+
 py::object profile_record(const config::Profile& p) {
   py::dict d = fields_of([&](auto v) { api::visit_profile(p, v); });
   d["text"] = p.text;
@@ -80,6 +95,7 @@ py::object evaluate(const py::dict& keywords) {
   d["model"] = model_record(r->model);
   d["plan"] = plan_record(r->plan);
   d["evaluation"] = evaluation_record(r->evaluation);
+  d["run"] = r->run ? whole_run_record(*r->run, r->terms) : py::none();
   return record("Run", d);
 }
 
@@ -99,6 +115,7 @@ py::object best_plan(const py::dict& keywords) {
   d["found"] = found;
   d["plan"] = found ? plan_record(r->result.plan) : py::none();
   d["evaluation"] = found ? evaluation_record(r->result.evaluation) : py::none();
+  d["run"] = r->run ? whole_run_record(*r->run, r->terms) : py::none();
   return record("Run", d);
 }
 
@@ -115,6 +132,7 @@ py::object frontier(const py::dict& keywords) {
     d["model"] = model_record(row.model);
     d["plan"] = plan_record(row.result.plan);
     d["evaluation"] = evaluation_record(row.result.evaluation);
+    if (row.run) d["run"] = whole_run_record(*row.run, r->terms);
     rows.append(record("FrontierRow", d));
   }
   py::dict d = fields_of([&](auto v) { api::visit_frontier_scenario(*r, v); });

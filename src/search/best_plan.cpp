@@ -92,6 +92,7 @@ Plan plan_skeleton(int levels, bool zero_bubble, std::int64_t microbatches, std:
 }  // namespace
 
 void PlanSearch::consider(const Plan& plan, double matmul_s, SearchResult& best) {
+  if (!top_level_allowed(plan, options_.top_level_kinds)) return;
   ++evaluations_;
   const double gpus = plan.gpus();
   const Evaluation ev = costmodel::combine(

@@ -21,6 +21,16 @@ namespace llmsweep::search {
 // Cluster sizes reach E * 2^59 in the cluster search, past 2^63.
 using GpuCount = __int128;
 
+inline constexpr auto kAllKindsMask = static_cast<std::uint8_t>((1u << costmodel::kKinds) - 1);
+
+// Whether a plan's top-level degrees are all of kinds the mask allows there.
+inline bool top_level_allowed(const costmodel::Plan& plan, std::uint8_t kinds) {
+  if (kinds == kAllKindsMask) return true;
+  for (int k = 0; k < costmodel::kKinds; ++k)
+    if (!((kinds >> k) & 1u) && plan.at(static_cast<costmodel::Kind>(k), plan.levels - 1) > 1) return false;
+  return true;
+}
+
 struct SearchOptions {
   costmodel::Options model;
   bool allow_zero_bubble = true;
@@ -31,6 +41,9 @@ struct SearchOptions {
   bool prune_flattened = true;
   // Q3: the reference tries the first 4 microbatch counts (1 with zero-bubble); 0 tries all.
   int microbatch_candidates = 4;
+  // Extended, training across sites (docs/MODEL-EXTENDED.md E6): bit k set when kind k may have
+  // a degree above 1 at the top network level. All set (the reference) restricts nothing.
+  std::uint8_t top_level_kinds = kAllKindsMask;
   bool operator==(const SearchOptions&) const = default;
 };
 

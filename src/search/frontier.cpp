@@ -7,7 +7,7 @@ Thresholds thresholds_of(const std::vector<FrontierRow>& rows, double utilizatio
   Thresholds t;
   const double limit = kLinearScalingFraction * utilization_cap;
   for (const FrontierRow& row : rows) {
-    if (!t.linear_scaling_ends_flop && row.result.evaluation.utilization <= limit)
+    if (!t.linear_scaling_ends_flop && row.threshold_utilization() <= limit)
       t.linear_scaling_ends_flop = row.compute_flop;
     if (!t.largest_feasible_flop || row.compute_flop > *t.largest_feasible_flop)
       t.largest_feasible_flop = row.compute_flop;
@@ -27,13 +27,27 @@ Frontier frontier(const costmodel::Machine& machine, const FrontierSpec& spec) {
   const ClusterSizes sizes = cluster_sizes_of(spec);
   for (std::int64_t width : spec.widths) {
     const costmodel::Model model = model_for_width(width, spec.policy);
+    if (uses_run_terms(spec)) {
+      RunResult run = smallest_run(machine, model, spec.search, spec.run, max_run_s, sizes);
+      if (!run.found()) {
+        first_infeasible = width;
+        break;
+      }
+      FrontierRow row{model, model.compute_flop(), {}, std::move(run)};
+      row.result = {costmodel::Status::ok, row.run->gpus, row.run->whole_domains, row.run->main().plan,
+                    row.run->main().evaluation};
+      const double utilization = row.threshold_utilization();
+      out.rows.push_back(std::move(row));
+      if (utilization < kFrontierMinUtilization) break;
+      continue;
+    }
     ClusterResult r = smallest_cluster(machine, model, max_run_s, spec.search, sizes);
     if (!r.found()) {
       first_infeasible = width;
       break;
     }
     const double utilization = r.evaluation.utilization;
-    out.rows.push_back({model, model.compute_flop(), std::move(r)});
+    out.rows.push_back({model, model.compute_flop(), std::move(r), std::nullopt});
     if (utilization < kFrontierMinUtilization) break;
   }
   out.thresholds = thresholds_of(out.rows, machine.hw.utilization_cap, first_infeasible);

@@ -7,6 +7,7 @@
 
 #include "search/cluster.hpp"
 #include "search/policy.hpp"
+#include "search/run.hpp"
 
 namespace llmsweep::search {
 
@@ -14,6 +15,11 @@ struct FrontierRow {
   costmodel::Model model;
   double compute_flop = 0;
   ClusterResult result;  // always found for a row
+  // Extended with run-level terms (docs/MODEL-EXTENDED.md E5-E7): the whole run; `result` then
+  // holds its last phase's plan and evaluation.
+  std::optional<RunResult> run;
+  // The utilization the thresholds compare: the run's wall-time utilization with run terms.
+  double threshold_utilization() const { return run ? run->wall_utilization : result.evaluation.utilization; }
 };
 
 struct Thresholds {
@@ -33,10 +39,16 @@ struct FrontierSpec {
   double run_months = kDefaultRunMonths;
   SearchOptions search;
   std::optional<ClusterSizes> cluster_sizes;  // empty: the model kind's default (default_cluster_sizes)
+  RunTerms run;                               // used only under the extended model
 };
 
 // The cluster sizes a frontier uses: the spec's, or the default of its model kind.
 ClusterSizes cluster_sizes_of(const FrontierSpec& spec);
+
+// Whether a frontier walks whole runs (smallest_run) instead of the reference cluster search.
+inline bool uses_run_terms(const FrontierSpec& spec) {
+  return spec.search.model.model_kind == costmodel::ModelKind::extended && spec.run.active();
+}
 
 // Rows stop at the first infeasible width or after the first row under 0.001 utilization.
 Frontier frontier(const costmodel::Machine& machine, const FrontierSpec& spec);

@@ -22,6 +22,9 @@ const std::vector<std::int64_t>& q_set() {
 constexpr double kDepthCoefficient = 0.10056;
 constexpr double kDepthExponent = 0.3751;
 constexpr double kTwoTo22 = 4194304.0;
+// Step Law's optimal batch in tokens, 0.58 D^0.571 (Li et al. 2025, arXiv 2503.04715).
+constexpr double kStepLawCoefficient = 0.58;
+constexpr double kStepLawExponent = 0.571;
 
 }  // namespace
 
@@ -86,6 +89,11 @@ std::int64_t batch_for(double compute_flop, std::int64_t experts, std::int64_t s
       return times_experts(
           experts, closest(law.multiplier *
                            (std::sqrt(e) * std::pow(compute_flop / 3e23, law.exponent) * kTwoTo22 / s / e)));
+    case BatchPolicy::step_law:
+      return times_experts(
+          experts,
+          closest(law.multiplier * (kStepLawCoefficient *
+                                    std::pow(std::sqrt(compute_flop * e / 0.3), kStepLawExponent) / s / e)));
   }
   return 0;
 }
@@ -100,13 +108,15 @@ std::string_view batch_policy_name(BatchPolicy p) {
       return "none";
     case BatchPolicy::power:
       return "power";
+    case BatchPolicy::step_law:
+      return "step-law";
   }
   return "?";
 }
 
 std::optional<BatchPolicy> batch_policy_from_name(std::string_view name) {
-  for (BatchPolicy p :
-       {BatchPolicy::default_law, BatchPolicy::deepseek, BatchPolicy::none, BatchPolicy::power})
+  for (BatchPolicy p : {BatchPolicy::default_law, BatchPolicy::deepseek, BatchPolicy::none,
+                        BatchPolicy::power, BatchPolicy::step_law})
     if (batch_policy_name(p) == name) return p;
   return std::nullopt;
 }

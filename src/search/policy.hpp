@@ -33,8 +33,11 @@ std::int64_t experts_for(std::int64_t d_model, std::int64_t d_ff, ExpertsPolicy 
 //  deepseek: E * closest(sqrt(E) * 0.2920 * C^0.3271 / S / E)
 //  none:     2^22 // S
 //  power:    default with the exponent 1/6 replaced by `exponent` (1/6 is exactly default)
+//  step-law: E * closest(0.58 * D^0.571 / S / E), D the training tokens (Li et al. 2025, "Step
+//            Law"; docs/MODEL-EXTENDED.md E7). Under the model's D = 20 P and C = 6 P D / E,
+//            D = sqrt(C E / 0.3). No sqrt(E) factor: the law holds across sparsity.
 // A multiplier scales the tokens before rounding (none: floor(multiplier * 2^22 / S)).
-enum class BatchPolicy { default_law, deepseek, none, power };
+enum class BatchPolicy { default_law, deepseek, none, power, step_law };
 struct BatchLaw {
   BatchPolicy policy = BatchPolicy::default_law;
   double multiplier = 1;

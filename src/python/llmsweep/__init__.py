@@ -81,7 +81,9 @@ def evaluate(*args, **options):
 
     Degrees (dp, tp_model, tp_ff, pp, ep) are lists with one entry per network level, inside a
     node first; sizes not given follow the paper's laws. Returns a Run with hardware, model,
-    plan and evaluation (per-step and per-run times, utilization, memory).
+    plan and evaluation (per-step and per-run times, utilization, memory), and run: the
+    WholeRun under the extended model's run-level terms (recovery, sites, ramp, ...; None
+    without them).
     """
     return _core.evaluate(_keywords("evaluate", args, options))
 
@@ -102,7 +104,8 @@ def frontier(*args, **options):
     (`llmsweep frontier`, MODEL.md section 9).
 
     Returns a Frontier: the scenario, rows (FrontierRow, with the fields of `frontier --json`
-    rows and the row's model, plan and evaluation), linear_scaling_ends_flop,
+    rows and the row's model, plan and evaluation, and with run-level terms its WholeRun as
+    `run`), linear_scaling_ends_flop,
     largest_feasible_flop and first_infeasible_d_model (None where the walk has none);
     .to_frame() gives the rows as a DataFrame.
     """

@@ -68,11 +68,29 @@ class Profile(Record):
 
 
 class Run(Record):
-    """What evaluate and best_plan give: the hardware, model, plan and evaluation."""
+    """What evaluate and best_plan give: the hardware, model, plan and evaluation, and `run`:
+    the WholeRun under the extended model's run-level terms (None without them)."""
 
 
 class FrontierRow(Record):
-    """One width of a frontier: the smallest cluster that trains it in time."""
+    """One width of a frontier: the smallest cluster that trains it in time (with the extended
+    model's run-level terms also `run`, a WholeRun)."""
+
+
+class RunTerms(Record):
+    """The extended model's run-level terms in use (docs/MODEL-EXTENDED.md E5-E7): failure
+    recovery and its numbers, sites, the batch ramp; NaN where a term is off."""
+
+
+class WholeRun(Record):
+    """A whole run under run-level terms: compute time summed over the ramp's phases, the
+    failure overhead as its own term (checkpoint_s + lost_work_s + restart_s), the wall time the
+    deadline limits, the useful cluster cap under failures, its terms and its phases."""
+
+
+class RampPhase(Record):
+    """One phase of a batch ramp: its share of the tokens, batch, compute time, plan and
+    evaluation."""
 
 
 class Thresholds(Record):
