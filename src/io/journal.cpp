@@ -119,6 +119,7 @@ class Reader {
   }
   void take(void* p, std::size_t n) {
     if (n > in_.size() - at_) throw std::runtime_error("payload ends early");
+    if (n == 0) return;  // an empty part: p may be a null data(), which memcpy must not get
     std::memcpy(p, in_.data() + at_, n);
     at_ += n;
   }
@@ -444,6 +445,18 @@ std::uint64_t Journal::kept_row_count(const RecordEntry& e) const {
       !read_exact(fd_, &n, sizeof n, at))
     throw ResultFileError(path_, "", "journal piece unreadable at offset " + std::to_string(e.offset));
   return n;
+}
+
+void reseal_journal(std::string& bytes) {
+  std::uint64_t at = sizeof(FileHeader);
+  RecordHeader r{};
+  while (at <= bytes.size() && bytes.size() - at >= sizeof r) {
+    std::memcpy(&r, bytes.data() + at, sizeof r);
+    if (r.bytes > bytes.size() - at - sizeof r) return;
+    r.checksum = checksum(r, reinterpret_cast<const unsigned char*>(bytes.data()) + at + sizeof r, r.bytes);
+    std::memcpy(bytes.data() + at, &r, sizeof r);
+    at += sizeof r + r.bytes;
+  }
 }
 
 }  // namespace llmsweep::io

@@ -84,4 +84,9 @@ class Journal {
   SinkLayout layout_;
 };
 
+// A journal's bytes with the checksum of every whole record rewritten, as a crafted file would
+// carry them: for the fuzz target and tests, which show that the scan's checks against the grid
+// (not the checksum) refuse a crafted record. Stops at the first record that is not whole.
+void reseal_journal(std::string& bytes);
+
 }  // namespace llmsweep::io
