@@ -23,7 +23,8 @@ void require_positive(const char* option, std::int64_t v);
 void require_size(const char* option, std::int64_t v, std::int64_t max = costmodel::kMaxModelInteger,
                   const char* max_text = "2^53") {
   require_positive(option, v);
-  if (v > max) throw UsageError(std::string(option) + " must be at most " + max_text + ", got " + std::to_string(v));
+  if (v > max)
+    throw UsageError(std::string(option) + " must be at most " + max_text + ", got " + std::to_string(v));
 }
 
 void require_positive(const char* option, std::int64_t v) {
@@ -154,7 +155,7 @@ std::string model_support(const costmodel::Hardware& hw) {
 std::vector<double> sensitivity_steps(const SensitivityArgs& a) {
   if (a.factor && a.step != search::kDefaultSensitivitySteps)
     throw UsageError("give --step or --factor, not both");
-  const std::vector<double> steps = a.factor ? std::vector<double>{*a.factor} : a.step;
+  std::vector<double> steps = a.factor ? std::vector<double>{*a.factor} : a.step;
   if (steps.empty()) throw UsageError("--step needs at least one factor");
   for (double f : steps)
     if (!(f > 1) || !std::isfinite(f))
@@ -256,7 +257,8 @@ PlanResult best_plan(const PlanArgs& a) {
 FrontierResult frontier(const FrontierArgs& a) {
   const search::FrontierSpec spec = frontier_spec(a);
   const costmodel::Machine mc = machine_for(a.hardware, a.cost_model);
-  return {mc.hw.name, a, search::cluster_sizes_name(search::cluster_sizes_of(spec)), search::frontier(mc, spec)};
+  return {mc.hw.name, a, search::cluster_sizes_name(search::cluster_sizes_of(spec)),
+          search::frontier(mc, spec)};
 }
 
 SensitivityResult sensitivity(const SensitivityArgs& a) {

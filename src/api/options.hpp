@@ -140,7 +140,8 @@ struct FrontierArgs {
   bool no_zero_bubble = false;
   double months = search::kDefaultRunMonths;
   CostModelArgs cost_model;
-  std::optional<std::string> cluster_sizes;  // none: the model's default (powers-of-two; domains for extended)
+  std::optional<std::string>
+      cluster_sizes;  // none: the model's default (powers-of-two; domains for extended)
   std::string search = "reference";
   std::vector<std::int64_t> widths;  // empty: the paper's widths
 

@@ -225,8 +225,9 @@ void add_profiles_command(CLI::App& app, Action& action) {
         for (std::size_t i = 0; i < p.hardware.link_bandwidth_Bps.size(); ++i)
           bw += (i ? ", " : "") + sci(p.hardware.link_bandwidth_Bps[i] / 1e9, 3);
         const std::string year = p.year == 0 ? "-" : std::to_string(p.year) + (p.preliminary ? "*" : "");
-        t.add({p.stem, p.hardware.name, p.vendor.empty() ? "-" : p.vendor, year, api::model_support(p.hardware),
-               fixed(mc.peak_flops / 1e12, 1), fixed(p.hardware.hbm_bandwidth_Bps / 1e12, 2), lv + ")", bw});
+        t.add({p.stem, p.hardware.name, p.vendor.empty() ? "-" : p.vendor, year,
+               api::model_support(p.hardware), fixed(mc.peak_flops / 1e12, 1),
+               fixed(p.hardware.hbm_bandwidth_Bps / 1e12, 2), lv + ")", bw});
       }
       t.print(std::cout);
       std::cout

@@ -461,8 +461,9 @@ static void read_output(TableReader& top, Ctx& ctx, SweepSpec& spec, int levels)
     }
     spec.keep.by = *by;
   } else if (best) {
-    r.error("by", "keep = \"best\" needs by, the input columns that define a group (e.g. [\"hardware\", "
-                  "\"d_model\"])");
+    r.error("by",
+            "keep = \"best\" needs by, the input columns that define a group (e.g. [\"hardware\", "
+            "\"d_model\"])");
   }
   if (auto count = r.integer("count", false)) {
     if (!best) r.error("count", "only keep = \"best\" takes a count");
@@ -475,7 +476,8 @@ static void read_output(TableReader& top, Ctx& ctx, SweepSpec& spec, int levels)
 }
 
 SweepSpec parse_spec(const std::string& text, const std::string& path, const std::string& profile_dir) {
-  return parse_spec(text, path, [&profile_dir](const std::string& ref) { return resolve_profile(ref, profile_dir); });
+  return parse_spec(text, path,
+                    [&profile_dir](const std::string& ref) { return resolve_profile(ref, profile_dir); });
 }
 
 SweepSpec parse_spec(const std::string& text, const std::string& path, const ProfileResolver& resolve) {

@@ -91,7 +91,8 @@ std::vector<Scenario> feasible_scenarios(const std::vector<grid::Row>& rows, con
   std::size_t width_axis = info.axis_names.size();
   for (std::size_t a = 0; a < info.axis_names.size(); ++a)
     if (info.axis_names[a] == "width") width_axis = a;
-  const std::uint64_t widths = width_axis < info.axis_sizes.size() ? static_cast<std::uint64_t>(info.axis_sizes[width_axis]) : 1;
+  const std::uint64_t widths =
+      width_axis < info.axis_sizes.size() ? static_cast<std::uint64_t>(info.axis_sizes[width_axis]) : 1;
   std::vector<std::int64_t> d_of(widths, 0);
   if (width_axis < info.axis_labels.size())
     for (std::size_t w = 0; w < widths && w < info.axis_labels[width_axis].size(); ++w) {
@@ -110,7 +111,8 @@ std::vector<Scenario> feasible_scenarios(const std::vector<grid::Row>& rows, con
     Scenario s;
     s.label = key_of(*any, info.hardware_stems);
     s.points = widths;
-    const double cap = any->hardware < info.utilization_caps.size() ? info.utilization_caps[any->hardware] : 1.0;
+    const double cap =
+        any->hardware < info.utilization_caps.size() ? info.utilization_caps[any->hardware] : 1.0;
     // Complete: a width without a row is infeasible; stand in a row with its width and no result.
     std::vector<grid::Row> stand_ins(widths);
     std::vector<const grid::Row*> walked = g;
