@@ -38,8 +38,10 @@ tidy_check() {
     { grep -E "(warning|error):" build/clang-tidy.log | sort -u >&2; echo "clang-tidy: build/clang-tidy.log" >&2; return 1; }
 }
 werror_build() { bash scripts/build.sh -DLLMSWEEP_WERROR=ON; }
+# Without -Werror (the before half checks warnings): under -fsanitize GCC 12 reports false
+# -Wmaybe-uninitialized in libstdc++'s <regex> (tests/unit/purity/purity_test.cpp).
 sanitizer_build() {
-  cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=RelWithDebInfo -DLLMSWEEP_SANITIZE=ON -DLLMSWEEP_WERROR=ON \
+  cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=RelWithDebInfo -DLLMSWEEP_SANITIZE=ON -DLLMSWEEP_WERROR=OFF \
     -DLLMSWEEP_BUILD_FUZZERS=OFF -DLLMSWEEP_BUILD_BENCHMARKS=OFF >/dev/null
   cmake --build build-asan -j "$jobs" --target llmsweep llmsweep_unit_tests cli_test hostile_input_test
 }
