@@ -19,20 +19,20 @@
 #include <filesystem>
 #include <string>
 
+#include "bench_support.hpp"
 #include "config/spec.hpp"
 #include "dist/runner.hpp"
 #include "grid/evaluate_point.hpp"
 #include "io/codec.hpp"
 #include "io/output_session.hpp"
-#include "bench_support.hpp"
 
 namespace {
 
 using namespace llmsweep;
 using namespace llmsweep::bench;
 
-double run_once(std::uint64_t n, const io::SinkLayout& layout, io::ResultSink* sink, const dist::ChunkStandIn& chunk,
-                dist::RunStats& stats, double* close_s = nullptr) {
+double run_once(std::uint64_t n, const io::SinkLayout& layout, io::ResultSink* sink,
+                const dist::ChunkStandIn& chunk, dist::RunStats& stats, double* close_s = nullptr) {
   int rank = 0;
   MPI_Comm_rank(MPI_COMM_WORLD, &rank);
   dist::RunOptions o;
@@ -43,8 +43,9 @@ double run_once(std::uint64_t n, const io::SinkLayout& layout, io::ResultSink* s
   const dist::Evaluate none = [](std::uint64_t) { return grid::Row{}; };
   MPI_Barrier(MPI_COMM_WORLD);
   const auto t0 = Clock::now();
-  dist::run(MPI_COMM_WORLD, rank == 0 ? std::vector<grid::IndexRange>{{0, n}} : std::vector<grid::IndexRange>{}, 0,
-            layout, none, rank == 0 ? sink : nullptr, o, &stats);
+  dist::run(MPI_COMM_WORLD,
+            rank == 0 ? std::vector<grid::IndexRange>{{0, n}} : std::vector<grid::IndexRange>{}, 0, layout,
+            none, rank == 0 ? sink : nullptr, o, &stats);
   const double total = since(t0);
   if (close_s) *close_s = stats.close_s;
   return total;
@@ -77,7 +78,8 @@ int main(int argc, char** argv) {
   constexpr int kEncodes = 8;
   for (int i = 1; i < kEncodes; ++i) encoded = encoder.encode(0, rows);
   const double encode_rate = kEncodes * static_cast<double>(rows.size()) / since(t_encode);
-  const dist::ChunkStandIn stand_in = [&encoded, &layout, &encoder, &rows](std::uint64_t chunk, std::uint32_t count) {
+  const dist::ChunkStandIn stand_in = [&encoded, &layout, &encoder, &rows](std::uint64_t chunk,
+                                                                           std::uint32_t count) {
     if (count == layout.chunk_rows) {
       io::EncodedChunk c = encoded;
       c.chunk = chunk;
@@ -89,11 +91,13 @@ int main(int argc, char** argv) {
   NullSink null(layout);
   const double t_null = run_once(n, layout, rank == 0 ? &null : nullptr, stand_in, stats);
   if (rank == 0)
-    std::printf("%d stand-in worker(s), rows dropped:           %12.0f rows/s (%llu rows in %.2f s, %llu reports)\n",
-                size - 1, static_cast<double>(n) / t_null, static_cast<unsigned long long>(n), t_null,
-                static_cast<unsigned long long>(stats.reports));
+    std::printf(
+        "%d stand-in worker(s), rows dropped:           %12.0f rows/s (%llu rows in %.2f s, %llu reports)\n",
+        size - 1, static_cast<double>(n) / t_null, static_cast<unsigned long long>(n), t_null,
+        static_cast<unsigned long long>(stats.reports));
   const std::string path =
-      (std::filesystem::temp_directory_path() / ("bench_coordinator_" + std::to_string(getpid()) + ".h5")).string();
+      (std::filesystem::temp_directory_path() / ("bench_coordinator_" + std::to_string(getpid()) + ".h5"))
+          .string();
   std::unique_ptr<io::OutputSession> session;
   if (rank == 0) session = std::make_unique<io::OutputSession>(path, meta, io::OpenMode::create);
   double close_s = 0;
@@ -103,11 +107,12 @@ int main(int argc, char** argv) {
     rusage u{};
     getrusage(RUSAGE_SELF, &u);
     const double rate = static_cast<double>(n) / t_file;
-    std::printf("%d stand-in worker(s), journal + HDF5 file:     %12.0f rows/s (%.2f s, of which %.3f s closing; "
-                "file %s, %.1f MB, %.1f bytes a row)\n",
-                size - 1, rate, t_file, close_s, complete ? "complete" : "INCOMPLETE",
-                static_cast<double>(std::filesystem::file_size(path)) / 1e6,
-                static_cast<double>(std::filesystem::file_size(path)) / static_cast<double>(n));
+    std::printf(
+        "%d stand-in worker(s), journal + HDF5 file:     %12.0f rows/s (%.2f s, of which %.3f s closing; "
+        "file %s, %.1f MB, %.1f bytes a row)\n",
+        size - 1, rate, t_file, close_s, complete ? "complete" : "INCOMPLETE",
+        static_cast<double>(std::filesystem::file_size(path)) / 1e6,
+        static_cast<double>(std::filesystem::file_size(path)) / static_cast<double>(n));
     std::printf("a worker encoding chunks of real rows itself:  %12.0f rows/s per core\n", encode_rate);
     std::printf("rank 0 peak memory: %.1f MB\n", static_cast<double>(u.ru_maxrss) / 1024.0);
     std::printf("ingest: %.0f rows/s\n", rate);

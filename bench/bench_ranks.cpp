@@ -57,8 +57,8 @@ int main(int argc, char** argv) {
   }
   const double cost = std::atof(argv[1]) * 1e-6;
   // About 6 s of ideal time by default.
-  const auto n = argc > 2 ? std::strtoull(argv[2], nullptr, 10)
-                          : static_cast<std::uint64_t>(6.0 * size / cost);
+  const auto n =
+      argc > 2 ? std::strtoull(argv[2], nullptr, 10) : static_cast<std::uint64_t>(6.0 * size / cost);
   int levels = 2;
   io::FileMeta meta = meta_for(n, levels);
   const std::vector<grid::Row> rows = real_rows(io::chunk_rows_for(n), levels);
@@ -94,16 +94,19 @@ int main(int argc, char** argv) {
   dist::RunStats stats;
   MPI_Barrier(MPI_COMM_WORLD);
   const auto t0 = Clock::now();
-  dist::run(MPI_COMM_WORLD, rank == 0 ? std::vector<grid::IndexRange>{{0, n}} : std::vector<grid::IndexRange>{}, 0,
-            layout, evaluate, session.get(), o, &stats);
+  dist::run(MPI_COMM_WORLD,
+            rank == 0 ? std::vector<grid::IndexRange>{{0, n}} : std::vector<grid::IndexRange>{}, 0, layout,
+            evaluate, session.get(), o, &stats);
   const double actual = since(t0);
   if (rank == 0) {
     const double ideal = static_cast<double>(n) * cost / size;
-    std::printf("ranks %3d  cost %7.1f us  points %10llu  ideal %6.2f s  actual %6.2f s  efficiency %5.1f %%  "
-                "reports %llu\n",
-                size, cost * 1e6, static_cast<unsigned long long>(n), ideal, actual, 100 * ideal / actual,
-                static_cast<unsigned long long>(stats.reports));
-    std::printf("  rank 0 computed %llu, last point at %.2f s, closing %.2f s\n", (unsigned long long)stats.computed_by_coordinator, stats.last_point_s, stats.close_s);
+    std::printf(
+        "ranks %3d  cost %7.1f us  points %10llu  ideal %6.2f s  actual %6.2f s  efficiency %5.1f %%  "
+        "reports %llu\n",
+        size, cost * 1e6, static_cast<unsigned long long>(n), ideal, actual, 100 * ideal / actual,
+        static_cast<unsigned long long>(stats.reports));
+    std::printf("  rank 0 computed %llu, last point at %.2f s, closing %.2f s\n",
+                (unsigned long long)stats.computed_by_coordinator, stats.last_point_s, stats.close_s);
     session.reset();
     std::filesystem::remove(path);
   }

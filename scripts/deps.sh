@@ -8,6 +8,7 @@ packages=(
   libopenmpi-dev openmpi-bin                    # MPI
   libhdf5-dev hdf5-tools                        # results files (serial HDF5) and h5diff
   libdeflate-dev                                # workers compress chunks with the file's filters
+  libssl-dev                                    # SHA-256 of specs (OpenSSL's EVP digest)
   libboost-serialization-dev                    # MPI wire format
   libcli11-dev libtomlplusplus-dev nlohmann-json3-dev
   libgtest-dev                                  # tests

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The real tests (unit, validation, mpi, cli) on a build with AddressSanitizer and
 # UndefinedBehaviorSanitizer, in build-asan/. Not part of scripts/test.sh: it doubles the build
-# time. Leak checking is off because Open MPI keeps memory until exit by design.
+# time. Leak checking is on; scripts/lsan-openmpi.supp suppresses what Open MPI and the libraries
+# it loads keep until exit by design. scripts/check.sh runs a part of this in CI.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/deps.sh
@@ -9,5 +10,5 @@ bash scripts/deps.sh
 cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=RelWithDebInfo -DLLMSWEEP_SANITIZE=ON -DLLMSWEEP_BUILD_FUZZERS=OFF >/dev/null
 cmake --build build-asan -j "$(nproc)"
 cd build-asan
-ASAN_OPTIONS=detect_leaks=0 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+ASAN_OPTIONS=detect_leaks=1 LSAN_OPTIONS="suppressions=$PWD/../scripts/lsan-openmpi.supp:print_suppressions=0" UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
   ctest --output-on-failure -j "$(nproc)" -L "unit|validation|mpi|cli" "$@"

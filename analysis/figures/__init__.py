@@ -25,4 +25,5 @@ from .utilization import MAX_LINES, plan_utilization, utilization_figure, utiliz
 __all__ = ["BREAKDOWN", "MAX_LINES", "MAX_PANELS", "PARALLELISM", "breakdown_figure", "breakdown_fractions",
            "closed_form_applies", "closed_form_cells", "closed_form_inputs", "heatmap_closed_form_figure",
            "heatmap_figure", "heatmap_grids", "heatmap_pairs", "parallelism_figure", "parallelism_shares",
-           "plan_utilization", "run_term_figures", "save", "sensitivity_figure", "utilization_figure", "utilization_layout"]
+           "plan_utilization", "run_term_figures", "save", "sensitivity_figure", "utilization_figure",
+           "utilization_layout"]

@@ -252,7 +252,7 @@ std::string model_support(const costmodel::Hardware& hw) {
 std::vector<double> sensitivity_steps(const SensitivityArgs& a) {
   if (a.factor && a.step != search::kDefaultSensitivitySteps)
     throw UsageError("give --step or --factor, not both");
-  const std::vector<double> steps = a.factor ? std::vector<double>{*a.factor} : a.step;
+  std::vector<double> steps = a.factor ? std::vector<double>{*a.factor} : a.step;
   if (steps.empty()) throw UsageError("--step needs at least one factor");
   for (double f : steps)
     if (!(f > 1) || !std::isfinite(f))

@@ -111,8 +111,9 @@ void print_table(const api::SensitivityResult& r) {
   Table t(header, right);
   int rank = 0;
   for (const search::SensitivityRow& row : s.rows) {
-    std::vector<std::string> cells{std::to_string(++rank), search::hardware_number_name(row.number),
-                                   sci(row.baseline_value, 3) + " " + search::hardware_number_units(row.number)};
+    std::vector<std::string> cells{
+        std::to_string(++rank), search::hardware_number_name(row.number),
+        sci(row.baseline_value, 3) + " " + search::hardware_number_units(row.number)};
     for (const search::SensitivityStep& x : row.steps)
       cells.insert(cells.end(), {elasticity(x.wall_elasticity), flop(x.down.largest_feasible_flop),
                                  flop(x.up.largest_feasible_flop)});

@@ -25,7 +25,8 @@ nlohmann::json kept_json(const io::StoredInfo& info) {
   for (int s = 0; s < costmodel::kStatusCount; ++s)
     counts[std::string(costmodel::status_name(static_cast<costmodel::Status>(s)))] =
         info.progress.status_counts[static_cast<std::size_t>(s)];
-  nlohmann::json j = {{"keep", grid::keep_name(info.keep.keep)}, {"rows", info.rows}, {"status_counts", counts}};
+  nlohmann::json j = {
+      {"keep", grid::keep_name(info.keep.keep)}, {"rows", info.rows}, {"status_counts", counts}};
   if (info.keep.keep == grid::Keep::best) {
     j["by"] = info.keep.by;
     j["count"] = info.keep.count;
@@ -53,7 +54,7 @@ int run_summarize(const std::string& path, bool as_json) {
   const std::vector<grid::Row> rows = reader.rows();
   // Kept rows of the best plans are not frontiers; a file of feasible rows walks like a full one.
   const std::vector<io::Scenario> all =
-      info.keep.keep == grid::Keep::all        ? io::scenarios(rows, info.hardware_stems, info.utilization_caps)
+      info.keep.keep == grid::Keep::all ? io::scenarios(rows, info.hardware_stems, info.utilization_caps)
       : info.keep.keep == grid::Keep::feasible ? io::feasible_scenarios(rows, info)
                                                : std::vector<io::Scenario>{};
   if (as_json) {
@@ -70,28 +71,32 @@ int run_summarize(const std::string& path, bool as_json) {
                             {"gpus", r.gpus},
                             {"utilization", r.utilization},
                             {"years", r.years}});
-      j["scenarios"].push_back({{"scenario", s.label},
-                                {"points", s.points},
-                                {"pending", s.pending},
-                                {"rows", frontier},
-                                {"linear_scaling_ends_flop", optional_json(s.thresholds.linear_scaling_ends_flop)},
-                                {"largest_feasible_flop", optional_json(s.thresholds.largest_feasible_flop)},
-                                {"first_infeasible_d_model", optional_json(s.thresholds.first_infeasible_d_model)}});
+      j["scenarios"].push_back(
+          {{"scenario", s.label},
+           {"points", s.points},
+           {"pending", s.pending},
+           {"rows", frontier},
+           {"linear_scaling_ends_flop", optional_json(s.thresholds.linear_scaling_ends_flop)},
+           {"largest_feasible_flop", optional_json(s.thresholds.largest_feasible_flop)},
+           {"first_infeasible_d_model", optional_json(s.thresholds.first_infeasible_d_model)}});
     }
     std::cout << j.dump(2) << "\n";
     return kExitOk;
   }
   std::cout << path << ": " << info.points << " points, " << (info.complete ? "complete" : "INCOMPLETE")
-            << ", written by llmsweep " << info.llmsweep_version << " (" << info.git_hash << ") on " << info.created
-            << "\n\n";
+            << ", written by llmsweep " << info.llmsweep_version << " (" << info.git_hash << ") on "
+            << info.created << "\n\n";
   if (info.keep.keep != grid::Keep::all) print_kept(info);
   if (all.empty()) return kExitOk;
-  Table t({"scenario", "points", "frontier rows", "linear scaling ends", "largest feasible", "first infeasible d"},
+  Table t({"scenario", "points", "frontier rows", "linear scaling ends", "largest feasible",
+           "first infeasible d"},
           {false, true, true, true, true, true});
   for (const io::Scenario& s : all) {
     const auto& th = s.thresholds;
-    t.add({s.label, std::to_string(s.points) + (s.pending ? " (" + std::to_string(s.pending) + " pending)" : ""),
-           std::to_string(s.rows.size()), th.linear_scaling_ends_flop ? sci(*th.linear_scaling_ends_flop) : "-",
+    t.add({s.label,
+           std::to_string(s.points) + (s.pending ? " (" + std::to_string(s.pending) + " pending)" : ""),
+           std::to_string(s.rows.size()),
+           th.linear_scaling_ends_flop ? sci(*th.linear_scaling_ends_flop) : "-",
            th.largest_feasible_flop ? sci(*th.largest_feasible_flop) : "-",
            th.first_infeasible_d_model ? std::to_string(*th.first_infeasible_d_model) : "-"});
   }
@@ -107,7 +112,8 @@ void add_summarize_command(CLI::App& app, Action& action) {
   CLI::App* sub = app.add_subcommand("summarize", "Frontier thresholds of each scenario in a results file");
   sub->add_option("FILE", *path, "Results file written by llmsweep sweep")->required();
   sub->add_flag("--json", *as_json, "Print JSON");
-  sub->callback([path, as_json, &action] { action = [path, as_json] { return run_summarize(*path, *as_json); }; });
+  sub->callback(
+      [path, as_json, &action] { action = [path, as_json] { return run_summarize(*path, *as_json); }; });
 }
 
 }  // namespace llmsweep::cli

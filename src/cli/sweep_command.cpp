@@ -105,14 +105,17 @@ std::string read_inputs(const SweepArgs& a, Root& root) {
   const std::uint64_t points = root.grid->size();
   if (points == 0) throw ConfigError(a.spec, "", 0, 0, "the grid is empty");
   if (a.max_points && points > *a.max_points && !a.force)
-    throw UsageError(a.spec + ": the grid has " + std::to_string(points) + " points, more than --max-points " +
-                     std::to_string(*a.max_points) + "; pass --force to run it anyway");
+    throw UsageError(a.spec + ": the grid has " + std::to_string(points) +
+                     " points, more than --max-points " + std::to_string(*a.max_points) +
+                     "; pass --force to run it anyway");
   check_disk(a, *root.spec, points);
   return config::pack_spec(*root.spec);
 }
 
 dist::Opened open_results(const SweepArgs& a, Root& root) {
-  const io::OpenMode mode = a.resume ? io::OpenMode::resume : a.overwrite ? io::OpenMode::overwrite : io::OpenMode::create;
+  const io::OpenMode mode = a.resume      ? io::OpenMode::resume
+                            : a.overwrite ? io::OpenMode::overwrite
+                                          : io::OpenMode::create;
   root.session = std::make_unique<io::OutputSession>(a.output, meta_of(*root.spec, *root.grid), mode);
   dist::Opened o;
   o.sink = root.session.get();
@@ -142,31 +145,35 @@ int report(const SweepArgs& a, Root& root, const dist::RunStats& stats, dist::Ou
     if (!a.quiet) {
       rusage usage{};
       getrusage(RUSAGE_SELF, &usage);
-      std::cerr << "llmsweep sweep: complete: " << stats.computed << " points computed in " << fixed(stats.seconds, 1)
-                << " s (the final file " << fixed(stats.close_s, 2) << " s; rank 0: " << stats.computed_by_coordinator << " points, peak memory "
-                << fixed(static_cast<double>(usage.ru_maxrss) / 1024.0, 0) << " MB); results in " << a.output << "\n";
+      std::cerr << "llmsweep sweep: complete: " << stats.computed << " points computed in "
+                << fixed(stats.seconds, 1) << " s (the final file " << fixed(stats.close_s, 2)
+                << " s; rank 0: " << stats.computed_by_coordinator << " points, peak memory "
+                << fixed(static_cast<double>(usage.ru_maxrss) / 1024.0, 0) << " MB); results in " << a.output
+                << "\n";
     }
     return kExitOk;
   }
   const int sig = stop_signal();
   rusage usage{};
   getrusage(RUSAGE_SELF, &usage);
-  std::cerr << "llmsweep sweep: stopped" << (sig ? " by signal " + std::to_string(sig) : std::string()) << " after "
-            << stats.computed << " points this run (rank 0 peak memory "
-            << fixed(static_cast<double>(usage.ru_maxrss) / 1024.0, 0) << " MB), " << root.session->done().count()
-            << " of " << points
-            << " done; continue with: llmsweep sweep " << a.spec << " -o " << a.output << " --resume\n";
+  std::cerr << "llmsweep sweep: stopped" << (sig ? " by signal " + std::to_string(sig) : std::string())
+            << " after " << stats.computed << " points this run (rank 0 peak memory "
+            << fixed(static_cast<double>(usage.ru_maxrss) / 1024.0, 0) << " MB), "
+            << root.session->done().count() << " of " << points << " done; continue with: llmsweep sweep "
+            << a.spec << " -o " << a.output << " --resume\n";
   return kExitInterrupted;
 }
 
 // The first results tell the cost of a point: the time and size the run will take.
 void print_estimate(const SweepArgs& a, const Root& root, double points_per_s) {
   const auto left = static_cast<double>(root.grid->size() - root.session->done().count());
-  std::cerr << "llmsweep sweep: about " << dist::format_duration(left / points_per_s) << " left on " << root.ranks
-            << (root.ranks == 1 ? " rank" : " ranks") << " at " << sci(points_per_s, 3) << " points/s";
+  std::cerr << "llmsweep sweep: about " << dist::format_duration(left / points_per_s) << " left on "
+            << root.ranks << (root.ranks == 1 ? " rank" : " ranks") << " at " << sci(points_per_s, 3)
+            << " points/s";
   const double per_point = root.session->bytes_per_point();
   if (root.spec->keep.keep == grid::Keep::all && per_point > 0)
-    std::cerr << "; " << a.output << " about " << gigabytes(per_point * static_cast<double>(root.grid->size()));
+    std::cerr << "; " << a.output << " about "
+              << gigabytes(per_point * static_cast<double>(root.grid->size()));
   std::cerr << "\n";
 }
 
@@ -199,13 +206,14 @@ int run_sweep(const SweepArgs& a) {
 
 void add_sweep_command(CLI::App& app, Action& action) {
   auto a = std::make_shared<SweepArgs>();
-  CLI::App* sub =
-      app.add_subcommand("sweep", "Run a sweep spec over a grid of points (in one process or under mpirun/srun)");
+  CLI::App* sub = app.add_subcommand(
+      "sweep", "Run a sweep spec over a grid of points (in one process or under mpirun/srun)");
   sub->add_option("SPEC", a->spec, "Sweep spec (TOML, see sweep/)")->required();
   sub->add_option("-o,--output", a->output, "Results file (HDF5)")->required();
   sub->add_flag("--resume", a->resume, "Continue an interrupted results file (the spec must be unchanged)");
   sub->add_flag("--overwrite", a->overwrite, "Replace an existing results file");
-  sub->add_flag("--force", a->force, "Run grids larger than --max-points, or whose file may not fit on the disk");
+  sub->add_flag("--force", a->force,
+                "Run grids larger than --max-points, or whose file may not fit on the disk");
   // The check reads the text: CLI11 would otherwise wrap -1 to 2^64 - 1.
   sub->add_option("--max-points", a->max_points, "Largest grid run without --force (default: no limit)")
       ->check(CLI::Validator(
@@ -216,16 +224,20 @@ void add_sweep_command(CLI::App& app, Action& action) {
                        : "must be a positive whole number, got '" + s + "'";
           },
           "POSITIVE"));
-  sub->add_option("--checkpoint", a->checkpoint_s,
-                  "Seconds between snapshots of the results file for readers (at least 20 times a snapshot's cost)")
+  sub->add_option(
+         "--checkpoint", a->checkpoint_s,
+         "Seconds between snapshots of the results file for readers (at least 20 times a snapshot's cost)")
       ->capture_default_str();
-  sub->add_option("--progress-interval", a->progress_s, "Seconds between progress lines when stderr is not a terminal")
+  sub->add_option("--progress-interval", a->progress_s,
+                  "Seconds between progress lines when stderr is not a terminal")
       ->capture_default_str();
   sub->add_flag("-q,--quiet", a->quiet, "No progress output");
   sub->callback([a, &action] {
     action = [a] {
-      if (!(a->checkpoint_s > 0) || !std::isfinite(a->checkpoint_s)) throw UsageError("--checkpoint must be > 0");
-      if (!(a->progress_s > 0) || !std::isfinite(a->progress_s)) throw UsageError("--progress-interval must be > 0");
+      if (!(a->checkpoint_s > 0) || !std::isfinite(a->checkpoint_s))
+        throw UsageError("--checkpoint must be > 0");
+      if (!(a->progress_s > 0) || !std::isfinite(a->progress_s))
+        throw UsageError("--progress-interval must be > 0");
       return run_sweep(*a);
     };
   });

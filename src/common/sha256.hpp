@@ -1,4 +1,4 @@
-// SHA-256 of a byte string, as lowercase hex (FIPS 180-4). Used to fingerprint sweep specs.
+// SHA-256 of a byte string, as lowercase hex (FIPS 180-4, by OpenSSL). Used to fingerprint sweep specs.
 #pragma once
 
 #include <string>

@@ -83,7 +83,7 @@ std::vector<grid::DegreeValue> degrees(TableReader& r, Ctx& ctx, std::string_vie
   }
   std::vector<grid::DegreeValue> out;
   std::set<std::vector<std::int64_t>> seen;
-  const auto add = [&](const toml::node* e, grid::DegreeValue v, std::vector<std::int64_t> key_of) {
+  const auto add = [&](const toml::node* e, grid::DegreeValue v, const std::vector<std::int64_t>& key_of) {
     if (!seen.insert(key_of).second) {
       ctx.bad(r.path(key), e, "duplicate value");
       return;

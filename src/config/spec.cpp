@@ -162,7 +162,8 @@ void read_model(TableReader& top, Ctx& ctx, grid::Axes& axes) {
         v.rule = grid::ExpertsRule::width_scaled, label = std::string(grid::experts_rule_name(v.rule));
       else {
         ctx.bad(r.path("experts"), e,
-                "unknown value '" + detail::shorten(label) + "'; expected dense, sparse (width-scaled) or a count");
+                "unknown value '" + detail::shorten(label) +
+                    "'; expected dense, sparse (width-scaled) or a count");
         continue;
       }
     } else if (e->is_integer() && e->as_integer()->get() > costmodel::kMaxExperts) {
@@ -255,11 +256,13 @@ void read_run(TableReader& top, Ctx& ctx, grid::Axes& axes) {
     axes.model_kind.push_back(*costmodel::model_kind_from_name(m));
   axes.zb_latency.clear();
   std::vector<std::string> zb_names, search_names;
-  for (costmodel::ZbLatency z : costmodel::kAllZbLatencies) zb_names.emplace_back(costmodel::zb_latency_name(z));
+  for (costmodel::ZbLatency z : costmodel::kAllZbLatencies)
+    zb_names.emplace_back(costmodel::zb_latency_name(z));
   for (const std::string& z : words(r, ctx, "zb_latency", {zb_names.front()}, zb_names))
     axes.zb_latency.push_back(*costmodel::zb_latency_from_name(z));
   axes.search.clear();
-  for (search::SearchVariant v : search::kAllSearchVariants) search_names.emplace_back(search::search_variant_name(v));
+  for (search::SearchVariant v : search::kAllSearchVariants)
+    search_names.emplace_back(search::search_variant_name(v));
   for (const std::string& s : words(r, ctx, "search", {search_names.front()}, search_names))
     axes.search.push_back(*search::search_variant_from_name(s));
   if (auto v = r.boolean("overlap_tp", false)) axes.overlap_tp = *v;

@@ -25,7 +25,7 @@ struct SweepSpec {
   std::string name;
   std::string description;
   grid::Axes axes;
-  std::vector<Profile> profiles;  // one per hardware axis value, same order
+  std::vector<Profile> profiles;          // one per hardware axis value, same order
   std::vector<std::string> profile_refs;  // as the spec names them (stem, display name or path)
   grid::KeepRule keep;                    // the [output] table
   // A normalised description of everything that decides the grid's rows (axis values and the

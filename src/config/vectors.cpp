@@ -24,7 +24,7 @@ using costmodel::Kind;
 // Reads one vector strictly: every key must be expected, every expected key present.
 class VectorReader {
  public:
-  VectorReader(const std::string& file, std::string where, const json& j, std::set<std::string> keys)
+  VectorReader(const std::string& file, std::string where, const json& j, const std::set<std::string>& keys)
       : file_(file), where_(std::move(where)), j_(j) {
     if (!j_.is_object()) fail("", "expected an object");
     for (const auto& [k, v] : j_.items())

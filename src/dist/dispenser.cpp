@@ -6,7 +6,9 @@ namespace llmsweep::dist {
 
 Dispenser::Dispenser(const std::vector<grid::IndexRange>& pending, double target_s, std::uint64_t max_piece,
                      int computers, std::uint64_t chunk_rows)
-    : target_s_(target_s), max_(std::max<std::uint64_t>(1, max_piece)), computers_(computers),
+    : target_s_(target_s),
+      max_(std::max<std::uint64_t>(1, max_piece)),
+      computers_(computers),
       chunk_(std::max<std::uint64_t>(1, chunk_rows)) {
   for (const auto& r : pending) remaining_ += r.size();
   const std::uint64_t stripes = std::clamp<std::uint64_t>(

@@ -17,8 +17,8 @@ namespace llmsweep::dist {
 
 class Dispenser {
  public:
-  Dispenser(const std::vector<grid::IndexRange>& pending, double target_s, std::uint64_t max_piece, int computers,
-            std::uint64_t chunk_rows);
+  Dispenser(const std::vector<grid::IndexRange>& pending, double target_s, std::uint64_t max_piece,
+            int computers, std::uint64_t chunk_rows);
 
   bool empty() const { return remaining_ == 0; }
   std::uint64_t remaining() const { return remaining_; }

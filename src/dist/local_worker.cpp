@@ -39,7 +39,8 @@ bool LocalWorker::has_reports() const {
 
 void LocalWorker::wait_for_report(double seconds) {
   std::unique_lock<std::mutex> g(mutex_);
-  reported_.wait_for(g, std::chrono::duration<double>(seconds), [this] { return !reports_.empty() || ended_; });
+  reported_.wait_for(g, std::chrono::duration<double>(seconds),
+                     [this] { return !reports_.empty() || ended_; });
 }
 
 void LocalWorker::stop() {

@@ -15,7 +15,7 @@ namespace boost::serialization {
 
 template <class Archive>
 void serialize(Archive& ar, llmsweep::dist::Assignment& a, unsigned /*version*/) {
-  ar & a.first & a.count;
+  ar& a.first& a.count;
 }
 
 template <class Archive>
@@ -28,7 +28,8 @@ template <class Archive>
 void load(Archive& ar, llmsweep::grid::KeepRule& k, unsigned /*version*/) {
   std::uint8_t keep = 0;
   ar >> keep >> k.by >> k.count;
-  if (keep > static_cast<std::uint8_t>(llmsweep::grid::Keep::best)) throw std::runtime_error("unknown keep rule");
+  if (keep > static_cast<std::uint8_t>(llmsweep::grid::Keep::best))
+    throw std::runtime_error("unknown keep rule");
   k.keep = static_cast<llmsweep::grid::Keep>(keep);
 }
 
@@ -39,7 +40,7 @@ void serialize(Archive& ar, llmsweep::grid::KeepRule& k, unsigned version) {
 
 template <class Archive>
 void serialize(Archive& ar, llmsweep::io::SinkLayout& l, unsigned /*version*/) {
-  ar & l.points & l.chunk_rows & l.levels & l.deflate_level & l.keep;
+  ar& l.points& l.chunk_rows& l.levels& l.deflate_level& l.keep;
 }
 
 }  // namespace boost::serialization
@@ -54,7 +55,9 @@ template <class Archive>
 void save_rows(Archive& ar, const std::vector<grid::Row>& rows) {
   std::uint64_t n = rows.size();
   ar << n;
-  if (n) ar << boost::serialization::make_binary_object(const_cast<grid::Row*>(rows.data()), n * sizeof(grid::Row));
+  if (n)
+    ar << boost::serialization::make_binary_object(const_cast<grid::Row*>(rows.data()),
+                                                   n * sizeof(grid::Row));
 }
 
 template <class Archive>
@@ -127,7 +130,8 @@ std::string encode(const Report& r) {
         const std::uint64_t bytes = v.chunk.bytes.size();
         ar << v.chunk.chunk << v.chunk.rows << v.chunk.sizes << bytes;
         if (bytes)
-          ar << boost::serialization::make_binary_object(const_cast<unsigned char*>(v.chunk.bytes.data()), bytes);
+          ar << boost::serialization::make_binary_object(const_cast<unsigned char*>(v.chunk.bytes.data()),
+                                                         bytes);
         break;
       }
       case Payload::kept:

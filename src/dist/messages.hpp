@@ -26,11 +26,11 @@ enum class Payload : std::uint8_t { none = 0, rows = 1, chunk = 2, kept = 3 };
 
 // Worker -> coordinator: finished results, and what the worker wants next.
 struct Report {
-  double seconds = 0;      // time spent computing them
+  double seconds = 0;        // time spent computing them
   std::uint64_t points = 0;  // points they cover
-  bool want_more = false;  // asks for another piece
-  bool finished = false;   // the worker stops after this message
-  bool stopped = false;    // ... because it was told to stop (by a signal), work undone
+  bool want_more = false;    // asks for another piece
+  bool finished = false;     // the worker stops after this message
+  bool stopped = false;      // ... because it was told to stop (by a signal), work undone
   Payload payload = Payload::none;
   std::vector<grid::Row> rows;  // consecutive indices
   io::EncodedChunk chunk;

@@ -16,7 +16,8 @@ PieceWork::PieceWork(const io::SinkLayout& layout, const Evaluate& evaluate, Chu
       stand_in_(std::move(stand_in)),
       columns_(grid::columns(layout.levels, {})),
       encoder_(layout, columns_) {
-  if (layout_.keep.keep != grid::Keep::all) reducer_ = std::make_unique<grid::Reducer>(layout_.keep, columns_);
+  if (layout_.keep.keep != grid::Keep::all)
+    reducer_ = std::make_unique<grid::Reducer>(layout_.keep, columns_);
 }
 
 void PieceWork::start(grid::IndexRange piece) {
@@ -44,8 +45,7 @@ Report PieceWork::take_segment() {
   } else {
     const std::uint64_t k = layout_.chunk_rows;
     const std::uint64_t chunk = segment_begin_ / k;
-    const bool whole =
-        segment_begin_ == chunk * k && next_ == std::min((chunk + 1) * k, layout_.points);
+    const bool whole = segment_begin_ == chunk * k && next_ == std::min((chunk + 1) * k, layout_.points);
     if (whole) {
       r.payload = Payload::chunk;
       r.chunk = stand_in_ && rows_.empty() ? stand_in_(chunk, static_cast<std::uint32_t>(r.points))

@@ -20,11 +20,13 @@ std::string format_duration(double s) {
   else if (s < 172800)
     std::snprintf(buf, sizeof buf, "%.0fh%02.0fm", std::floor(s / 3600), std::floor(std::fmod(s, 3600) / 60));
   else
-    std::snprintf(buf, sizeof buf, "%.0fd%02.0fh", std::floor(s / 86400), std::floor(std::fmod(s, 86400) / 3600));
+    std::snprintf(buf, sizeof buf, "%.0fd%02.0fh", std::floor(s / 86400),
+                  std::floor(std::fmod(s, 86400) / 3600));
   return buf;
 }
 
-Progress::Progress(bool on, std::ostream* out, double interval_s, std::uint64_t total, std::uint64_t done_before)
+Progress::Progress(bool on, std::ostream* out, double interval_s, std::uint64_t total,
+                   std::uint64_t done_before)
     : on_(on),
       out_(out ? *out : std::cerr),
       total_(total),
@@ -44,7 +46,8 @@ void Progress::update(std::uint64_t computed, bool force) {
   char line[256];
   std::snprintf(line, sizeof line, "llmsweep sweep: %llu/%llu points (%.1f%%), %.1f points/s, ETA %s",
                 static_cast<unsigned long long>(done), static_cast<unsigned long long>(total_),
-                total_ ? 100.0 * static_cast<double>(done) / static_cast<double>(total_) : 100.0, rate, eta.c_str());
+                total_ ? 100.0 * static_cast<double>(done) / static_cast<double>(total_) : 100.0, rate,
+                eta.c_str());
   if (tty_)
     out_ << "\r\033[K" << line << std::flush;
   else

@@ -45,16 +45,18 @@ void deliver(io::ResultSink& sink, const Report& r) {
 // ---- coordinator --------------------------------------------------------------------------
 class Coordinator {
  public:
-  Coordinator(MPI_Comm comm, int size, const std::vector<grid::IndexRange>& pending, std::uint64_t done_before,
-              const io::SinkLayout& layout, const Evaluate& evaluate, io::ResultSink& sink, const RunOptions& o)
+  Coordinator(MPI_Comm comm, int size, const std::vector<grid::IndexRange>& pending,
+              std::uint64_t done_before, const io::SinkLayout& layout, const Evaluate& evaluate,
+              io::ResultSink& sink, const RunOptions& o)
       : comm_(comm),
         workers_(size - 1),
         sink_(sink),
         o_(o),
-        dispenser_(pending, o.chunk_target_s, o.max_piece, std::max(1, size - 1) + (o.coordinator_computes ? 1 : 0),
-                   layout.chunk_rows),
+        dispenser_(pending, o.chunk_target_s, o.max_piece,
+                   std::max(1, size - 1) + (o.coordinator_computes ? 1 : 0), layout.chunk_rows),
         progress_(o.progress, o.progress_out, o.progress_interval_s, layout.points, done_before),
-        local_(o.coordinator_computes ? std::make_unique<LocalWorker>(layout, evaluate, o.stand_in_chunks) : nullptr) {
+        local_(o.coordinator_computes ? std::make_unique<LocalWorker>(layout, evaluate, o.stand_in_chunks)
+                                      : nullptr) {
     active_ = workers_;
     pending_points_ = dispenser_.remaining();
     finished_.assign(static_cast<std::size_t>(size), false);
@@ -134,7 +136,8 @@ class Coordinator {
     while (active_ > 0 && inbox_.poll(m)) {
       any = true;
       if (m.tag != kTagReport)
-        throw MpiError("unexpected message tag " + std::to_string(m.tag) + " from rank " + std::to_string(m.source));
+        throw MpiError("unexpected message tag " + std::to_string(m.tag) + " from rank " +
+                       std::to_string(m.source));
       const Report r = decode_report(m.bytes);
       absorb(r, false);
       if (r.want_more) {
@@ -346,8 +349,8 @@ class Worker {
 }  // namespace
 
 Outcome run(MPI_Comm comm, const std::vector<grid::IndexRange>& pending, std::uint64_t already_done,
-            const io::SinkLayout& layout, const Evaluate& evaluate, io::ResultSink* sink, const RunOptions& options,
-            RunStats* stats) {
+            const io::SinkLayout& layout, const Evaluate& evaluate, io::ResultSink* sink,
+            const RunOptions& options, RunStats* stats) {
   int rank = 0, size = 1;
   MPI_Comm_rank(comm, &rank);
   MPI_Comm_size(comm, &size);

@@ -41,9 +41,9 @@ struct RunStats {
   std::uint64_t computed = 0;  // points computed in this run, all ranks
   std::uint64_t computed_by_coordinator = 0;
   std::uint64_t reports = 0;
-  double seconds = 0;        // the whole run, the final file included
-  double last_point_s = 0;   // when the last result was recorded
-  double close_s = 0;        // writing the final file after it
+  double seconds = 0;       // the whole run, the final file included
+  double last_point_s = 0;  // when the last result was recorded
+  double close_s = 0;       // writing the final file after it
 };
 
 // Set when rank 0 gave up a point still being computed (a quick stop): the process must end
@@ -54,7 +54,7 @@ extern bool g_compute_abandoned;
 // the other ranks pass {} and nullptr. Every rank passes the same layout. Returns on every
 // rank; Outcome matters on rank 0.
 Outcome run(MPI_Comm comm, const std::vector<grid::IndexRange>& pending, std::uint64_t already_done,
-            const io::SinkLayout& layout, const Evaluate& evaluate, io::ResultSink* sink, const RunOptions& options,
-            RunStats* stats = nullptr);
+            const io::SinkLayout& layout, const Evaluate& evaluate, io::ResultSink* sink,
+            const RunOptions& options, RunStats* stats = nullptr);
 
 }  // namespace llmsweep::dist

@@ -107,7 +107,6 @@ void shutdown_after_error(int code) {
   if (g_started_mpi) MPI_Finalize();
 }
 
-
 int run_sweep(const SweepJob& job) {
   MpiSession mpi;
   const bool root = mpi.rank() == 0;
@@ -123,7 +122,8 @@ int run_sweep(const SweepJob& job) {
   Opened opened;
   verdict = root ? guarded([&] { opened = job.open(); }, true) : kExitOk;
   if ((verdict = mpi.share_verdict(verdict)) != kExitOk) return verdict;
-  const io::SinkLayout layout = decode_layout(mpi.share(root ? encode(opened.sink->layout()) : std::string()));
+  const io::SinkLayout layout =
+      decode_layout(mpi.share(root ? encode(opened.sink->layout()) : std::string()));
   // During the run an error cannot be agreed on (the other ranks may be waiting for this one):
   // the rank that meets it prints it, gives up its results file cleanly, and takes every rank
   // down with its code.
@@ -132,8 +132,8 @@ int run_sweep(const SweepJob& job) {
   int code = kExitOk;
   const int failed = guarded(
       [&] {
-        outcome = run(MPI_COMM_WORLD, opened.pending, opened.done_before, layout, evaluate, opened.sink, job.options,
-                      &stats);
+        outcome = run(MPI_COMM_WORLD, opened.pending, opened.done_before, layout, evaluate, opened.sink,
+                      job.options, &stats);
         if (root) code = job.report(stats, outcome);
       },
       true, where);

@@ -19,7 +19,8 @@ void send_bytes(MPI_Comm comm, int dest, int tag, const std::string& bytes) {
 bool try_receive(MPI_Comm comm, int source, Message& m) {
   int flag = 0;
   MPI_Status status;
-  if (MPI_Iprobe(source, MPI_ANY_TAG, comm, &flag, &status) != MPI_SUCCESS) throw MpiError("MPI_Iprobe failed");
+  if (MPI_Iprobe(source, MPI_ANY_TAG, comm, &flag, &status) != MPI_SUCCESS)
+    throw MpiError("MPI_Iprobe failed");
   if (!flag) return false;
   int count = 0;
   MPI_Get_count(&status, MPI_BYTE, &count);
@@ -49,7 +50,8 @@ void Outbox::send(int dest, int tag, std::string bytes) {
     throw InternalError("a message of " + std::to_string(bytes.size()) + " bytes is too large for MPI_Isend");
   constexpr std::size_t kMaxPending = 8;
   while (pending_.size() >= kMaxPending) {
-    if (MPI_Wait(&pending_.front().request, MPI_STATUS_IGNORE) != MPI_SUCCESS) throw MpiError("MPI_Wait failed");
+    if (MPI_Wait(&pending_.front().request, MPI_STATUS_IGNORE) != MPI_SUCCESS)
+      throw MpiError("MPI_Wait failed");
     pending_.pop_front();
   }
   pending_.push_back({std::move(bytes), MPI_REQUEST_NULL});
@@ -62,7 +64,8 @@ void Outbox::send(int dest, int tag, std::string bytes) {
 void Outbox::progress() {
   while (!pending_.empty()) {
     int done = 0;
-    if (MPI_Test(&pending_.front().request, &done, MPI_STATUS_IGNORE) != MPI_SUCCESS) throw MpiError("MPI_Test failed");
+    if (MPI_Test(&pending_.front().request, &done, MPI_STATUS_IGNORE) != MPI_SUCCESS)
+      throw MpiError("MPI_Test failed");
     if (!done) return;
     pending_.pop_front();
   }
@@ -93,8 +96,9 @@ bool Inbox::poll(Message& m) {
     if (!flag) break;
     int count = 0;
     MPI_Get_count(&status, MPI_BYTE, &count);
-    pending_.push_back({Message{status.MPI_SOURCE, status.MPI_TAG, std::string(static_cast<std::size_t>(count), '\0')},
-                        MPI_REQUEST_NULL});
+    pending_.push_back(
+        {Message{status.MPI_SOURCE, status.MPI_TAG, std::string(static_cast<std::size_t>(count), '\0')},
+         MPI_REQUEST_NULL});
     Pending& p = pending_.back();
     if (MPI_Imrecv(p.message.bytes.data(), count, MPI_BYTE, &handle, &p.request) != MPI_SUCCESS)
       throw MpiError("MPI_Imrecv from rank " + std::to_string(status.MPI_SOURCE) + " failed");
@@ -106,7 +110,8 @@ bool Inbox::poll(Message& m) {
     if (!done) continue;
     // A later message of the same rank must not overtake an earlier one still arriving.
     bool earlier_open = false;
-    for (auto e = pending_.begin(); e != it; ++e) earlier_open = earlier_open || e->message.source == it->message.source;
+    for (auto e = pending_.begin(); e != it; ++e)
+      earlier_open = earlier_open || e->message.source == it->message.source;
     if (earlier_open) continue;
     m = std::move(it->message);
     pending_.erase(it);

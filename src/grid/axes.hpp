@@ -9,8 +9,8 @@
 
 #include "costmodel/hardware.hpp"
 #include "costmodel/options.hpp"
-#include "search/best_plan.hpp"
 #include "grid/run_axes.hpp"
+#include "search/best_plan.hpp"
 #include "search/cluster.hpp"
 #include "search/policy.hpp"
 
@@ -37,9 +37,10 @@ struct DepthValue {
 enum class ExpertsRule : std::uint8_t { dense = 0, width_scaled = 1, count = 2 };
 // "dense", "sparse" (experts scaled with the width, search::ExpertsPolicy) or "count".
 inline std::string_view experts_rule_name(ExpertsRule r) {
-  return r == ExpertsRule::count ? "count" : search::experts_policy_name(r == ExpertsRule::dense
-                                                                             ? search::ExpertsPolicy::dense
-                                                                             : search::ExpertsPolicy::width_scaled);
+  return r == ExpertsRule::count
+             ? "count"
+             : search::experts_policy_name(r == ExpertsRule::dense ? search::ExpertsPolicy::dense
+                                                                   : search::ExpertsPolicy::width_scaled);
 }
 struct ExpertsValue {
   ExpertsRule rule = ExpertsRule::dense;

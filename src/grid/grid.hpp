@@ -62,7 +62,6 @@ class Grid {
   // The index over every axis but the width: points that differ only in width share it.
   std::uint64_t scenario_of(const Digits& d) const;
 
-
  private:
   Axes axes_;
   std::array<std::uint32_t, kAxisCount> sizes_{};

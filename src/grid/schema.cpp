@@ -96,10 +96,11 @@ std::vector<Column> columns(int levels, const std::vector<std::string>& hardware
                    true),
       LLMSWEEP_COL(zb_latency, u8, "code",
                    "zero-bubble pipeline latency: hidden (reference, quirk Q1) or max (corrected)", true),
-      LLMSWEEP_COL(search, u8, "code",
-                   "plan search: reference, exhaustive (no flattened-profile pruning, quirk Q2), all-microbatches "
-                   "(quirk Q3) or corrected (both)",
-                   true),
+      LLMSWEEP_COL(
+          search, u8, "code",
+          "plan search: reference, exhaustive (no flattened-profile pruning, quirk Q2), all-microbatches "
+          "(quirk Q3) or corrected (both)",
+          true),
       LLMSWEEP_COL(prune_flattened, u8, "bool",
                    "plan search prunes with the flattened profile (reference, quirk Q2)", true),
       LLMSWEEP_COL(microbatch_candidates, i64, "1",
@@ -266,9 +267,11 @@ std::vector<Column> columns(int levels, const std::vector<std::string>& hardware
         col.labels.emplace_back(experts_rule_name(r));
     if (col.name == "batch_rule") col.labels = {"default", "deepseek", "none", "power", "tokens", "step-law"};
     if (col.name == "zb_latency")
-      for (costmodel::ZbLatency z : costmodel::kAllZbLatencies) col.labels.emplace_back(costmodel::zb_latency_name(z));
+      for (costmodel::ZbLatency z : costmodel::kAllZbLatencies)
+        col.labels.emplace_back(costmodel::zb_latency_name(z));
     if (col.name == "search")
-      for (search::SearchVariant v : search::kAllSearchVariants) col.labels.emplace_back(search::search_variant_name(v));
+      for (search::SearchVariant v : search::kAllSearchVariants)
+        col.labels.emplace_back(search::search_variant_name(v));
     if (col.name == "model")
       for (costmodel::ModelKind k : costmodel::kAllModelKinds)
         col.labels.emplace_back(costmodel::model_kind_name(k));

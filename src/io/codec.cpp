@@ -32,8 +32,6 @@ struct ChunkEncoder::Impl {
   std::vector<unsigned char> compressed;  // one column's block, before it is appended
 };
 
-
-
 ChunkEncoder::ChunkEncoder(const SinkLayout& layout, std::vector<grid::Column> columns)
     : impl_(std::make_unique<Impl>()), layout_(layout), columns_(std::move(columns)) {
   impl_->compressor = libdeflate_alloc_compressor(layout.deflate_level);
@@ -67,13 +65,14 @@ EncodedChunk ChunkEncoder::encode(std::uint64_t chunk, std::span<const grid::Row
     for (std::size_t c = 0; c < columns; ++c)
       if (constant[c]) {
         std::uint64_t v = 0;
-        std::memcpy(&v, reinterpret_cast<const unsigned char*>(&r) + columns_[c].offset, column_bytes(columns_[c].type));
+        std::memcpy(&v, reinterpret_cast<const unsigned char*>(&r) + columns_[c].offset,
+                    column_bytes(columns_[c].type));
         constant[c] = v == first[c] ? 1 : 0;
       }
   std::vector<char> known(columns, 0);
   for (std::size_t c = 0; c < columns; ++c)
     known[c] = constant[c] && m.constant_blocks.count(std::string(reinterpret_cast<const char*>(&first[c]),
-                                                                   column_bytes(columns_[c].type)));
+                                                                  column_bytes(columns_[c].type)));
   m.shuffled.resize(total);
   constexpr std::size_t kBlock = 128;
   for (std::size_t b = 0; b < n; b += kBlock) {
@@ -84,7 +83,8 @@ EncodedChunk ChunkEncoder::encode(std::uint64_t chunk, std::span<const grid::Row
       const std::size_t offset = columns_[c].offset;
       unsigned char* planes = m.shuffled.data() + at[c];
       for (std::size_t i = b; i < end; ++i) {
-        const auto* value = reinterpret_cast<const unsigned char*>(i < rows.size() ? &rows[i] : &pending) + offset;
+        const auto* value =
+            reinterpret_cast<const unsigned char*>(i < rows.size() ? &rows[i] : &pending) + offset;
         std::uint64_t v = 0;
         std::memcpy(&v, value, size);
         for (std::size_t j = 0; j < size; ++j) planes[j * n + i] = static_cast<unsigned char>(v >> (8 * j));
@@ -150,7 +150,8 @@ std::vector<grid::Row> decode_chunk(const EncodedChunk& chunk, const std::vector
   for (std::uint32_t i = 0; i < chunk.rows; ++i) rows[i].index = chunk.chunk * chunk_rows + i;
   std::size_t at = 0;
   for (std::size_t c = 0; c < columns.size(); ++c) {
-    if (at + chunk.sizes[c] > chunk.bytes.size()) throw std::runtime_error("a chunk's column blocks are short");
+    if (at + chunk.sizes[c] > chunk.bytes.size())
+      throw std::runtime_error("a chunk's column blocks are short");
     const std::size_t size = column_bytes(columns[c].type);
     if (!only.empty() && std::find(only.begin(), only.end(), columns[c].name) == only.end()) {
       at += chunk.sizes[c];

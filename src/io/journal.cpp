@@ -119,6 +119,7 @@ class Reader {
   }
   void take(void* p, std::size_t n) {
     if (n > in_.size() - at_) throw std::runtime_error("payload ends early");
+    if (n == 0) return;  // an empty part: p may be a null data(), which memcpy must not get
     std::memcpy(p, in_.data() + at_, n);
     at_ += n;
   }
@@ -144,7 +145,9 @@ EncodedChunk parse_chunk(std::span<const unsigned char> payload, std::uint64_t c
   c.chunk = chunk;
   c.rows = rows;
   const auto n = r.get<std::uint32_t>();
-  if (n != columns) throw std::runtime_error("holds " + std::to_string(n) + " columns, the schema " + std::to_string(columns));
+  if (n != columns)
+    throw std::runtime_error("holds " + std::to_string(n) + " columns, the schema " +
+                             std::to_string(columns));
   std::uint64_t total = 0;
   for (std::uint32_t i = 0; i < n; ++i) {
     c.sizes.push_back(r.get<std::uint32_t>());
@@ -194,8 +197,9 @@ grid::KeptPiece parse_kept(std::span<const unsigned char> payload, grid::IndexRa
 // ---- the scan's checks ----------------------------------------------------------------------
 std::string damaged(const std::string& journal, const std::string& results, std::uint64_t offset,
                     const std::string& why) {
-  return "damaged at offset " + std::to_string(offset) + " (" + why + "); refusing to resume from it. To continue " +
-         "from the points already in " + results + ", move " + journal + " away and run --resume again";
+  return "damaged at offset " + std::to_string(offset) + " (" + why +
+         "); refusing to resume from it. To continue " + "from the points already in " + results + ", move " +
+         journal + " away and run --resume again";
 }
 
 // Whether the rest of the file from `at` is a torn tail: a record cut short, or zeros.
@@ -204,13 +208,16 @@ bool torn_tail(int fd, std::uint64_t at, std::uint64_t file_size, const RecordHe
   if (r.magic == kRecordMagic && r.bytes <= kMaxPayload && at + sizeof r + r.bytes >= file_size) return true;
   std::vector<unsigned char> rest(static_cast<std::size_t>(std::min<std::uint64_t>(file_size - at, 1 << 20)));
   if (!read_exact(fd, rest.data(), rest.size(), at)) return true;
-  return file_size - at <= rest.size() && std::all_of(rest.begin(), rest.end(), [](unsigned char b) { return b == 0; });
+  return file_size - at <= rest.size() &&
+         std::all_of(rest.begin(), rest.end(), [](unsigned char b) { return b == 0; });
 }
 
 // Checks one whole record against the grid; an empty string when it holds up.
-std::string check_record(const RecordHeader& r, std::span<const unsigned char> payload, const SinkLayout& layout,
-                         const std::vector<grid::Column>& columns, const RowCheck& check) {
-  if (r.count == 0 || r.first >= layout.points || r.count > layout.points - r.first) return "points outside the grid";
+std::string check_record(const RecordHeader& r, std::span<const unsigned char> payload,
+                         const SinkLayout& layout, const std::vector<grid::Column>& columns,
+                         const RowCheck& check) {
+  if (r.count == 0 || r.first >= layout.points || r.count > layout.points - r.first)
+    return "points outside the grid";
   const grid::IndexRange range{r.first, r.first + r.count};
   const auto rows_in_place = [&](const std::vector<grid::Row>& rows, bool consecutive) -> std::string {
     std::uint64_t previous = 0;
@@ -239,7 +246,8 @@ std::string check_record(const RecordHeader& r, std::span<const unsigned char> p
         if (r.first % layout.chunk_rows != 0 ||
             r.count != std::min<std::uint64_t>(layout.chunk_rows, layout.points - r.first))
           return "a chunk that does not match the file's chunks";
-        const EncodedChunk c = parse_chunk(payload, chunk, static_cast<std::uint32_t>(r.count), columns.size());
+        const EncodedChunk c =
+            parse_chunk(payload, chunk, static_cast<std::uint32_t>(r.count), columns.size());
         // The grid position columns are enough to tell rows moved to another place.
         return rows_in_place(decode_chunk(c, columns, layout.chunk_rows, {"scenario", "width_index"}), true);
       }
@@ -289,12 +297,14 @@ Journal Journal::open(const std::string& path, const std::string& spec_hash, con
     throw ResultFileError(path, "", "not an llmsweep journal of this version (bad header)" + advice);
   const FileHeader want = header_for(spec_hash, layout);
   if (h.schema_version != want.schema_version || h.row_bytes != want.row_bytes)
-    throw ResultFileError(path, "", "journal written by a different llmsweep build (schema or row layout differs)" + advice);
+    throw ResultFileError(
+        path, "", "journal written by a different llmsweep build (schema or row layout differs)" + advice);
   if (h.points != want.points || h.chunk_rows != want.chunk_rows || h.keep != want.keep ||
       std::memcmp(h.spec_hash, want.spec_hash, sizeof h.spec_hash) != 0)
     throw ResultFileError(path, "",
                           "journal belongs to a different sweep spec (hash " +
-                              std::string(h.spec_hash, strnlen(h.spec_hash, sizeof h.spec_hash)) + ")" + advice);
+                              std::string(h.spec_hash, strnlen(h.spec_hash, sizeof h.spec_hash)) + ")" +
+                              advice);
   std::uint64_t at = sizeof h;
   scan = JournalScan{};
   std::vector<unsigned char> payload;
@@ -353,8 +363,10 @@ Journal::~Journal() {
   if (fd_ >= 0) ::close(fd_);
 }
 
-RecordEntry Journal::write_record(RecordKind kind, grid::IndexRange range, const std::vector<unsigned char>& payload) {
-  RecordHeader r{kRecordMagic, static_cast<std::uint32_t>(kind), range.begin, range.size(), payload.size(), 0};
+RecordEntry Journal::write_record(RecordKind kind, grid::IndexRange range,
+                                  const std::vector<unsigned char>& payload) {
+  RecordHeader r{
+      kRecordMagic, static_cast<std::uint32_t>(kind), range.begin, range.size(), payload.size(), 0};
   r.checksum = checksum(r, payload.data(), payload.size());
   std::vector<unsigned char> buf(sizeof r + payload.size());
   std::memcpy(buf.data(), &r, sizeof r);
@@ -412,7 +424,8 @@ std::vector<grid::Row> Journal::read_rows(const RecordEntry& e) const {
   const std::vector<unsigned char> payload = read_payload(e);
   std::vector<grid::Row> rows(e.range.size());
   if (payload.size() != rows.size() * sizeof(grid::Row))
-    throw ResultFileError(path_, "", "journal record of the wrong size at offset " + std::to_string(e.offset));
+    throw ResultFileError(path_, "",
+                          "journal record of the wrong size at offset " + std::to_string(e.offset));
   std::memcpy(rows.data(), payload.data(), payload.size());
   return rows;
 }
@@ -420,10 +433,11 @@ std::vector<grid::Row> Journal::read_rows(const RecordEntry& e) const {
 EncodedChunk Journal::read_chunk(const RecordEntry& e) const {
   const std::vector<unsigned char> payload = read_payload(e);
   try {
-    return parse_chunk(payload, e.range.begin / layout_.chunk_rows, static_cast<std::uint32_t>(e.range.size()),
-                       grid::columns(layout_.levels, {}).size());
+    return parse_chunk(payload, e.range.begin / layout_.chunk_rows,
+                       static_cast<std::uint32_t>(e.range.size()), grid::columns(layout_.levels, {}).size());
   } catch (const std::exception& ex) {
-    throw ResultFileError(path_, "", "journal chunk at offset " + std::to_string(e.offset) + ": " + ex.what());
+    throw ResultFileError(path_, "",
+                          "journal chunk at offset " + std::to_string(e.offset) + ": " + ex.what());
   }
 }
 
@@ -432,7 +446,8 @@ grid::KeptPiece Journal::read_kept(const RecordEntry& e) const {
   try {
     return parse_kept(payload, e.range);
   } catch (const std::exception& ex) {
-    throw ResultFileError(path_, "", "journal piece at offset " + std::to_string(e.offset) + ": " + ex.what());
+    throw ResultFileError(path_, "",
+                          "journal piece at offset " + std::to_string(e.offset) + ": " + ex.what());
   }
 }
 
@@ -444,6 +459,18 @@ std::uint64_t Journal::kept_row_count(const RecordEntry& e) const {
       !read_exact(fd_, &n, sizeof n, at))
     throw ResultFileError(path_, "", "journal piece unreadable at offset " + std::to_string(e.offset));
   return n;
+}
+
+void reseal_journal(std::string& bytes) {
+  std::uint64_t at = sizeof(FileHeader);
+  RecordHeader r{};
+  while (at <= bytes.size() && bytes.size() - at >= sizeof r) {
+    std::memcpy(&r, bytes.data() + at, sizeof r);
+    if (r.bytes > bytes.size() - at - sizeof r) return;
+    r.checksum = checksum(r, reinterpret_cast<const unsigned char*>(bytes.data()) + at + sizeof r, r.bytes);
+    std::memcpy(bytes.data() + at, &r, sizeof r);
+    at += sizeof r + r.bytes;
+  }
 }
 
 }  // namespace llmsweep::io

@@ -25,9 +25,9 @@ enum class RecordKind : std::uint32_t { chunk = 1, rows = 2, kept = 3 };
 // Where one record lies in the journal.
 struct RecordEntry {
   RecordKind kind = RecordKind::rows;
-  grid::IndexRange range;       // the points it covers
-  std::uint64_t offset = 0;     // of its payload
-  std::uint64_t bytes = 0;      // payload bytes
+  grid::IndexRange range;    // the points it covers
+  std::uint64_t offset = 0;  // of its payload
+  std::uint64_t bytes = 0;   // payload bytes
 };
 
 // Checks a row's stored position against its grid index (scenario and width position).
@@ -76,12 +76,18 @@ class Journal {
  private:
   Journal(std::string path, int fd, std::uint64_t size, SinkLayout layout)
       : path_(std::move(path)), fd_(fd), size_(size), layout_(std::move(layout)) {}
-  RecordEntry write_record(RecordKind kind, grid::IndexRange range, const std::vector<unsigned char>& payload);
+  RecordEntry write_record(RecordKind kind, grid::IndexRange range,
+                           const std::vector<unsigned char>& payload);
   std::vector<unsigned char> read_payload(const RecordEntry& e) const;
   std::string path_;
   int fd_ = -1;
   std::uint64_t size_ = 0;
   SinkLayout layout_;
 };
+
+// A journal's bytes with the checksum of every whole record rewritten, as a crafted file would
+// carry them: for the fuzz target and tests, which show that the scan's checks against the grid
+// (not the checksum) refuse a crafted record. Stops at the first record that is not whole.
+void reseal_journal(std::string& bytes);
 
 }  // namespace llmsweep::io

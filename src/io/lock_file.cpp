@@ -16,7 +16,8 @@ LockFile::LockFile(std::string lock_path, std::string results_path)
     : path_(std::move(lock_path)), results_(std::move(results_path)) {
   for (int attempt = 0; attempt < 100; ++attempt) {
     fd_ = ::open(path_.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
-    if (fd_ < 0) throw ResultFileError(results_, "", "cannot create lock file " + path_ + ": " + std::strerror(errno));
+    if (fd_ < 0)
+      throw ResultFileError(results_, "", "cannot create lock file " + path_ + ": " + std::strerror(errno));
     if (::flock(fd_, LOCK_EX | LOCK_NB) != 0) {
       char buf[32] = {};
       const ssize_t n = ::pread(fd_, buf, sizeof buf - 1, 0);
@@ -29,7 +30,8 @@ LockFile::LockFile(std::string lock_path, std::string results_path)
     }
     // The holder before us may have unlinked the file between our open and our flock: then
     // we hold a lock nobody else can see. Only a lock on the file at the path counts.
-    struct stat held {}, named {};
+    struct stat held {
+    }, named{};
     if (::fstat(fd_, &held) == 0 && ::stat(path_.c_str(), &named) == 0 && held.st_ino == named.st_ino &&
         held.st_dev == named.st_dev) {
       const std::string pid = std::to_string(::getpid());

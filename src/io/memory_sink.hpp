@@ -11,10 +11,14 @@ namespace llmsweep::io {
 class MemorySink : public ResultSink {
  public:
   explicit MemorySink(SinkLayout layout)
-      : layout_(std::move(layout)), columns_(grid::columns(layout_.levels, {})), reduced_(layout_.keep, columns_) {}
+      : layout_(std::move(layout)),
+        columns_(grid::columns(layout_.levels, {})),
+        reduced_(layout_.keep, columns_) {}
 
   const SinkLayout& layout() const override { return layout_; }
-  void record(std::span<const grid::Row> rows) override { rows_.insert(rows_.end(), rows.begin(), rows.end()); }
+  void record(std::span<const grid::Row> rows) override {
+    rows_.insert(rows_.end(), rows.begin(), rows.end());
+  }
   void record(const EncodedChunk& chunk) override {
     const std::vector<grid::Row> rows = decode_chunk(chunk, columns_, layout_.chunk_rows);
     rows_.insert(rows_.end(), rows.begin(), rows.end());
@@ -28,7 +32,9 @@ class MemorySink : public ResultSink {
   void close() override { closed_ = true; }
 
   // keep = all: every row recorded (any order); kept files: the merged kept rows.
-  std::vector<grid::Row> rows() const { return layout_.keep.keep == grid::Keep::all ? rows_ : reduced_.rows(); }
+  std::vector<grid::Row> rows() const {
+    return layout_.keep.keep == grid::Keep::all ? rows_ : reduced_.rows();
+  }
   const grid::Reducer& reduced() const { return reduced_; }
   const std::vector<grid::IndexRange>& pieces() const { return pieces_; }
   int checkpoints() const { return checkpoints_; }

@@ -66,7 +66,8 @@ RowCheck position_check(const FileMeta& meta) {
         stride *= n;
       }
     }
-    return static_cast<std::uint64_t>(r.scenario) == scenario && static_cast<std::uint64_t>(r.width_index) == width;
+    return static_cast<std::uint64_t>(r.scenario) == scenario &&
+           static_cast<std::uint64_t>(r.width_index) == width;
   };
 }
 
@@ -82,8 +83,8 @@ struct OutputSession::Impl {
   grid::RangeSet done;
   std::string note;
   std::unique_ptr<WriterThread> writer;
-  std::unique_ptr<grid::Reducer> best;  // keep = best: the groups merged so far
-  grid::StatusCounts counts{};          // kept files: computed points per status
+  std::unique_ptr<grid::Reducer> best;              // keep = best: the groups merged so far
+  grid::StatusCounts counts{};                      // kept files: computed points per status
   std::uint64_t chunk_bytes = 0, chunk_points = 0;  // whole chunks recorded, for estimates
 
   Impl(const std::string& p, const FileMeta& m)
@@ -106,9 +107,7 @@ struct OutputSession::Impl {
     return p;
   }
 
-  void start_writer() {
-    writer = std::make_unique<WriterThread>(path, meta, layout, *journal);
-  }
+  void start_writer() { writer = std::make_unique<WriterThread>(path, meta, layout, *journal); }
 
   void create() {
     std::error_code ec;
@@ -129,8 +128,9 @@ struct OutputSession::Impl {
   void check_stored(const StoredInfo& info) const {
     if (info.spec_hash != meta.spec_hash)
       throw ResultFileError(path, "",
-                            "was written for a different sweep spec (stored spec hash " + info.spec_hash.substr(0, 12) +
-                                "..., this spec " + meta.spec_hash.substr(0, 12) + "...); refusing to resume");
+                            "was written for a different sweep spec (stored spec hash " +
+                                info.spec_hash.substr(0, 12) + "..., this spec " +
+                                meta.spec_hash.substr(0, 12) + "...); refusing to resume");
     if (info.points != meta.points || info.levels != meta.levels || info.keep != layout.keep)
       throw ResultFileError(path, "", "its grid does not match the spec; refusing to resume");
   }
@@ -138,7 +138,8 @@ struct OutputSession::Impl {
   void resume() {
     const bool have_file = fs::exists(path);
     const bool have_journal = fs::exists(journal_path(path));
-    if (!have_file && !have_journal) throw ResultFileError(path, "", "nothing to resume: the file does not exist");
+    if (!have_file && !have_journal)
+      throw ResultFileError(path, "", "nothing to resume: the file does not exist");
     std::optional<StoredInfo> info;
     if (have_file) {
       try {
@@ -161,7 +162,8 @@ struct OutputSession::Impl {
 
   void resume_from_journal() {
     JournalScan scan;
-    journal.emplace(Journal::open(journal_path(path), meta.spec_hash, layout, columns, position_check(meta), scan, path));
+    journal.emplace(
+        Journal::open(journal_path(path), meta.spec_hash, layout, columns, position_check(meta), scan, path));
     done = scan.done;
     if (scan.dropped_tail) note = "dropped a record cut short by the last stop";
     start_writer();
@@ -176,16 +178,18 @@ struct OutputSession::Impl {
   void resume_from_file(const StoredInfo& info) {
     if (info.schema_version < grid::kSchemaVersion)
       throw ResultFileError(path, "",
-                            "was written by an older llmsweep (schema " + std::to_string(info.schema_version) +
+                            "was written by an older llmsweep (schema " +
+                                std::to_string(info.schema_version) +
                                 "): it reads, but cannot be resumed; start again with --overwrite");
     if (info.complete) {
       done.add({0, meta.points});
       return;
     }
     if (kept())
-      throw ResultFileError(path, "",
-                            "holds kept rows only and its journal is gone, so the points done cannot be told; "
-                            "start again with --overwrite");
+      throw ResultFileError(
+          path, "",
+          "holds kept rows only and its journal is gone, so the points done cannot be told; "
+          "start again with --overwrite");
     // The status column tells what is done; a chunk only partly done is computed again whole.
     {
       ResultsReader reader(path);
@@ -193,7 +197,8 @@ struct OutputSession::Impl {
       for (std::uint64_t first = 0; first < meta.points; first += k) {
         const std::uint64_t n = std::min(k, meta.points - first);
         const std::vector<std::int64_t> status = reader.integer("status", first, n);
-        if (std::none_of(status.begin(), status.end(), [](std::int64_t s) { return s == grid::kStatusPending; }))
+        if (std::none_of(status.begin(), status.end(),
+                         [](std::int64_t s) { return s == grid::kStatusPending; }))
           done.add({first, first + n});
       }
     }
@@ -215,7 +220,8 @@ struct OutputSession::Impl {
     const std::uint64_t before = done.count();
     done.add(r);
     if (done.count() != before + r.size())
-      throw InternalError("points [" + std::to_string(r.begin) + ", " + std::to_string(r.end) + ") recorded twice");
+      throw InternalError("points [" + std::to_string(r.begin) + ", " + std::to_string(r.end) +
+                          ") recorded twice");
   }
 };
 
@@ -233,7 +239,8 @@ OutputSession::OutputSession(const std::string& path, const FileMeta& meta, Open
     m.create();
   } else if (mode == OpenMode::create) {
     if (fs::exists(path))
-      throw ResultFileError(path, "", "already exists; use --resume to continue it or --overwrite to replace it");
+      throw ResultFileError(path, "",
+                            "already exists; use --resume to continue it or --overwrite to replace it");
     if (fs::exists(journal_path(path)))
       throw ResultFileError(path, "",
                             "an interrupted sweep left " + journal_path(path) +
@@ -263,7 +270,9 @@ const std::string& OutputSession::resume_note() const {
   return impl_->note;
 }
 double OutputSession::bytes_per_point() const {
-  return impl_->chunk_points ? static_cast<double>(impl_->chunk_bytes) / static_cast<double>(impl_->chunk_points) : 0;
+  return impl_->chunk_points
+             ? static_cast<double>(impl_->chunk_bytes) / static_cast<double>(impl_->chunk_points)
+             : 0;
 }
 
 std::uint64_t OutputSession::journal_bytes() const {
@@ -284,7 +293,8 @@ void OutputSession::record(const EncodedChunk& chunk) {
   Impl& m = *impl_;
   if (m.kept()) throw InternalError("a chunk recorded in a file of kept rows");
   if (chunk.chunk * m.layout.chunk_rows >= m.meta.points || chunk.sizes.size() != m.columns.size())
-    throw MpiError("a worker sent a chunk that does not fit the file (chunk " + std::to_string(chunk.chunk) + ")");
+    throw MpiError("a worker sent a chunk that does not fit the file (chunk " + std::to_string(chunk.chunk) +
+                   ")");
   m.writer->check();
   const RecordEntry e = m.journal->append(chunk);
   m.mark_done(e.range);

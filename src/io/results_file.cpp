@@ -107,13 +107,14 @@ Handle create_point_dimension(hid_t points, hsize_t rows, bool extendible, const
   // Never written: the dimension has no coordinate values, so it takes no space.
   H5Pset_fill_time(dcpl.get(), H5D_FILL_TIME_NEVER);
   H5Pset_alloc_time(dcpl.get(), H5D_ALLOC_TIME_INCR);
-  Handle ds(h5::check(H5Dcreate2(points, kPointDimension, H5T_IEEE_F32LE, space.get(), H5P_DEFAULT, dcpl.get(),
-                                 H5P_DEFAULT),
+  Handle ds(h5::check(H5Dcreate2(points, kPointDimension, H5T_IEEE_F32LE, space.get(), H5P_DEFAULT,
+                                 dcpl.get(), H5P_DEFAULT),
                       file, column_path(kPointDimension), "cannot create dataset"),
             H5Dclose);
   char name[96];
   std::snprintf(name, sizeof name, "%s%10llu", kNotAVariable, static_cast<unsigned long long>(rows));
-  h5::check(H5DSset_scale(ds.get(), name), file, column_path(kPointDimension), "cannot make a dimension scale");
+  h5::check(H5DSset_scale(ds.get(), name), file, column_path(kPointDimension),
+            "cannot make a dimension scale");
   h5::write_int_attribute(ds.get(), "_Netcdf4Dimid", 0, file);
   return ds;
 }
@@ -136,7 +137,8 @@ void create_column(hid_t group, hid_t dimension, const grid::Column& c, hsize_t 
                                  dcpl.get(), H5P_DEFAULT),
                       file, column_path(c.name), "cannot create dataset"),
             H5Dclose);
-  h5::check(H5DSattach_scale(ds.get(), dimension, 0), file, column_path(c.name), "cannot attach the dimension");
+  h5::check(H5DSattach_scale(ds.get(), dimension, 0), file, column_path(c.name),
+            "cannot attach the dimension");
   h5::write_string_attribute(ds.get(), "units", c.units, file);
   h5::write_string_attribute(ds.get(), "long_name", c.description, file);
   h5::write_string_attribute(ds.get(), "description", c.description, file);
@@ -161,8 +163,8 @@ void write_progress(hid_t root, const FileProgress& p, const std::string& file) 
   std::vector<std::int64_t> counts(p.status_counts.begin(), p.status_counts.end());
   h5::write_ints_attribute(root, "status_counts", counts, file);
   h5::write_int_attribute(root, "groups", static_cast<std::int64_t>(p.groups), file);
-  h5::write_int_attribute(root, "groups_without_feasible", static_cast<std::int64_t>(p.groups_without_feasible),
-                          file);
+  h5::write_int_attribute(root, "groups_without_feasible",
+                          static_cast<std::int64_t>(p.groups_without_feasible), file);
 }
 
 void write_meta(hid_t root, hid_t points, const FileMeta& m, std::uint64_t rows, const std::string& file) {
@@ -199,14 +201,15 @@ void write_meta(hid_t root, hid_t points, const FileMeta& m, std::uint64_t rows,
               H5Gclose);
   for (std::size_t i = 0; i < m.axis_names.size(); ++i)
     h5::write_strings_attribute(axes.get(), m.axis_names[i], m.axis_labels[i], file);
-  h5::write_string_attribute(points, "description",
-                             m.keep.keep == grid::Keep::all
-                                 ? "one row per grid point, in grid order (row i is point i); columns of equal "
-                                   "length along the point dimension"
-                                 : "the kept rows (" + grid::describe(m.keep) +
-                                       ") in ascending grid_index; columns of equal length along the point "
-                                       "dimension",
-                             file);
+  h5::write_string_attribute(
+      points, "description",
+      m.keep.keep == grid::Keep::all
+          ? "one row per grid point, in grid order (row i is point i); columns of equal "
+            "length along the point dimension"
+          : "the kept rows (" + grid::describe(m.keep) +
+                ") in ascending grid_index; columns of equal length along the point "
+                "dimension",
+      file);
 }
 
 void write_hardware_labels(hid_t points, const FileMeta& m, const std::string& file) {
@@ -235,9 +238,11 @@ Handle open_file(const std::string& path, unsigned flags) {
   std::error_code ec;
   if (!fs::exists(path, ec)) throw ResultFileError(path, "", "no such file");
   if (fs::is_directory(path, ec)) throw ResultFileError(path, "", "is a folder, not a results file");
-  if (H5Fis_hdf5(path.c_str()) <= 0) throw ResultFileError(path, "", "not an HDF5 file, so not an llmsweep result");
-  return Handle(h5::check(H5Fopen(path.c_str(), flags, H5P_DEFAULT), path, "", "cannot open (damaged or unreadable)"),
-                H5Fclose);
+  if (H5Fis_hdf5(path.c_str()) <= 0)
+    throw ResultFileError(path, "", "not an HDF5 file, so not an llmsweep result");
+  return Handle(
+      h5::check(H5Fopen(path.c_str(), flags, H5P_DEFAULT), path, "", "cannot open (damaged or unreadable)"),
+      H5Fclose);
 }
 
 std::int64_t int_or(hid_t obj, const char* name, std::int64_t fallback, const std::string& path) {
@@ -245,26 +250,30 @@ std::int64_t int_or(hid_t obj, const char* name, std::int64_t fallback, const st
 }
 
 std::uint64_t non_negative(std::int64_t v, const char* name, const std::string& path) {
-  if (v < 0) throw ResultFileError(path, name, "is negative (" + std::to_string(v) + "): the file is damaged");
+  if (v < 0)
+    throw ResultFileError(path, name, "is negative (" + std::to_string(v) + "): the file is damaged");
   return static_cast<std::uint64_t>(v);
 }
 
 StoredInfo info_of(hid_t file, const std::string& path) {
   StoredInfo info;
   if (!h5::has_attribute(file, "schema_version") || H5Lexists(file, "points", H5P_DEFAULT) <= 0)
-    throw ResultFileError(path, "", "not an llmsweep results file (no schema_version attribute or /points group)");
+    throw ResultFileError(path, "",
+                          "not an llmsweep results file (no schema_version attribute or /points group)");
   info.schema_version = static_cast<int>(h5::read_int_attribute(file, "schema_version", path));
   if (info.schema_version > grid::kSchemaVersion)
     throw ResultFileError(path, "",
-                          "written by a newer llmsweep (schema version " + std::to_string(info.schema_version) +
-                              "; this build reads up to " + std::to_string(grid::kSchemaVersion) + ")");
+                          "written by a newer llmsweep (schema version " +
+                              std::to_string(info.schema_version) + "; this build reads up to " +
+                              std::to_string(grid::kSchemaVersion) + ")");
   if (info.schema_version < 1)
     throw ResultFileError(path, "", "invalid schema version " + std::to_string(info.schema_version));
   info.spec_hash = h5::read_string_attribute(file, "spec_hash", path);
   info.points = non_negative(h5::read_int_attribute(file, "points", path), "points", path);
   info.rows = non_negative(int_or(file, "rows", static_cast<std::int64_t>(info.points), path), "rows", path);
   info.levels = static_cast<int>(h5::read_int_attribute(file, "levels", path));
-  info.chunk_rows = static_cast<std::uint32_t>(std::clamp<std::int64_t>(int_or(file, "chunk_rows", 0, path), 0, 1 << 30));
+  info.chunk_rows =
+      static_cast<std::uint32_t>(std::clamp<std::int64_t>(int_or(file, "chunk_rows", 0, path), 0, 1 << 30));
   if (h5::has_attribute(file, "keep")) {
     const std::string keep = h5::read_string_attribute(file, "keep", path);
     const auto k = grid::keep_from_name(keep);
@@ -272,7 +281,8 @@ StoredInfo info_of(hid_t file, const std::string& path) {
     info.keep.keep = *k;
     for (const std::string& b : h5::read_strings_attribute(file, "keep_by", path))
       if (!b.empty()) info.keep.by.push_back(b);
-    info.keep.count = static_cast<std::uint32_t>(std::clamp<std::int64_t>(int_or(file, "keep_count", 1, path), 0, 1 << 30));
+    info.keep.count =
+        static_cast<std::uint32_t>(std::clamp<std::int64_t>(int_or(file, "keep_count", 1, path), 0, 1 << 30));
   }
   info.complete = h5::read_int_attribute(file, "complete", path) != 0;
   info.points_done = non_negative(h5::read_int_attribute(file, "points_done", path), "points_done", path);
@@ -292,17 +302,22 @@ StoredInfo info_of(hid_t file, const std::string& path) {
   info.git_hash = h5::read_string_attribute(file, "git_hash", path);
   info.created = h5::read_string_attribute(file, "created", path);
   info.hardware_stems = h5::read_strings_attribute(file, "hardware", path);
-  Handle points(h5::check(H5Gopen2(file, "points", H5P_DEFAULT), path, kPointsGroup, "cannot open group"), H5Gclose);
-  Handle hw(h5::check(H5Dopen2(points.get(), "hardware", H5P_DEFAULT), path, column_path("hardware"), "missing column"),
+  Handle points(h5::check(H5Gopen2(file, "points", H5P_DEFAULT), path, kPointsGroup, "cannot open group"),
+                H5Gclose);
+  Handle hw(h5::check(H5Dopen2(points.get(), "hardware", H5P_DEFAULT), path, column_path("hardware"),
+                      "missing column"),
             H5Dclose);
   info.hardware_names = h5::read_strings_attribute(hw.get(), "names", path);
   info.utilization_caps = h5::read_doubles_attribute(hw.get(), "utilization_cap", path);
   info.axis_names = h5::read_strings_attribute(file, "axis_names", path);
   {
-    Handle a(h5::check(H5Aopen(file, "axis_sizes", H5P_DEFAULT), path, "axis_sizes", "missing attribute"), H5Aclose);
+    Handle a(h5::check(H5Aopen(file, "axis_sizes", H5P_DEFAULT), path, "axis_sizes", "missing attribute"),
+             H5Aclose);
     Handle space(H5Aget_space(a.get()), H5Sclose);
-    info.axis_sizes.resize(static_cast<std::size_t>(std::max<hssize_t>(0, H5Sget_simple_extent_npoints(space.get()))));
-    h5::check(H5Aread(a.get(), H5T_NATIVE_INT64, info.axis_sizes.data()), path, "axis_sizes", "cannot read attribute");
+    info.axis_sizes.resize(
+        static_cast<std::size_t>(std::max<hssize_t>(0, H5Sget_simple_extent_npoints(space.get()))));
+    h5::check(H5Aread(a.get(), H5T_NATIVE_INT64, info.axis_sizes.data()), path, "axis_sizes",
+              "cannot read attribute");
   }
   if (info.axis_sizes.size() != info.axis_names.size())
     throw ResultFileError(path, "axis_sizes", "does not match axis_names");
@@ -312,18 +327,21 @@ StoredInfo info_of(hid_t file, const std::string& path) {
     product *= static_cast<unsigned __int128>(s);
     if (product > info.points) break;
   }
-  if (product != info.points) throw ResultFileError(path, "axis_sizes", "do not multiply to the points attribute");
+  if (product != info.points)
+    throw ResultFileError(path, "axis_sizes", "do not multiply to the points attribute");
   if (H5Lexists(file, "axes", H5P_DEFAULT) > 0) {
     Handle axes(H5Gopen2(file, "axes", H5P_DEFAULT), H5Gclose);
     for (const std::string& name : info.axis_names)
-      info.axis_labels.push_back(h5::has_attribute(axes.get(), name) ? h5::read_strings_attribute(axes.get(), name, path)
-                                                                      : std::vector<std::string>{});
+      info.axis_labels.push_back(h5::has_attribute(axes.get(), name)
+                                     ? h5::read_strings_attribute(axes.get(), name, path)
+                                     : std::vector<std::string>{});
   }
   if (info.levels < 1 || info.levels > costmodel::kMaxLevels)
     throw ResultFileError(path, "", "invalid levels attribute " + std::to_string(info.levels));
   if (info.hardware_names.size() != info.hardware_stems.size() ||
       info.utilization_caps.size() != info.hardware_stems.size())
-    throw ResultFileError(path, column_path("hardware"), "labels, names and caps differ in length: the file is damaged");
+    throw ResultFileError(path, column_path("hardware"),
+                          "labels, names and caps differ in length: the file is damaged");
   return info;
 }
 
@@ -349,10 +367,15 @@ std::vector<grid::Column> file_columns(int levels, const std::vector<std::string
                                        const grid::KeepRule& keep) {
   std::vector<grid::Column> c = grid::columns(levels, hardware_labels);
   if (keep.keep != grid::Keep::all)
-    c.insert(c.begin(), grid::Column{"grid_index", grid::ColumnType::i64, offsetof(grid::Row, index), "1",
-                                     "index of the row's point in the grid (mixed radix over the axes, the last "
-                                     "fastest)",
-                                     {}, true});
+    c.insert(c.begin(),
+             grid::Column{"grid_index",
+                          grid::ColumnType::i64,
+                          offsetof(grid::Row, index),
+                          "1",
+                          "index of the row's point in the grid (mixed radix over the axes, the last "
+                          "fastest)",
+                          {},
+                          true});
   return c;
 }
 
@@ -372,8 +395,8 @@ void create_results_file(const std::string& path, const FileMeta& meta, bool ato
   h5::check(H5Fflush(f.get(), H5F_SCOPE_GLOBAL), path, "", "cannot flush");
 }
 
-void write_kept_file(const std::string& path, const FileMeta& meta, std::uint64_t rows, const RowSource& source,
-                     const FileProgress& progress) {
+void write_kept_file(const std::string& path, const FileMeta& meta, std::uint64_t rows,
+                     const RowSource& source, const FileProgress& progress) {
   h5::quiet();
   FileMeta m = meta;
   if (!m.chunk_rows) m.chunk_rows = chunk_rows_for(m.points);
@@ -384,9 +407,9 @@ void write_kept_file(const std::string& path, const FileMeta& meta, std::uint64_
     const std::vector<grid::Column> columns = file_columns(m.levels, m.hardware_stems, m.keep);
     std::vector<Handle> datasets;
     for (const grid::Column& c : columns)
-      datasets.emplace_back(
-          h5::check(H5Dopen2(points.get(), c.name.c_str(), H5P_DEFAULT), path, column_path(c.name), "missing column"),
-          H5Dclose);
+      datasets.emplace_back(h5::check(H5Dopen2(points.get(), c.name.c_str(), H5P_DEFAULT), path,
+                                      column_path(c.name), "missing column"),
+                            H5Dclose);
     std::vector<unsigned char> buffer;
     hsize_t at = 0;
     source([&](std::span<const grid::Row> batch) {
@@ -399,7 +422,8 @@ void write_kept_file(const std::string& path, const FileMeta& meta, std::uint64_
         const std::size_t size = column_bytes(c.type);
         buffer.resize(size * count);
         for (std::size_t i = 0; i < count; ++i)
-          std::memcpy(buffer.data() + i * size, reinterpret_cast<const unsigned char*>(&batch[i]) + c.offset, size);
+          std::memcpy(buffer.data() + i * size, reinterpret_cast<const unsigned char*>(&batch[i]) + c.offset,
+                      size);
         Handle fspace(H5Dget_space(datasets[k].get()), H5Sclose);
         H5Sselect_hyperslab(fspace.get(), H5S_SELECT_SET, &at, nullptr, &count, nullptr);
         h5::check(H5Dwrite(datasets[k].get(), memory_type(c.type), mspace.get(), fspace.get(), H5P_DEFAULT,
@@ -457,14 +481,16 @@ void ChunkFile::write(const EncodedChunk& chunk) {
     throw InternalError("an encoded chunk has " + std::to_string(chunk.sizes.size()) + " columns, the file " +
                         std::to_string(impl_->datasets.size()));
   const hsize_t offset = chunk.chunk * impl_->info.chunk_rows;
-  if (offset >= impl_->info.points) throw InternalError("chunk " + std::to_string(chunk.chunk) + " outside the grid");
+  if (offset >= impl_->info.points)
+    throw InternalError("chunk " + std::to_string(chunk.chunk) + " outside the grid");
   std::size_t at = 0;
   for (std::size_t c = 0; c < impl_->datasets.size(); ++c) {
     errno = 0;
-    if (H5Dwrite_chunk(impl_->datasets[c].get(), H5P_DEFAULT, 0, &offset, chunk.sizes[c], chunk.bytes.data() + at) <
-        0)
-      throw ResultFileError(impl_->path, kPointsGroup,
-                            std::string("cannot write a chunk") + (errno ? std::string(": ") + std::strerror(errno) : ""));
+    if (H5Dwrite_chunk(impl_->datasets[c].get(), H5P_DEFAULT, 0, &offset, chunk.sizes[c],
+                       chunk.bytes.data() + at) < 0)
+      throw ResultFileError(
+          impl_->path, kPointsGroup,
+          std::string("cannot write a chunk") + (errno ? std::string(": ") + std::strerror(errno) : ""));
     at += chunk.sizes[c];
   }
 }
@@ -476,7 +502,9 @@ void ChunkFile::set_progress(const FileProgress& progress) {
 void ChunkFile::flush() {
   errno = 0;
   if (H5Fflush(impl_->file.get(), H5F_SCOPE_GLOBAL) < 0)
-    throw ResultFileError(impl_->path, "", std::string("cannot flush") + (errno ? std::string(": ") + std::strerror(errno) : ""));
+    throw ResultFileError(
+        impl_->path, "",
+        std::string("cannot flush") + (errno ? std::string(": ") + std::strerror(errno) : ""));
 }
 
 void ChunkFile::close() {
@@ -533,10 +561,13 @@ const std::vector<grid::Column>& ResultsReader::columns() const {
 namespace {
 
 template <class T>
-std::vector<T> read_column(hid_t points, const std::string& name, hid_t type, std::uint64_t n, const std::string& path) {
-  if (H5Lexists(points, name.c_str(), H5P_DEFAULT) <= 0) throw ResultFileError(path, column_path(name), "no such column");
-  Handle ds(h5::check(H5Dopen2(points, name.c_str(), H5P_DEFAULT), path, column_path(name), "cannot open column"),
-            H5Dclose);
+std::vector<T> read_column(hid_t points, const std::string& name, hid_t type, std::uint64_t n,
+                           const std::string& path) {
+  if (H5Lexists(points, name.c_str(), H5P_DEFAULT) <= 0)
+    throw ResultFileError(path, column_path(name), "no such column");
+  Handle ds(
+      h5::check(H5Dopen2(points, name.c_str(), H5P_DEFAULT), path, column_path(name), "cannot open column"),
+      H5Dclose);
   Handle space(H5Dget_space(ds.get()), H5Sclose);
   if (H5Sget_simple_extent_ndims(space.get()) != 1 ||
       static_cast<std::uint64_t>(H5Sget_simple_extent_npoints(space.get())) != n)
@@ -555,7 +586,8 @@ std::vector<double> ResultsReader::real(const std::string& column) const {
 }
 
 std::vector<std::int64_t> ResultsReader::integer(const std::string& column) const {
-  return read_column<std::int64_t>(impl_->points.get(), column, H5T_NATIVE_INT64, impl_->info.rows, impl_->path);
+  return read_column<std::int64_t>(impl_->points.get(), column, H5T_NATIVE_INT64, impl_->info.rows,
+                                   impl_->path);
 }
 
 std::vector<std::int64_t> ResultsReader::integer(const std::string& column, std::uint64_t first,
@@ -599,7 +631,8 @@ std::vector<grid::Row> ResultsReader::rows() const {
   }
   if (info.keep.keep != grid::Keep::all) {
     for (const grid::Row& r : out)
-      if (r.index >= info.points) throw ResultFileError(impl_->path, column_path("grid_index"), "outside the grid");
+      if (r.index >= info.points)
+        throw ResultFileError(impl_->path, column_path("grid_index"), "outside the grid");
     return out;
   }
   // Pending rows hold only fill values; their scenario and width position follow from the index.
@@ -625,7 +658,8 @@ std::vector<grid::Row> ResultsReader::rows() const {
 
 void copy_file_bytes(const std::string& from, const std::string& to) {
   const int in = ::open(from.c_str(), O_RDONLY | O_CLOEXEC);
-  if (in < 0) throw ResultFileError(from, "", std::string("cannot open for copying: ") + std::strerror(errno));
+  if (in < 0)
+    throw ResultFileError(from, "", std::string("cannot open for copying: ") + std::strerror(errno));
   const int out = ::open(to.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
   if (out < 0) {
     const int e = errno;

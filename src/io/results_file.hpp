@@ -29,7 +29,7 @@ struct FileMeta {
   std::string spec_hash;  // SHA-256 of the canonical grid description
   std::string spec_canonical;
   std::uint64_t points = 0;
-  int levels = 1;  // per-level columns
+  int levels = 1;                // per-level columns
   std::uint32_t chunk_rows = 0;  // 0: chosen from the grid size (chunk_rows_for)
   grid::KeepRule keep;
   std::vector<std::string> hardware_stems;
@@ -46,8 +46,8 @@ struct FileMeta {
 struct FileProgress {
   std::uint64_t points_done = 0;
   bool complete = false;
-  grid::StatusCounts status_counts{};     // computed points per status (kept files)
-  std::uint64_t groups = 0;               // keep = best
+  grid::StatusCounts status_counts{};  // computed points per status (kept files)
+  std::uint64_t groups = 0;            // keep = best
   std::uint64_t groups_without_feasible = 0;
 };
 
@@ -98,8 +98,8 @@ using RowSource = std::function<void(const RowSink&)>;
 
 // Writes a kept-rows file (keep = feasible or best) at `path`, atomically replacing any file
 // there: `rows` rows, which `source` hands over in ascending grid index.
-void write_kept_file(const std::string& path, const FileMeta& meta, std::uint64_t rows, const RowSource& source,
-                     const FileProgress& progress);
+void write_kept_file(const std::string& path, const FileMeta& meta, std::uint64_t rows,
+                     const RowSource& source, const FileProgress& progress);
 
 // Reads the root and /points attributes; a ResultFileError for a file that is not an llmsweep
 // result, or comes from a newer schema.
@@ -142,7 +142,8 @@ class ResultsReader {
   std::vector<double> real(const std::string& column) const;
   std::vector<std::int64_t> integer(const std::string& column) const;
   // Values [first, first + count) of a column.
-  std::vector<std::int64_t> integer(const std::string& column, std::uint64_t first, std::uint64_t count) const;
+  std::vector<std::int64_t> integer(const std::string& column, std::uint64_t first,
+                                    std::uint64_t count) const;
   // Every row (index = grid index); for summaries of moderate files.
   std::vector<grid::Row> rows() const;
 

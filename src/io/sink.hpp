@@ -14,20 +14,20 @@ namespace llmsweep::io {
 
 // What every rank needs to give results in the file's own form.
 struct SinkLayout {
-  std::uint64_t points = 0;     // grid points
+  std::uint64_t points = 0;      // grid points
   std::uint32_t chunk_rows = 0;  // rows per HDF5 chunk of every /points column (keep = all)
-  int levels = 1;               // per-level columns
-  int deflate_level = 1;        // the columns' deflate filter level (after the shuffle filter)
+  int levels = 1;                // per-level columns
+  int deflate_level = 1;         // the columns' deflate filter level (after the shuffle filter)
   grid::KeepRule keep;
 };
 
 // One whole chunk of every /points column, each compressed with the file's own filters
 // (shuffle, then deflate), as HDF5 stores it: rank 0 writes it with a direct chunk write.
 struct EncodedChunk {
-  std::uint64_t chunk = 0;            // rows [chunk * chunk_rows, + rows)
-  std::uint32_t rows = 0;             // fewer than chunk_rows only for the grid's last chunk
-  std::vector<std::uint32_t> sizes;   // compressed bytes of each column, schema order
-  std::vector<unsigned char> bytes;   // the columns' blocks, concatenated
+  std::uint64_t chunk = 0;           // rows [chunk * chunk_rows, + rows)
+  std::uint32_t rows = 0;            // fewer than chunk_rows only for the grid's last chunk
+  std::vector<std::uint32_t> sizes;  // compressed bytes of each column, schema order
+  std::vector<unsigned char> bytes;  // the columns' blocks, concatenated
 };
 
 class ResultSink {

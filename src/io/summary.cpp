@@ -48,11 +48,12 @@ std::string key_of(const grid::Row& r, const std::vector<std::string>& labels) {
   if (r.zb_latency != 0)
     k += std::string(" zb-latency=") +
          std::string(costmodel::zb_latency_name(static_cast<costmodel::ZbLatency>(r.zb_latency)));
-  if (const auto v = search::search_variant_of(r.prune_flattened != 0, static_cast<int>(r.microbatch_candidates));
+  if (const auto v =
+          search::search_variant_of(r.prune_flattened != 0, static_cast<int>(r.microbatch_candidates));
       v != search::SearchVariant::reference)
-    k += std::string(" search=") +
-         (v ? std::string(search::search_variant_name(*v))
-            : (r.prune_flattened ? "" : "exhaustive,") + std::string("m") + std::to_string(r.microbatch_candidates));
+    k += std::string(" search=") + (v ? std::string(search::search_variant_name(*v))
+                                      : (r.prune_flattened ? "" : "exhaustive,") + std::string("m") +
+                                            std::to_string(r.microbatch_candidates));
   if (r.cluster_sizes)
     k += std::string(" ") + search::cluster_sizes_name(static_cast<search::ClusterSizes>(r.cluster_sizes));
   if (r.requested_gpus) k += " gpus=" + std::to_string(r.requested_gpus);

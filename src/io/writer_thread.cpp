@@ -6,8 +6,8 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdlib>
-#include <thread>
 #include <filesystem>
+#include <thread>
 
 #include "common/error.hpp"
 #include "io/hdf5_util.hpp"
@@ -67,7 +67,8 @@ void WriterThread::begin_new(bool snapshot) {
       move_into_place(tmp, path_);
     }
   } else if (snapshot) {
-    write_kept_file(path_, meta_, 0, [](const RowSink&) {}, FileProgress{});
+    write_kept_file(
+        path_, meta_, 0, [](const RowSink&) {}, FileProgress{});
   }
   running_ = true;
   thread_ = std::thread([this] { run(); });
@@ -289,7 +290,8 @@ void WriterThread::write_kept(const Task& t) {
         path_, meta_, rows.size(),
         [&rows](const RowSink& sink) {
           for (std::size_t at = 0; at < rows.size(); at += 16384)
-            sink(std::span<const grid::Row>(rows).subspan(at, std::min<std::size_t>(16384, rows.size() - at)));
+            sink(
+                std::span<const grid::Row>(rows).subspan(at, std::min<std::size_t>(16384, rows.size() - at)));
         },
         t.progress);
     return;

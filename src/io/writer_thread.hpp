@@ -76,11 +76,11 @@ class WriterThread {
   FileMeta meta_;
   SinkLayout layout_;
   const Journal& journal_;
-  std::unique_ptr<ChunkFile> work_;           // keep = all
-  std::unique_ptr<ChunkEncoder> encoder_;     // chunks assembled here
-  std::map<std::uint64_t, OpenChunk> open_;   // chunks with some rows recorded, not all
-  std::vector<RecordEntry> kept_;             // keep = feasible: every piece, for snapshots
-  std::vector<std::uint64_t> kept_rows_;      // rows of each of them
+  std::unique_ptr<ChunkFile> work_;          // keep = all
+  std::unique_ptr<ChunkEncoder> encoder_;    // chunks assembled here
+  std::map<std::uint64_t, OpenChunk> open_;  // chunks with some rows recorded, not all
+  std::vector<RecordEntry> kept_;            // keep = feasible: every piece, for snapshots
+  std::vector<std::uint64_t> kept_rows_;     // rows of each of them
 
   mutable std::mutex mutex_;
   std::condition_variable wake_, idle_;

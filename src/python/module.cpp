@@ -188,7 +188,8 @@ double matmul_time(const std::string& hardware, std::int64_t d1, std::int64_t d2
 }
 
 // llmsweep's errors as the package's exception classes, with the message the CLI prints.
-void translate(std::exception_ptr p) {
+// By value: pybind11's ExceptionTranslator is void (*)(std::exception_ptr).
+void translate(std::exception_ptr p) {  // NOLINT(performance-unnecessary-value-param)
   try {
     if (p) std::rethrow_exception(p);
   } catch (const ConfigError& e) {

@@ -56,7 +56,8 @@ enum class SearchVariant : std::uint8_t {
   corrected = 3,         // both
 };
 inline constexpr std::array<SearchVariant, 4> kAllSearchVariants{
-    SearchVariant::reference, SearchVariant::exhaustive, SearchVariant::all_microbatches, SearchVariant::corrected};
+    SearchVariant::reference, SearchVariant::exhaustive, SearchVariant::all_microbatches,
+    SearchVariant::corrected};
 std::string_view search_variant_name(SearchVariant v);
 std::optional<SearchVariant> search_variant_from_name(std::string_view name);
 // What a variant sets in the search's options, and the variant options name (none: a mix the

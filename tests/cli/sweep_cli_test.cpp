@@ -21,7 +21,6 @@
 namespace llmsweep::test {
 namespace {
 
-
 TEST_F(SweepCli, SmokeGivesTheSamePointsOnOneTwoAndThreeRanks) {
   const std::string one = dir_.file("one.h5"), two = dir_.file("two.h5"), three = dir_.file("three.h5");
   Result r = sweep({kSmokeSpec, "-o", one, "-q"});
@@ -119,8 +118,25 @@ TEST_F(SweepCli, WorkersComputeWhatRankZeroRead) {
   text.replace(text.find("sms = 132 "), 10, "sms = 130 ");
   dir_.write("profiles/h100-sxm.toml", text);
   const std::string out = dir_.file("broadcast.h5");
-  const Result r = run({"mpirun", "-n", "1", LLMSWEEP_BINARY, "sweep", kResumeSpec, "-o", out, "-q", ":", "-n", "1",
-                        "-x", "LLMSWEEP_PROFILE_DIR=" + profiles, LLMSWEEP_BINARY, "sweep", kResumeSpec, "-o", out,
+  const Result r = run({"mpirun",
+                        "-n",
+                        "1",
+                        LLMSWEEP_BINARY,
+                        "sweep",
+                        kResumeSpec,
+                        "-o",
+                        out,
+                        "-q",
+                        ":",
+                        "-n",
+                        "1",
+                        "-x",
+                        "LLMSWEEP_PROFILE_DIR=" + profiles,
+                        LLMSWEEP_BINARY,
+                        "sweep",
+                        kResumeSpec,
+                        "-o",
+                        out,
                         "-q"},
                        dir_.path(), 120, with_profiles(mpi_env()));
   ASSERT_EQ(r.exit_code, kExitOk) << r.err;

@@ -20,10 +20,11 @@ std::string kept_spec(const TempDir& dir) {
 
 // A cheap grid of explicit plans (3240 points, 13 chunks of 256 rows).
 std::string plans_spec(const TempDir& dir) {
-  return dir.write("plans.toml",
-                   "[hardware]\nprofiles = [\"h100-sxm\", \"a100-sxm\"]\n[model]\nd_model = [12288, 16384, 24576]\n"
-                   "[parallelism]\ndp = [1, 2, 4, 8, 16]\ntp_model = [1, 2, 4]\ntp_ff = [1, 2, 4]\n"
-                   "pp = [1, 2, 4, 8]\nmicrobatches = [1, 8, 32]\n");
+  return dir.write(
+      "plans.toml",
+      "[hardware]\nprofiles = [\"h100-sxm\", \"a100-sxm\"]\n[model]\nd_model = [12288, 16384, 24576]\n"
+      "[parallelism]\ndp = [1, 2, 4, 8, 16]\ntp_model = [1, 2, 4]\ntp_ff = [1, 2, 4]\n"
+      "pp = [1, 2, 4, 8]\nmicrobatches = [1, 8, 32]\n");
 }
 
 void wait_for(const std::function<bool()>& done, double seconds) {
@@ -78,7 +79,8 @@ TEST_F(SweepCli, SigtermAndSigintToMpirunStopEveryRankWithTheFileWhole) {
   const std::string out = dir_.file("mpirun.h5");
   bool first = true;
   for (int sig : {SIGTERM, SIGINT}) {
-    auto child = start({kResumeSpec, "-o", out, "--checkpoint", "0.2", first ? "--overwrite" : "--resume"}, 2);
+    auto child =
+        start({kResumeSpec, "-o", out, "--checkpoint", "0.2", first ? "--overwrite" : "--resume"}, 2);
     first = false;
     wait_for_progress(*child, out, sig == SIGTERM ? 0.2 : 0.5);
     ASSERT_TRUE(child->running()) << child_err();
@@ -89,7 +91,8 @@ TEST_F(SweepCli, SigtermAndSigintToMpirunStopEveryRankWithTheFileWhole) {
     EXPECT_LT(std::chrono::duration<double>(Clock::now() - sent).count(), 10.0);
     EXPECT_NE(code, kExitOk) << child_err();
     for (pid_t p : ranks) {
-      for (int i = 0; i < 2000 && ::kill(p, 0) == 0; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+      for (int i = 0; i < 2000 && ::kill(p, 0) == 0; ++i)
+        std::this_thread::sleep_for(std::chrono::milliseconds(1));
       EXPECT_NE(::kill(p, 0), 0) << "rank process " << p << " outlived mpirun";
     }
     EXPECT_FALSE(fs::exists(out + ".lock")) << "the lock was not released";
@@ -108,13 +111,12 @@ TEST_F(SweepCli, KillsInsideChunkWritesAndTheFinalFileThenResume) {
   const std::string spec = plans_spec(dir_);
   const std::string whole = dir_.file("plans-whole.h5"), out = dir_.file("plans.h5");
   ASSERT_EQ(sweep({spec, "-o", whole, "-q"}).exit_code, kExitOk);
-  const std::vector<std::string> slow = with_profiles(
-      [] {
-        std::vector<std::string> e = mpi_env();
-        e.push_back("LLMSWEEP_TEST_WRITER_DELAY_MS=150");
-        e.push_back("LLMSWEEP_TEST_FINAL_DELAY_MS=3000");
-        return e;
-      }());
+  const std::vector<std::string> slow = with_profiles([] {
+    std::vector<std::string> e = mpi_env();
+    e.push_back("LLMSWEEP_TEST_WRITER_DELAY_MS=150");
+    e.push_back("LLMSWEEP_TEST_FINAL_DELAY_MS=3000");
+    return e;
+  }());
   const auto start_slow = [&](int ranks, const std::string& mode) {
     ++started_;
     std::vector<std::string> args = {spec, "-o", out, "--progress-interval", "0.05", mode};
@@ -130,7 +132,8 @@ TEST_F(SweepCli, KillsInsideChunkWritesAndTheFinalFileThenResume) {
   }
   // Every point done, the final file being written: kill there.
   auto child = start_slow(1, "--resume");
-  wait_for([&] { return child_err().find("3240/3240 points") != std::string::npos || !child->running(); }, 120);
+  wait_for([&] { return child_err().find("3240/3240 points") != std::string::npos || !child->running(); },
+           120);
   ASSERT_TRUE(child->running()) << "the final file was written before the kill: " << child_err();
   kill_tree(*child);
   const Result r = sweep({spec, "-o", out, "--resume", "-q"});
@@ -150,9 +153,11 @@ TEST_F(SweepCli, KeptRowsSurviveStopsAndKills) {
     int ranks;
     int signal;
   };
-  for (const Step& s : {Step{0.8, 1, SIGKILL}, Step{1.0, 2, SIGKILL}, Step{0.8, 2, SIGTERM}, Step{0.5, 1, SIGKILL}}) {
+  for (const Step& s :
+       {Step{0.8, 1, SIGKILL}, Step{1.0, 2, SIGKILL}, Step{0.8, 2, SIGTERM}, Step{0.5, 1, SIGKILL}}) {
     const bool exists = fs::exists(out) || fs::exists(out + ".journal");
-    auto child = start({spec, "-o", out, "-q", "--checkpoint", "0.1", exists ? "--resume" : "--overwrite"}, s.ranks);
+    auto child =
+        start({spec, "-o", out, "-q", "--checkpoint", "0.1", exists ? "--resume" : "--overwrite"}, s.ranks);
     std::this_thread::sleep_for(std::chrono::duration<double>(s.at));
     if (!child->running()) break;  // finished: nothing left to interrupt
     if (s.signal == SIGKILL) {
@@ -201,8 +206,9 @@ TEST_F(SweepCli, GridsAreLimitedByTheDiskNotByTheirSize) {
   std::string list = "[";
   for (int i = 1; i <= 4096; ++i) list += (i > 1 ? ", " : "") + std::to_string(i);
   list += "]";
-  const std::string head = "[hardware]\nprofiles = [\"h100-sxm\"]\n[model]\nd_model = [12288]\n[parallelism]\ndp = " +
-                           list + "\ntp_model = " + list + "\npp = " + list + "\nmicrobatches = " + list + "\n";
+  const std::string head =
+      "[hardware]\nprofiles = [\"h100-sxm\"]\n[model]\nd_model = [12288]\n[parallelism]\ndp = " + list +
+      "\ntp_model = " + list + "\npp = " + list + "\nmicrobatches = " + list + "\n";
   const std::string huge = dir_.write("huge.toml", head);
   const std::string out = dir_.file("huge.h5");
   Result r = sweep({huge, "-o", out});

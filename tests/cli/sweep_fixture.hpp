@@ -111,5 +111,4 @@ class SweepCli : public testing::Test {
   int started_ = 0;
 };
 
-
 }  // namespace llmsweep::test

@@ -213,8 +213,8 @@ TEST(SweepMpiTrivial, HundredThousandTrivialPoints) {
   if (size == 1) o.coordinator_computes = true;  // with one rank, rank 0 must compute
   dist::RunStats stats;
   const dist::Outcome out = dist::run(
-      MPI_COMM_WORLD, root ? std::vector<grid::IndexRange>{{0, n}} : std::vector<grid::IndexRange>{}, 0, layout,
-      trivial, root ? &sink : nullptr, o, &stats);
+      MPI_COMM_WORLD, root ? std::vector<grid::IndexRange>{{0, n}} : std::vector<grid::IndexRange>{}, 0,
+      layout, trivial, root ? &sink : nullptr, o, &stats);
   if (!root) return;
   EXPECT_EQ(out, dist::Outcome::complete);
   ASSERT_EQ(sink.rows().size(), n);

@@ -130,7 +130,6 @@ std::vector<std::string> mpi_env() {
           "OMPI_MCA_rmaps_base_oversubscribe=1", "OMPI_MCA_btl_vader_single_copy_mechanism=none"};
 }
 
-
 using Clock = std::chrono::steady_clock;
 
 // Every process below `root` (mpirun puts its ranks in process groups of their own, so the

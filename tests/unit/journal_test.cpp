@@ -6,8 +6,10 @@
 #include <gtest/gtest.h>
 #include <stdlib.h>
 
+#include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 
 #include "common/error.hpp"
 #include "grid/schema.hpp"
@@ -54,6 +56,14 @@ class JournalTest : public testing::Test {
       return e.what();
     }
     return "(accepted)";
+  }
+
+  std::string read_all() const {
+    std::ifstream in(path_, std::ios::binary);
+    return std::string(std::istreambuf_iterator<char>(in), {});
+  }
+  void write_all(const std::string& bytes) const {
+    std::ofstream(path_, std::ios::binary | std::ios::trunc) << bytes;
   }
 
   std::string dir_, path_;
@@ -154,6 +164,48 @@ TEST_F(JournalTest, WholeButWrongRecordsAreRefused) {
   EXPECT_NE(refusal().find("move " + path_ + " away and run --resume again"), std::string::npos) << refusal();
 }
 
+TEST_F(JournalTest, ACraftedRecordWithAValidChecksumIsRefusedByTheGridChecks) {
+  {
+    Journal j = Journal::create(path_, hash_, layout_);
+    j.append(rows(0, 3));
+    j.append(rows(3, 3));
+  }
+  // The second row of the first record says it is point 7: a rewritten row index.
+  std::string bytes = read_all();
+  const std::size_t header = 96, record_header = 40;
+  const std::uint64_t moved = 7;
+  std::memcpy(bytes.data() + header + record_header + sizeof(grid::Row), &moved, sizeof moved);
+  write_all(bytes);
+  EXPECT_NE(refusal().find("fails its checksum"), std::string::npos) << refusal();
+  reseal_journal(bytes);  // as a crafted file would carry it
+  write_all(bytes);
+  EXPECT_NE(refusal().find("a row's index does not belong to the record"), std::string::npos) << refusal();
+  // Resealing a journal that was not changed changes nothing.
+  fs::remove(path_);
+  { Journal::create(path_, hash_, layout_).append(rows(0, 3)); }
+  std::string same = read_all();
+  reseal_journal(same);
+  EXPECT_EQ(same, read_all());
+}
+
+TEST_F(JournalTest, AKeptPieceWithoutRowsReadsBack) {
+  // All ten points infeasible: no rows, no groups (found by fuzz_journal: the empty payload parts
+  // must not reach memcpy with a null pointer).
+  layout_.keep.keep = grid::Keep::feasible;
+  grid::KeptPiece piece;
+  piece.range = {0, 10};
+  piece.counts[1] = 10;
+  { Journal::create(path_, hash_, layout_).append(piece); }
+  JournalScan scan;
+  Journal j = open(scan);
+  ASSERT_EQ(scan.records.size(), 1u);
+  const grid::KeptPiece got = j.read_kept(scan.records[0]);
+  EXPECT_TRUE(got.rows.empty());
+  EXPECT_TRUE(got.empty_groups.empty());
+  EXPECT_EQ(got.counts[1], 10u);
+  EXPECT_EQ(j.kept_row_count(scan.records[0]), 0u);
+}
+
 TEST_F(JournalTest, AnotherSpecBuildOrFileIsRefused) {
   { Journal j = Journal::create(path_, hash_, layout_); }
   JournalScan scan;
@@ -162,7 +214,8 @@ TEST_F(JournalTest, AnotherSpecBuildOrFileIsRefused) {
   hash_ = std::string(64, 'a');
   layout_.points = 99;
   EXPECT_NE(refusal().find("different sweep spec"), std::string::npos) << refusal();
-  std::ofstream(path_, std::ios::trunc) << "not a journal at all, but long enough to hold a header ................";
+  std::ofstream(path_, std::ios::trunc)
+      << "not a journal at all, but long enough to hold a header ................";
   EXPECT_NE(refusal().find("bad header"), std::string::npos) << refusal();
   EXPECT_NE(refusal().find("run --resume again"), std::string::npos) << refusal();
 }

@@ -500,7 +500,8 @@ TEST(Vocabulary, NamesReadBack) {
     EXPECT_EQ(experts_policy_from_name(experts_policy_name(e)), e);
   EXPECT_EQ(experts_policy_name(ExpertsPolicy::width_scaled), "sparse");
   EXPECT_EQ(experts_policy_from_name("width-scaled"), ExpertsPolicy::width_scaled);  // the older name
-  for (BatchPolicy b : {BatchPolicy::default_law, BatchPolicy::deepseek, BatchPolicy::none, BatchPolicy::power})
+  for (BatchPolicy b :
+       {BatchPolicy::default_law, BatchPolicy::deepseek, BatchPolicy::none, BatchPolicy::power})
     EXPECT_EQ(batch_policy_from_name(batch_policy_name(b)), b);
   for (auto c : {ClusterSizes::powers_of_two, ClusterSizes::fill_levels, ClusterSizes::pow2_domains,
                  ClusterSizes::domains})
