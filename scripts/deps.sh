@@ -21,6 +21,7 @@ packages=(
   jupyter-notebook python3-nbconvert python3-ipykernel  # its notebook, executed by the tests
   slurm-wlm munge                               # the slurm-labelled tests run a real Slurm
   clang-14 libclang-rt-14-dev                   # libFuzzer for tests/fuzz (label fuzz)
+  clang-format-14 clang-tidy-14                 # scripts/check.sh: the format check, clang-tidy
 )
 
 missing=()
