@@ -55,8 +55,7 @@ double run_once(std::uint64_t n, const io::SinkLayout& layout, io::ResultSink* s
 
 int main(int argc, char** argv) {
   MPI_Init(&argc, &argv);
-  mallopt(M_MMAP_THRESHOLD, 64 << 20);  // as llmsweep sweep does: large buffers stay in the heap
-  mallopt(M_TRIM_THRESHOLD, 256 << 20);
+  keep_heap_buffers();
   int rank = 0, size = 1;
   MPI_Comm_rank(MPI_COMM_WORLD, &rank);
   MPI_Comm_size(MPI_COMM_WORLD, &size);

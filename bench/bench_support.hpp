@@ -2,6 +2,8 @@
 // one-axis file, and real rows to encode (bench/million.toml's explicit plans).
 #pragma once
 
+#include <malloc.h>
+
 #include <chrono>
 #include <string>
 #include <vector>
@@ -12,6 +14,13 @@
 #include "io/sink.hpp"
 
 namespace llmsweep::bench {
+
+// As llmsweep sweep does: large buffers stay in the heap instead of being mapped and unmapped
+// (fresh pages fault in on every chunk otherwise).
+inline void keep_heap_buffers() {
+  mallopt(M_MMAP_THRESHOLD, 64 << 20);
+  mallopt(M_TRIM_THRESHOLD, 256 << 20);
+}
 
 using Clock = std::chrono::steady_clock;
 
