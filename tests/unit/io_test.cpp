@@ -170,6 +170,44 @@ TEST_F(Io, ForeignDamagedAndNewerFilesAreRefused) {
   refused(huge, "damaged");
 }
 
+// HDF5 1.10.8 reads a variable-length string's heap object without checking it against the
+// string (tests/fuzz/fuzz_results found the overflow and the wild read): each damage is refused.
+TEST_F(Io, DamagedHeapObjectsOfStringsAreRefused) {
+  const std::string marker = "heap-object-probe-0123456789";
+  FileMeta m = meta(2);
+  m.hardware_names = {marker};
+  const std::string good = path("good.h5");
+  create_results_file(good, m);
+  ASSERT_EQ(read_info(good).hardware_names, std::vector<std::string>{marker});
+  std::string bytes;
+  {
+    std::ifstream in(good, std::ios::binary);
+    bytes.assign(std::istreambuf_iterator<char>(in), {});
+  }
+  // The marker's heap object: index (2 bytes), references (2), reserved (4), size (8), data.
+  const std::size_t at = bytes.find(marker);
+  ASSERT_NE(at, std::string::npos);
+  ASSERT_GE(at, 16u);
+  ASSERT_EQ(static_cast<unsigned char>(bytes[at - 8]), marker.size());
+  const auto damaged = [&](const std::string& name, std::size_t offset, std::uint64_t value, int width) {
+    std::string copy = bytes;
+    for (int i = 0; i < width; ++i)
+      copy[offset + static_cast<std::size_t>(i)] = static_cast<char>(value >> (8 * i));
+    const std::string file = path(name);
+    std::ofstream(file, std::ios::binary) << copy;
+    try {
+      read_info(file);
+      ADD_FAILURE() << "accepted " << name;
+    } catch (const ResultFileError& e) {
+      EXPECT_NE(std::string(e.what()).find("damaged variable-length string"), std::string::npos) << e.what();
+    }
+  };
+  damaged("longer.h5", at - 8, marker.size() + 40, 8);    // longer than the string, inside its collection
+  damaged("past.h5", at - 8, std::uint64_t{1} << 40, 8);  // past the collection
+  damaged("index.h5", at - 16, 999, 2);                   // an index the string does not name
+  damaged("empty.h5", at - 8, 0, 8);                      // no bytes where the string has some
+}
+
 TEST_F(Io, SessionCreateRecordClose) {
   const std::string f = path("s.h5");
   FileMeta m = meta(8);
