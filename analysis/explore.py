@@ -32,6 +32,8 @@ PAGE_FILES = ("explorer.js", "explorer.css")
 ROW_FIELDS = ("d_ff", "layers", "experts", "batch_seqs", "batch_tokens", "seq_len", "gpus", "years", "run_s",
               "dp", "tp_model", "tp_ff", "pp", "ep", "microbatches", "interleave", "zero_bubble")
 WALK_FIELDS = ("status", "d_model", "compute_flop", "utilization")
+# The walk itself compares the wall-time utilization (analysis.frontier.threshold_utilization),
+# sent as walk_utilization; the plots show utilization.
 
 
 def _json_value(v):
@@ -53,6 +55,7 @@ def scenario_record(s: Scenario, index: int, varied: list[str], table_row: dict)
     rows = walk_rows(s)
     fractions = breakdown_fractions(rows)
     columns = {c: [_json_value(v) for v in rows[c].to_numpy()] for c in WALK_FIELDS + ROW_FIELDS if c in rows}
+    columns["walk_utilization"] = [_json_value(v) for v in frontier.threshold_utilization(rows)]
     columns.update({"time_" + k: [_json_value(v) for v in fractions[k]] for k in fractions})
     label_keys = ["hardware"] + [k for k in varied if k != "hardware"]
     return {

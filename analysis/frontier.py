@@ -8,7 +8,8 @@ against thresholds.csv, which comes from here.
 
 Walking one scenario's rows by ascending width: the walk stops at the first infeasible row (its
 d_model is first_infeasible_d_model; it is not a frontier row), after the first row with
-utilization below 0.001 (that row is kept), or at a row not computed yet (pending). Linear
+utilization below 0.001 (that row is kept; the utilization is the wall-time one,
+threshold_utilization), or at a row not computed yet (pending). Linear
 scaling ends at the first walked row with utilization <= 0.8 x the hardware's utilization cap;
 the latency wall is the largest compute of the walked rows.
 """
@@ -32,6 +33,18 @@ class Walk(NamedTuple):
     largest_feasible_flop: Optional[float]
     stopped_at_pending: bool
     infeasible_status: Optional[int]            # status code of the row that ended the walk
+
+
+def threshold_utilization(rows) -> np.ndarray:
+    """The utilization the walk compares, per row of a /points table: the wall-time utilization
+    (wall_utilization, below utilization when failures cost time), or utilization where a file
+    written before the run-level terms has no such column (as `llmsweep frontier` and
+    `summarize` do)."""
+    utilization = rows["utilization"].to_numpy(dtype=float)
+    if "wall_utilization" not in rows.columns:
+        return utilization
+    wall = rows["wall_utilization"].to_numpy(dtype=float)
+    return np.where(np.isnan(wall), utilization, wall)
 
 
 def walk(status, utilization, compute, d_model, cap: float,

@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 
 from . import vocabulary
-from .frontier import FRONTIER_MIN_UTILIZATION, LINEAR_SCALING_FRACTION, PENDING, walk
+from .frontier import FRONTIER_MIN_UTILIZATION, LINEAR_SCALING_FRACTION, PENDING, threshold_utilization, walk
 from .results import ResultsFile
 
 __all__ = ["FRONTIER_MIN_UTILIZATION", "LINEAR_SCALING_FRACTION", "Scenario", "scenarios_of"]
@@ -126,7 +126,7 @@ class Scenario:
         """Whether the frontier ended at the latency wall rather than at the last swept width."""
         if self.first_infeasible_d_model is not None:
             return True
-        return bool(self.keep) and float(self.frontier["utilization"].iat[-1]) < FRONTIER_MIN_UTILIZATION
+        return bool(self.keep) and float(threshold_utilization(self.frontier)[-1]) < FRONTIER_MIN_UTILIZATION
 
     def display(self, key: str) -> str:
         return fmt_number(self.params.get(key))
@@ -204,7 +204,8 @@ def scenarios_of(rf: ResultsFile, file_index: int = 0) -> list[Scenario]:
     table = table.reset_index(drop=True)
     if len(table) == 0:
         return []
-    cols = {c: table[c].to_numpy() for c in ("scenario", "status", "utilization", "compute_flop", "d_model")}
+    cols = {c: table[c].to_numpy() for c in ("scenario", "status", "compute_flop", "d_model")}
+    cols["utilization"] = threshold_utilization(table)
     inputs = {c: table[c].to_numpy() for c in INPUT_COLUMNS if c in table.columns}
     hw_axis = table["axis:hardware"].to_numpy() if "axis:hardware" in table.columns else None
     # Explicit-plan axes, and any axis this code does not know yet (a newer llmsweep's), by label.

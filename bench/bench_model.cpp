@@ -52,16 +52,16 @@ CountedFrontier counted_frontier(const costmodel::Machine& mc) {
   const search::FrontierSpec spec;
   const double max_run_s = search::max_run_seconds(spec.run_months);
   CountedFrontier out;
+  search::FrontierWalk walk;  // the frontier's own stop rule
   const Clock::time_point start = Clock::now();
   for (std::int64_t width : spec.widths) {
     const costmodel::Model model = search::model_for_width(width, spec.policy);
     search::PlanSearch ps(mc, model, spec.search);
     const search::ClusterResult r = search::smallest_cluster(ps, mc, model, max_run_s);
     out.evaluations += ps.evaluations();
-    if (!r.found()) break;
-    ++out.rows;
-    if (r.evaluation.utilization < search::kFrontierMinUtilization) break;
+    if (!r.found() || !walk.add({model, model.compute_flop(), r, std::nullopt})) break;
   }
+  out.rows = walk.rows().size();
   out.seconds = seconds_since(start);
   return out;
 }

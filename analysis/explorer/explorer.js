@@ -18,7 +18,7 @@
 
   // ---- the frontier walk ---------------------------------------------------------------------
   function walk(rows, cap, fraction) {
-    const status = rows.status, u = rows.utilization, c = rows.compute_flop, n = status.length;
+    const status = rows.status, u = rows.walk_utilization, c = rows.compute_flop, n = status.length;
     let stop = n;
     for (let i = 0; i < n; i++) if (status[i] !== RULES.status_ok) { stop = i; break; }
     let low = -1;

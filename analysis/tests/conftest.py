@@ -156,6 +156,30 @@ def infeasible_file(sweeps) -> Path:
     return sweeps("infeasible", INFEASIBLE_SPEC)
 
 
+# Extended model, recovery from peers at a short MTBF: the wall-time utilization (what the
+# thresholds compare) falls below the utilization far enough to move where linear scaling ends.
+FAILURES_SPEC = """
+[sweep]
+name = "failures"
+[hardware]
+profiles = ["h100-sxm"]
+[model]
+widths = { from = 8192, to = 65536 }
+[run]
+months = 3
+model = "extended"
+[failures]
+recovery = ["peer"]
+mtbf_gpu_hours = 200
+restart_s = [0]
+"""
+
+
+@pytest.fixture(scope="session")
+def failures_file(sweeps) -> Path:
+    return sweeps("failures", FAILURES_SPEC)
+
+
 @pytest.fixture(scope="session")
 def main_report(main_file, tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("report_main") / "report"

@@ -10,7 +10,7 @@ import shutil
 import numpy as np
 import pytest
 
-from analysis.frontier import walk
+from analysis.frontier import threshold_utilization, walk
 from analysis.results import load
 from analysis.scenarios import scenarios_of
 from conftest import run_llmsweep
@@ -22,7 +22,7 @@ def walks_of(path):
     out = []
     for s in scenarios_of(load(str(path))):
         r = s.rows
-        out.append((s, walk(r["status"].to_numpy(), r["utilization"].to_numpy(), r["compute_flop"].to_numpy(),
+        out.append((s, walk(r["status"].to_numpy(), threshold_utilization(r), r["compute_flop"].to_numpy(),
                             r["d_model"].to_numpy(), s.cap)))
     return out
 
@@ -48,7 +48,7 @@ def assert_same_as_summarize(binary, path):
 
 
 @pytest.mark.parametrize("fixture", ["main_file", "exponents_file", "heatmap_file", "corrections_file",
-                                     "same_frontier_file", "infeasible_file"])
+                                     "same_frontier_file", "infeasible_file", "failures_file"])
 def test_walk_matches_summarize(request, llmsweep, fixture):
     assert_same_as_summarize(llmsweep, request.getfixturevalue(fixture))
 
@@ -77,3 +77,21 @@ def test_walk_matches_frontier_command(llmsweep, main_file):
         assert [r["utilization"] for r in ref["rows"]] == list(s.rows["utilization"].iloc[:w.keep])
         assert (w.linear_scaling_ends_flop, w.largest_feasible_flop, w.first_infeasible_d_model) == (
             ref["linear_scaling_ends_flop"], ref["largest_feasible_flop"], ref["first_infeasible_d_model"])
+
+
+def test_failures_walk_the_wall_time_utilization(llmsweep, failures_file):
+    """With failures the walk compares wall_utilization, as `llmsweep frontier` does with the same
+    options: here it ends linear scaling at a smaller compute than the utilization alone would."""
+    (s, w), = walks_of(failures_file)
+    r = s.rows
+    plain = walk(r["status"].to_numpy(), r["utilization"].to_numpy(), r["compute_flop"].to_numpy(),
+                 r["d_model"].to_numpy(), s.cap)
+    assert w.linear_scaling_ends_flop < plain.linear_scaling_ends_flop
+    widths = ",".join(str(d) for d in r["d_model"])
+    ref = json.loads(run_llmsweep(llmsweep, "frontier", "--hardware", "h100-sxm", "--model", "extended",
+                                  "--recovery", "peer", "--mtbf-gpu-hours", "200", "--restart-s", "0",
+                                  "--widths", widths, "--json").stdout)
+    assert [row["d_model"] for row in ref["rows"]] == list(r["d_model"].iloc[:w.keep])
+    assert (w.linear_scaling_ends_flop, w.largest_feasible_flop, w.first_infeasible_d_model) == (
+        ref["linear_scaling_ends_flop"], ref["largest_feasible_flop"], ref["first_infeasible_d_model"])
+    assert s.linear_scaling_ends_flop == w.linear_scaling_ends_flop

@@ -79,32 +79,29 @@ std::string key_of(const grid::Row& r, const std::vector<std::string>& labels) {
 
 namespace {
 
-// Walks one scenario's rows in width order (a null row: a width whose point has no result).
+// Walks one scenario's rows in width order (a null row: a width whose point has no result),
+// counting its pending points on the way.
 void walk(Scenario& s, const std::vector<const grid::Row*>& g, double cap) {
-  std::optional<std::int64_t> first_infeasible;
-  std::vector<search::FrontierRow> walk;
-  bool stopped = false;
-  for (std::size_t i = 0; i < g.size(); ++i) {
-    const grid::Row* r = g[i];
+  search::FrontierWalk walk;
+  for (const grid::Row* r : g) {
     if (r && r->status == grid::kStatusPending) ++s.pending;
-    if (stopped) continue;
+    if (walk.ended()) continue;
     if (!r || r->status == grid::kStatusPending) {
-      stopped = true;  // the frontier cannot be read past a point not computed yet
-      continue;
+      walk.pending();  // the frontier cannot be read past a point not computed yet
+    } else if (r->status != static_cast<std::uint8_t>(costmodel::Status::ok)) {
+      walk.infeasible(r->d_model);
+    } else {
+      s.rows.push_back(*r);
+      search::FrontierRow fr;
+      fr.compute_flop = r->compute_flop;
+      // What the thresholds compare (search::FrontierRow::threshold_utilization): the wall-time
+      // utilization, which files written before the run-level terms lack (NaN when read).
+      fr.result.evaluation.utilization =
+          std::isnan(r->wall_utilization) ? r->utilization : r->wall_utilization;
+      walk.add(fr);
     }
-    if (r->status != static_cast<std::uint8_t>(costmodel::Status::ok)) {
-      first_infeasible = r->d_model;
-      stopped = true;
-      continue;
-    }
-    s.rows.push_back(*r);
-    search::FrontierRow fr;
-    fr.compute_flop = r->compute_flop;
-    fr.result.evaluation.utilization = r->utilization;
-    walk.push_back(fr);
-    if (r->utilization < search::kFrontierMinUtilization) stopped = true;
   }
-  s.thresholds = search::thresholds_of(walk, cap, first_infeasible);
+  s.thresholds = walk.thresholds(cap);
 }
 
 }  // namespace

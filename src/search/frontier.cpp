@@ -20,9 +20,31 @@ ClusterSizes cluster_sizes_of(const FrontierSpec& spec) {
   return spec.cluster_sizes ? *spec.cluster_sizes : default_cluster_sizes(spec.search.model.model_kind);
 }
 
-Frontier frontier(const costmodel::Machine& machine, const FrontierSpec& spec) {
+bool FrontierWalk::add(FrontierRow row) {
+  const double utilization = row.threshold_utilization();
+  rows_.push_back(std::move(row));
+  if (utilization < kFrontierMinUtilization) ended_ = true;
+  return !ended_;
+}
+
+void FrontierWalk::infeasible(std::int64_t d_model) {
+  first_infeasible_ = d_model;
+  ended_ = true;
+}
+
+Thresholds FrontierWalk::thresholds(double utilization_cap) const {
+  return thresholds_of(rows_, utilization_cap, first_infeasible_);
+}
+
+Frontier FrontierWalk::finish(double utilization_cap) {
   Frontier out;
-  std::optional<std::int64_t> first_infeasible;
+  out.thresholds = thresholds(utilization_cap);
+  out.rows = std::move(rows_);
+  return out;
+}
+
+Frontier frontier(const costmodel::Machine& machine, const FrontierSpec& spec) {
+  FrontierWalk walk;
   const double max_run_s = max_run_seconds(spec.run_months);
   const ClusterSizes sizes = cluster_sizes_of(spec);
   for (std::int64_t width : spec.widths) {
@@ -30,28 +52,23 @@ Frontier frontier(const costmodel::Machine& machine, const FrontierSpec& spec) {
     if (uses_run_terms(spec)) {
       RunResult run = smallest_run(machine, model, spec.search, spec.run, max_run_s, sizes);
       if (!run.found()) {
-        first_infeasible = width;
+        walk.infeasible(width);
         break;
       }
       FrontierRow row{model, model.compute_flop(), {}, std::move(run)};
       row.result = {costmodel::Status::ok, row.run->gpus, row.run->whole_domains, row.run->main().plan,
                     row.run->main().evaluation};
-      const double utilization = row.threshold_utilization();
-      out.rows.push_back(std::move(row));
-      if (utilization < kFrontierMinUtilization) break;
+      if (!walk.add(std::move(row))) break;
       continue;
     }
     ClusterResult r = smallest_cluster(machine, model, max_run_s, spec.search, sizes);
     if (!r.found()) {
-      first_infeasible = width;
+      walk.infeasible(width);
       break;
     }
-    const double utilization = r.evaluation.utilization;
-    out.rows.push_back({model, model.compute_flop(), std::move(r), std::nullopt});
-    if (utilization < kFrontierMinUtilization) break;
+    if (!walk.add({model, model.compute_flop(), std::move(r), std::nullopt})) break;
   }
-  out.thresholds = thresholds_of(out.rows, machine.hw.utilization_cap, first_infeasible);
-  return out;
+  return walk.finish(machine.hw.utilization_cap);
 }
 
 }  // namespace llmsweep::search

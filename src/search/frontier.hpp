@@ -53,6 +53,32 @@ inline bool uses_run_terms(const FrontierSpec& spec) {
 // Rows stop at the first infeasible width or after the first row under 0.001 utilization.
 Frontier frontier(const costmodel::Machine& machine, const FrontierSpec& spec);
 
+// The walk over one scenario's rows by ascending width (MODEL.md section 9): the one C++ copy of
+// the stop rule, for `frontier` (above, computing each width as it goes) and for a results file
+// (io/summary.cpp, `summarize`); analysis/frontier.py is its Python twin, tied to this one by
+// analysis/tests/test_frontier.py. The walk ends at the first infeasible width (not a frontier
+// row), after the first row under kFrontierMinUtilization (kept), or at a point not computed yet.
+class FrontierWalk {
+ public:
+  // A feasible row, kept; returns whether the walk goes on past it.
+  bool add(FrontierRow row);
+  // A width no cluster can train in time: ends the walk, and is the first infeasible width.
+  void infeasible(std::int64_t d_model);
+  // A point not computed yet: ends the walk with no verdict on what follows.
+  void pending() { ended_ = true; }
+
+  bool ended() const { return ended_; }
+  const std::vector<FrontierRow>& rows() const { return rows_; }
+  Thresholds thresholds(double utilization_cap) const;
+  // The frontier: the rows and their thresholds (the walk is spent).
+  Frontier finish(double utilization_cap);
+
+ private:
+  std::vector<FrontierRow> rows_;
+  std::optional<std::int64_t> first_infeasible_;
+  bool ended_ = false;
+};
+
 // The thresholds of any ascending list of rows (also what a results file is reduced with).
 // `first_infeasible` is the width that ended the walk, if one did.
 Thresholds thresholds_of(const std::vector<FrontierRow>& rows, double utilization_cap,

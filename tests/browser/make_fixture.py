@@ -17,7 +17,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(REPO))
 
-from analysis.frontier import walk  # noqa: E402
+from analysis.frontier import threshold_utilization, walk  # noqa: E402
 from analysis.report import threshold_table  # noqa: E402
 from analysis.results import load  # noqa: E402
 from analysis.scenarios import scenarios_of  # noqa: E402
@@ -60,7 +60,7 @@ def expected(path: Path) -> dict:
     out = []
     for s, row in zip(scenarios, rows):
         r = s.rows
-        w = walk(r["status"], r["utilization"], r["compute_flop"], r["d_model"], s.cap, fraction=OTHER_FRACTION)
+        w = walk(r["status"], threshold_utilization(r), r["compute_flop"], r["d_model"], s.cap, fraction=OTHER_FRACTION)
         out.append({"scenario": {k: row[k] for k in header if k not in w._fields},
                     "frontier_rows": s.keep, "linear_scaling_ends_flop": w.linear_scaling_ends_flop})
     return {"fraction": OTHER_FRACTION, "scenarios": out}

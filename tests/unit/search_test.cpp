@@ -430,6 +430,40 @@ TEST(Thresholds, NotReached) {
   EXPECT_EQ(high.largest_feasible_flop, 1e24);
 }
 
+TEST(FrontierWalk, KeepsTheFirstRowUnderTheMinimumUtilizationAndEndsThere) {
+  FrontierWalk walk;
+  EXPECT_TRUE(walk.add(row(1e24, 0.6)));
+  EXPECT_FALSE(walk.add(row(1e25, std::nextafter(kFrontierMinUtilization, 0.0))));
+  EXPECT_TRUE(walk.ended());
+  const Frontier f = walk.finish(0.7);
+  ASSERT_EQ(f.rows.size(), 2u);
+  EXPECT_EQ(f.thresholds.largest_feasible_flop, 1e25);
+  EXPECT_EQ(f.thresholds.linear_scaling_ends_flop, 1e25);
+  EXPECT_FALSE(f.thresholds.first_infeasible_d_model);
+  FrontierWalk at_minimum;  // the minimum itself goes on
+  EXPECT_TRUE(at_minimum.add(row(1e24, kFrontierMinUtilization)));
+}
+
+TEST(FrontierWalk, AnInfeasibleWidthEndsItAndIsNotARow) {
+  FrontierWalk walk;
+  walk.add(row(1e24, 0.69));
+  walk.infeasible(24576);
+  EXPECT_TRUE(walk.ended());
+  EXPECT_EQ(walk.rows().size(), 1u);
+  const Thresholds t = walk.thresholds(0.7);
+  EXPECT_EQ(t.first_infeasible_d_model, 24576);
+  EXPECT_EQ(t.largest_feasible_flop, 1e24);
+}
+
+TEST(FrontierWalk, APendingPointEndsItWithoutAVerdict) {
+  FrontierWalk walk;
+  walk.add(row(1e24, 0.69));
+  walk.pending();
+  EXPECT_TRUE(walk.ended());
+  EXPECT_FALSE(walk.thresholds(0.7).first_infeasible_d_model);
+  EXPECT_EQ(walk.thresholds(0.7).largest_feasible_flop, 1e24);
+}
+
 TEST(Frontier, ChosenWidths) {
   // One width: golden optimal[0]'s model on its 2048 GPUs; no width was infeasible.
   const costmodel::Machine mc = costmodel::make_machine(h100_sxm());
