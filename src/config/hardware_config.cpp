@@ -25,6 +25,24 @@ using detail::TableReader;
 
 namespace {
 
+// A number or an array of numbers as the profile wrote it, for error messages (toml++'s own
+// formatter converts an infinite float to an integer while it measures arrays: undefined
+// behaviour that UBSan reports).
+std::string number_text(const toml::node& n) {
+  if (const auto* a = n.as_array()) {
+    std::string out = "[";
+    for (std::size_t i = 0; i < a->size(); ++i) out += (i ? ", " : "") + number_text(*a->get(i));
+    return out + "]";
+  }
+  if (const auto* i = n.as_integer()) return std::to_string(i->get());
+  if (const auto* f = n.as_floating_point()) {
+    std::ostringstream s;
+    s << f->get();
+    return s.str();
+  }
+  return "?";
+}
+
 // Unit conversions. Dividing by an exact power of ten keeps a decimal input correctly rounded.
 constexpr double kGiga = 1e9;
 constexpr double kMega = 1e6;
@@ -111,9 +129,7 @@ Profile parse_profile(const std::string& text, const std::string& path) {
     const int column = node ? static_cast<int>(node.node()->source().begin.column) : 0;
     std::string value;
     if (node && (node.is_number() || node.is_array()) && problem->message.find("got ") == std::string::npos) {
-      std::ostringstream s;
-      s << node;
-      value = " (got " + s.str() + ")";
+      value = " (got " + number_text(*node.node()) + ")";
     }
     throw ConfigError(path, key, line, column, "invalid value: " + problem->message + value);
   }
