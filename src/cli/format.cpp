@@ -98,6 +98,17 @@ nlohmann::json evaluation_json(const costmodel::Evaluation& ev) {
   return j;
 }
 
+nlohmann::json row_json(const grid::Row& row, const std::vector<grid::Column>& columns) {
+  nlohmann::json j = nlohmann::json::object();
+  for (const grid::Column& c : columns) {
+    if (c.type == grid::ColumnType::f64)
+      j[c.name] = grid::get_real(row, c);
+    else
+      j[c.name] = grid::get_integer(row, c);
+  }
+  return j;
+}
+
 void print_model(std::ostream& out, const costmodel::Model& m) {
   print_block(
       out, "Model",

@@ -13,6 +13,7 @@
 #include "costmodel/evaluate.hpp"
 #include "costmodel/model.hpp"
 #include "costmodel/plan.hpp"
+#include "grid/schema.hpp"
 
 namespace llmsweep::cli {
 
@@ -58,6 +59,9 @@ struct JsonFields {
 nlohmann::json model_json(const costmodel::Model& model);
 nlohmann::json plan_json(const costmodel::Plan& plan);
 nlohmann::json evaluation_json(const costmodel::Evaluation& ev);
+// A results-file row as JSON: one key per column of `columns`, named as the schema names it, the
+// value as the column holds it (integer columns as integers, real ones as reals, NaN as null).
+nlohmann::json row_json(const grid::Row& row, const std::vector<grid::Column>& columns);
 
 void print_model(std::ostream& out, const costmodel::Model& model);
 void print_plan(std::ostream& out, const costmodel::Plan& plan);

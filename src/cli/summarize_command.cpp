@@ -63,14 +63,11 @@ int run_summarize(const std::string& path, bool as_json) {
                         {"complete", info.complete},
                         {"scenarios", nlohmann::json::array()}};
     if (info.keep.keep != grid::Keep::all) j["kept"] = kept_json(info);
+    const std::vector<grid::Column> frontier_columns =
+        grid::columns_named(reader.columns(), {"d_model", "compute_flop", "gpus", "utilization", "years"});
     for (const io::Scenario& s : all) {
       nlohmann::json frontier = nlohmann::json::array();
-      for (const grid::Row& r : s.rows)
-        frontier.push_back({{"d_model", r.d_model},
-                            {"compute_flop", r.compute_flop},
-                            {"gpus", r.gpus},
-                            {"utilization", r.utilization},
-                            {"years", r.years}});
+      for (const grid::Row& r : s.rows) frontier.push_back(row_json(r, frontier_columns));
       j["scenarios"].push_back(
           {{"scenario", s.label},
            {"points", s.points},

@@ -1,5 +1,9 @@
 // One grid point's row of results: the axis values it was evaluated at and what came out.
-// A plain standard-layout struct, so the schema can describe every column by its offset.
+// A plain standard-layout struct, so the schema can describe every column by its offset. Each
+// member's column (name, type, units, description) is in row_columns.hpp, which fails to compile
+// for a member without one. Rows travel over MPI and into the journal as bytes (both check
+// sizeof(Row)): reordering members changes the layout unseen, so bump the journal magic too
+// (kMagic in io/journal.cpp).
 #pragma once
 
 #include <array>

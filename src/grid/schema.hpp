@@ -1,5 +1,6 @@
-// The columns of /points: name, type, units, description, and where each lives in a Row.
-// The HDF5 sink, the reader and the journal all follow this one table.
+// The columns of /points: name, type, units, description, and where each lives in a Row, as
+// built from their one description (row_columns.hpp). The HDF5 sink, the reader and the journal
+// all follow this table.
 #pragma once
 
 #include <cstddef>
@@ -8,13 +9,12 @@
 #include <vector>
 
 #include "grid/row.hpp"
+#include "grid/row_columns.hpp"
 
 namespace llmsweep::grid {
 
 // Bumped whenever a column is added, removed or changes meaning.
 inline constexpr int kSchemaVersion = 1;  // (unreleased: columns may still change within 1)
-
-enum class ColumnType : std::uint8_t { u8, u16, i64, f64 };
 
 struct Column {
   std::string name;
@@ -30,9 +30,15 @@ struct Column {
 // degrees get one column per level (dp_level0 = inside a node).
 std::vector<Column> columns(int levels, const std::vector<std::string>& hardware_labels);
 
+// The first column of files of kept rows (kGridIndexColumn).
+Column grid_index_column();
+
 // The columns of the extended model's run-level terms (docs/MODEL-EXTENDED.md E5-E7), which
-// files written before them lack (their rows had none of the terms).
+// files written before them lack (their rows had none of the terms): ColumnGroup::run_terms.
 bool is_run_term_column(const std::string& name);
+
+// The columns of `from` named `names`, in that order; std::invalid_argument for a name it lacks.
+std::vector<Column> columns_named(const std::vector<Column>& from, const std::vector<std::string>& names);
 
 // Reads/writes a column's value in a row as double or integer, whatever its type.
 std::int64_t get_integer(const Row& row, const Column& c);

@@ -366,16 +366,7 @@ SinkLayout layout_of(const FileMeta& meta) {
 std::vector<grid::Column> file_columns(int levels, const std::vector<std::string>& hardware_labels,
                                        const grid::KeepRule& keep) {
   std::vector<grid::Column> c = grid::columns(levels, hardware_labels);
-  if (keep.keep != grid::Keep::all)
-    c.insert(c.begin(),
-             grid::Column{"grid_index",
-                          grid::ColumnType::i64,
-                          offsetof(grid::Row, index),
-                          "1",
-                          "index of the row's point in the grid (mixed radix over the axes, the last "
-                          "fastest)",
-                          {},
-                          true});
+  if (keep.keep != grid::Keep::all) c.insert(c.begin(), grid::grid_index_column());
   return c;
 }
 
