@@ -2,7 +2,8 @@
 # The real tests (unit, validation, mpi, cli) on a build with AddressSanitizer and
 # UndefinedBehaviorSanitizer, in build-asan/. Not part of scripts/test.sh: it doubles the build
 # time. Leak checking is on; scripts/lsan-openmpi.supp suppresses what Open MPI and the libraries
-# it loads keep until exit by design. scripts/check.sh runs a part of this in CI.
+# it loads keep until exit by design. The suite (label sanitize) runs the unit and CLI part on
+# the clang sub-build in CI.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/deps.sh
