@@ -4,6 +4,9 @@
 
 #include <algorithm>
 #include <cstring>
+#include <fstream>
+#include <map>
+#include <regex>
 #include <set>
 #include <stdexcept>
 #include <string>
@@ -173,6 +176,61 @@ TEST(RowColumns, ColumnsNamedKeepsTheOrderAsked) {
   EXPECT_EQ(some[1].name, "d_model");
   EXPECT_EQ(some[2].name, "dp_level0");
   EXPECT_THROW(columns_named(all, {"dp_level1"}), std::invalid_argument);
+}
+
+// docs/results-format.md's column table is read by people: every column of the schema is in it
+// with the schema's type, units and description (the table may add to the description, e.g. the
+// labels, which must then be the schema's), and it names no column the schema lacks.
+TEST(RowColumns, TheResultsFormatDocumentsEveryColumnAsTheSchemaDescribesIt) {
+  std::ifstream in(std::string(LLMSWEEP_SOURCE_DIR) + "/docs/results-format.md");
+  ASSERT_TRUE(in) << "docs/results-format.md";
+  const std::regex row(R"(^\| `([A-Za-z0-9_]+)` \| (uint8|uint16|int64|float64) \| ([^|]+) \| (.*) \|$)");
+  std::vector<std::string> lines;
+  for (std::string line; std::getline(in, line);) lines.push_back(line);
+  std::map<std::string, std::vector<std::string>> fields;
+  for (const std::string& line : lines) {
+    std::smatch m;
+    if (std::regex_match(line, m, row)) fields[m[1]] = {m[2], m[3], m[4]};
+  }
+  const auto type_name = [](ColumnType t) {
+    switch (t) {
+      case ColumnType::u8:
+        return "uint8";
+      case ColumnType::u16:
+        return "uint16";
+      case ColumnType::i64:
+        return "int64";
+      case ColumnType::f64:
+        return "float64";
+    }
+    return "?";
+  };
+  std::vector<Column> schema = columns(3, {});
+  schema.insert(schema.begin(), grid_index_column());
+  std::set<std::string> names;
+  for (const Column& c : schema) {
+    names.insert(c.name);
+    const auto it = fields.find(c.name);
+    if (it == fields.end()) {
+      ADD_FAILURE() << c.name << " is not in docs/results-format.md";
+      continue;
+    }
+    const std::vector<std::string>& f = it->second;
+    EXPECT_EQ(f[0], type_name(c.type)) << c.name;
+    EXPECT_EQ(f[1], c.units) << c.name;
+    EXPECT_EQ(f[2].rfind(c.description, 0), 0u)
+        << c.name << ": the table says\n  " << f[2] << "\nthe schema says\n  " << c.description;
+    if (!c.labels.empty() && c.name != "hardware") {
+      const std::size_t at = f[2].find("Labels: ");
+      EXPECT_NE(at, std::string::npos) << c.name << ": the table lists no labels";
+      for (std::size_t i = 0; i < c.labels.size(); ++i) {
+        const std::string label = std::to_string(i) + " = " + c.labels[i];
+        EXPECT_NE(f[2].find(label, at), std::string::npos) << c.name << ": the table lacks " << label;
+      }
+    }
+  }
+  for (const auto& [name, f] : fields)
+    EXPECT_TRUE(names.count(name)) << name << " is documented but not a column";
 }
 
 }  // namespace
