@@ -24,7 +24,7 @@ if(NOT LLMSWEEP_FUZZ_CXX OR NOT LLMSWEEP_FUZZ_CC OR NOT IS_ABSOLUTE "${fuzz_runt
   return()
 endif()
 
-set(LLMSWEEP_FUZZ_SECONDS 20 CACHE STRING "Seconds each fuzz target runs in its CTest test")
+set(LLMSWEEP_FUZZ_SECONDS 10 CACHE STRING "Seconds each fuzz target runs in its CTest test")
 set(LLMSWEEP_FUZZ_BINARY_DIR ${PROJECT_BINARY_DIR}/fuzz)
 include(ExternalProject)
 ExternalProject_Add(llmsweep_fuzzers

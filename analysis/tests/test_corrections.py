@@ -73,9 +73,10 @@ def test_ratios_when_a_threshold_moves(corrections_file, tmp_path):
                ("h100-sxm-scaled", "hidden", "reference"))
     row = int(target.frontier["row"].iat[0])
     with h5py.File(moved, "r+") as f:
-        u = f["points/utilization"][...]
-        u[row] = 0.1
-        f["points/utilization"][...] = u
+        for column in ("utilization", "wall_utilization"):  # the walk compares the second
+            u = f["points/" + column][...]
+            u[row] = 0.1
+            f["points/" + column][...] = u
     scenarios = scenarios_of(load(str(moved)))
     comps = corrections.compare(scenarios, varied_params(scenarios))
     c = next(c for c in comps if c.scenario.params["hardware"] == "h100-sxm-scaled"
