@@ -11,6 +11,7 @@ Dispenser::Dispenser(const std::vector<grid::IndexRange>& pending, double target
       computers_(computers),
       chunk_(std::max<std::uint64_t>(1, chunk_rows)) {
   for (const auto& r : pending) remaining_ += r.size();
+  total_ = remaining_;
   const std::uint64_t stripes = std::clamp<std::uint64_t>(
       remaining_ / 64, 1, std::min<std::uint64_t>(64, 8 * static_cast<std::uint64_t>(computers)));
   // Stripes of nearly equal length; those of a chunk or more are cut at chunk boundaries.
@@ -50,16 +51,24 @@ std::uint64_t Dispenser::want() const {
   n = std::min({n, static_cast<double>(max_), std::max(1.0, tail)});
   // Whole chunks where one is cheap: the workers compress them, rank 0 only moves bytes.
   if (cheap_chunks()) n = std::max(n, static_cast<double>(chunk_));
+  // Until the first look is over, what is handed out grows at most to three times what has been
+  // seen: the first few points may be no guide (infeasible ones cost nothing; costly ones may
+  // follow), and a cheap grid then has only its first chunk computed in pieces.
+  if (first_look()) {
+    const double out = static_cast<double>(total_ - remaining_ - seen_points_);  // not reported yet
+    n = std::min(n, std::max(4.0, 2.0 * static_cast<double>(seen_points_) - out));
+  }
   return std::max<std::uint64_t>(1, static_cast<std::uint64_t>(n));
 }
 
 grid::IndexRange Dispenser::next() {
   if (remaining_ == 0) return {};
   const std::uint64_t n = want();
-  // The first small pieces, before any cost is known, come from one stripe; while chunks are
-  // cheap a stripe keeps its turn until its begun chunk is done. So cheap stripes start on whole
-  // chunks, and costly ones are shared by every rank.
-  const bool probing = estimate_s_ == 0;
+  // The first small pieces, until a quarter of a chunk's points or half a target's time has been
+  // seen, come from one stripe; while chunks are cheap a stripe keeps its turn until its begun
+  // chunk is done. So cheap stripes start on whole chunks (at most the first is computed in
+  // pieces), and costly ones are shared by every rank.
+  const bool probing = first_look();
   const bool cheap = cheap_chunks();
   for (std::size_t tries = 0; tries < stripes_.size(); ++tries) {
     std::deque<grid::IndexRange>& stripe = stripes_[turn_];
@@ -84,10 +93,23 @@ grid::IndexRange Dispenser::next() {
   return {};
 }
 
+bool Dispenser::first_look() const {
+  return seen_s_ < 0.5 * target_s_ && 4 * seen_points_ < chunk_;
+}
+
 void Dispenser::observe(std::uint64_t points, double seconds) {
   if (points == 0) return;
   const double per = std::max(seconds / static_cast<double>(points), 1e-8);
-  estimate_s_ = estimate_s_ > 0 ? 0.8 * estimate_s_ + 0.2 * per : per;
+  // The first look, a few small pieces: their mean, weighted by points (the very first points
+  // cost more, caches and pages still cold, and would make cheap points look costly for long);
+  // then a running estimate per report.
+  const bool first = first_look();
+  seen_points_ += points;
+  seen_s_ += seconds;
+  if (first)
+    estimate_s_ = std::max(seen_s_ / static_cast<double>(seen_points_), 1e-8);
+  else
+    estimate_s_ = 0.8 * estimate_s_ + 0.2 * per;
   recent_max_s_ = std::max(0.7 * recent_max_s_, per);
 }
 

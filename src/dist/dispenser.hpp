@@ -29,16 +29,20 @@ class Dispenser {
  private:
   std::uint64_t want() const;
   bool cheap_chunks() const;
+  bool first_look() const;
 
   std::vector<std::deque<grid::IndexRange>> stripes_;
   std::size_t turn_ = 0;
   std::uint64_t remaining_ = 0;
+  std::uint64_t total_ = 0;
   double target_s_;
   std::uint64_t max_;
   int computers_;
   std::uint64_t chunk_;
   double estimate_s_ = 0;
   double recent_max_s_ = 0;
+  std::uint64_t seen_points_ = 0;  // points reported so far, and their seconds
+  double seen_s_ = 0;
 };
 
 }  // namespace llmsweep::dist

@@ -26,7 +26,7 @@ enum class Payload : std::uint8_t { none = 0, rows = 1, chunk = 2, kept = 3 };
 
 // Worker -> coordinator: finished results, and what the worker wants next.
 struct Report {
-  double seconds = 0;        // time spent computing them
+  double seconds = 0;        // time spent computing them and encoding their results
   std::uint64_t points = 0;  // points they cover
   bool want_more = false;    // asks for another piece
   bool finished = false;     // the worker stops after this message

@@ -37,7 +37,6 @@ std::uint64_t PieceWork::segment_end() const {
 
 Report PieceWork::take_segment() {
   Report r;
-  r.seconds = since(started_);
   r.points = next_ - segment_begin_;
   if (reducer_) {
     r.payload = Payload::kept;
@@ -56,6 +55,9 @@ Report PieceWork::take_segment() {
     }
     rows_.clear();
   }
+  // The segment's cost includes giving its results (encoding a chunk costs about as much as
+  // computing cheap points; a stand-in chunk's cost is all here).
+  r.seconds = since(started_);
   segment_begin_ = next_;
   started_ = std::chrono::steady_clock::now();
   return r;

@@ -81,6 +81,7 @@ class WriterThread {
   std::map<std::uint64_t, OpenChunk> open_;  // chunks with some rows recorded, not all
   std::vector<RecordEntry> kept_;            // keep = feasible: every piece, for snapshots
   std::vector<std::uint64_t> kept_rows_;     // rows of each of them
+  std::uint64_t unsynced_bytes_ = 0;         // journal bytes since writeback was last started
 
   mutable std::mutex mutex_;
   std::condition_variable wake_, idle_;

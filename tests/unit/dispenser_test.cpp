@@ -5,6 +5,9 @@
 
 #include <gtest/gtest.h>
 
+#include <map>
+#include <queue>
+
 namespace llmsweep::dist {
 namespace {
 
@@ -38,14 +41,71 @@ TEST(Dispenser, EveryPendingPointOnceAlongTheChunks) {
   EXPECT_GT(whole, 0u);
 }
 
+// The very first points cost more (cold caches and pages): cheap points must not look costly
+// for long, or many chunks start in pieces, each then assembled from raw rows by rank 0 instead
+// of compressed by a worker. Four computers, each with two pieces queued as in a sweep, report
+// in the order they finish; the first 16 points cost 80 us each, the rest 4 us. At most the
+// first chunk is computed in pieces.
+TEST(Dispenser, ColdFirstPointsSplitAtMostOneChunk) {
+  constexpr std::uint64_t k = 16384;
+  Dispenser d({{0, 64 * k}}, 0.25, 1u << 20, 4, k);
+  std::map<std::uint64_t, int> pieces_of_chunk;
+  struct Queued {
+    double done_at;
+    double cost;
+    grid::IndexRange piece;
+    int computer;
+  };
+  auto later = [](const Queued& a, const Queued& b) { return a.done_at > b.done_at; };
+  std::priority_queue<Queued, std::vector<Queued>, decltype(later)> running(later);
+  std::vector<double> clock(4, 0);
+  std::uint64_t handed = 0;
+  auto hand = [&](int computer) {
+    const grid::IndexRange r = d.next();
+    if (r.empty()) return;
+    for (std::uint64_t c = r.begin / k; c * k < r.end; ++c) ++pieces_of_chunk[c];
+    const std::uint64_t cold = handed < 16 ? std::min<std::uint64_t>(16 - handed, r.size()) : 0;
+    handed += r.size();
+    const double cost = 80e-6 * static_cast<double>(cold) + 4e-6 * static_cast<double>(r.size() - cold);
+    clock[computer] += cost;
+    running.push({clock[computer], cost, r, computer});
+  };
+  for (int queued = 0; queued < 2; ++queued)
+    for (int c = 0; c < 4; ++c) hand(c);
+  while (!running.empty()) {
+    const Queued q = running.top();
+    running.pop();
+    d.observe(q.piece.size(), q.cost);
+    hand(q.computer);
+  }
+  int split = 0;
+  for (const auto& [chunk, pieces] : pieces_of_chunk) split += pieces > 1 ? 1 : 0;
+  EXPECT_LE(split, 1);
+  EXPECT_EQ(pieces_of_chunk.size(), 64u);
+  EXPECT_EQ(handed, 64 * k);
+}
+
 TEST(Dispenser, CostlyPointsGetSmallPieces) {
   Dispenser d({{0, 1u << 21}}, 0.25, 1u << 20, 2, 16384);
-  d.observe(4, 4e-6);  // cheap at first
+  d.observe(16384, 16384e-6);  // cheap at first, a chunk's worth
   const grid::IndexRange big = d.next();
   d.observe(1, 0.1);  // then a point of 0.1 s
   const grid::IndexRange small = d.next();
   EXPECT_GE(big.size(), 16384u);
   EXPECT_LE(small.size(), 10u);
+}
+
+// A first report of a few cheap points is no guide: the next pieces stay small (at most twice
+// what was seen) until a quarter of a chunk's points or half a target's time is seen.
+TEST(Dispenser, PiecesGrowGraduallyWhileTheFirstLookLasts) {
+  Dispenser d({{0, 1u << 21}}, 0.25, 1u << 20, 2, 16384);
+  d.observe(4, 4e-6);  // infeasible points, say, that cost nothing
+  EXPECT_LE(d.next().size(), 8u);
+  d.observe(8, 8e-6);
+  EXPECT_LE(d.next().size(), 24u);
+  // Then the costly points: their first report ends the first look.
+  d.observe(24, 24 * 0.05);
+  EXPECT_LE(d.next().size(), 10u);
 }
 
 }  // namespace
