@@ -23,10 +23,12 @@ namespace {
 using namespace llmsweep;
 using namespace llmsweep::bench;
 
-// Sleeps `seconds` of stand-in work, kMinSleepS or more at a time: a short sleep overshoots, and
-// 64 ranks waking a thousand times a second each would spend the 2 cores on wake-ups that a
-// real worker with a core of its own does not have. Reports still come at piece boundaries.
-constexpr double kMinSleepS = 0.02;
+// Sleeps `seconds` of stand-in work, kMinSleepS or more at a time: 64 ranks waking a thousand
+// times a second each would spend the 2 cores on wake-ups that a real worker with a core of its
+// own does not have. What is owed (less than kMinSleepS) is paid with a later point, so a piece
+// of a few points may report less than its cost and the next more; with 20 ms steps, the first
+// reports of 64 ranks looked nearly free, and the dispenser handed out pieces of 4 s.
+constexpr double kMinSleepS = 0.002;
 class Debt {
  public:
   void add(double seconds) {

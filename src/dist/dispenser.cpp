@@ -1,6 +1,7 @@
 #include "dist/dispenser.hpp"
 
 #include <algorithm>
+#include <cmath>
 
 namespace llmsweep::dist {
 
@@ -12,8 +13,14 @@ Dispenser::Dispenser(const std::vector<grid::IndexRange>& pending, double target
       chunk_(std::max<std::uint64_t>(1, chunk_rows)) {
   for (const auto& r : pending) remaining_ += r.size();
   total_ = remaining_;
-  const std::uint64_t stripes = std::clamp<std::uint64_t>(
-      remaining_ / 64, 1, std::min<std::uint64_t>(64, 8 * static_cast<std::uint64_t>(computers)));
+  const std::uint64_t most = std::min<std::uint64_t>(64, 8 * static_cast<std::uint64_t>(computers));
+  // A grid of 8 chunks or more: stripes of 4 chunks at least. A chunk computed in pieces is
+  // written once all its pieces are in, and the stripes advance together, so a chunk that holds
+  // the end of a stripe is complete only at the end of the sweep: with stripes shorter than a
+  // chunk, every chunk was then assembled and encoded after the last point.
+  const std::uint64_t stripes = remaining_ >= 8 * chunk_
+                                    ? std::clamp<std::uint64_t>(remaining_ / (4 * chunk_), 1, most)
+                                    : std::clamp<std::uint64_t>(remaining_ / 64, 1, most);
   // Stripes of nearly equal length; those of a chunk or more are cut at chunk boundaries.
   std::uint64_t per = (remaining_ + stripes - 1) / stripes;
   if (per >= chunk_) per = (per + chunk_ - 1) / chunk_ * chunk_;
@@ -47,7 +54,11 @@ bool Dispenser::cheap_chunks() const {
 
 std::uint64_t Dispenser::want() const {
   double n = estimate_s_ > 0 ? target_s_ / std::max(estimate_s_, 0.25 * recent_max_s_) : 4;
-  const double tail = static_cast<double>(remaining_) / (4.0 * computers_);
+  // Toward the end pieces shrink, so that the last ones finish together, but not below a
+  // sixteenth of the target: a piece must outlast the round trip that brings the next (on a
+  // node with more ranks than cores that takes many milliseconds, and workers handed single
+  // points of 1 ms spent the last tenth of a second of bench_ranks waiting).
+  const double tail = std::max(static_cast<double>(remaining_) / (4.0 * computers_), n / 16);
   n = std::min({n, static_cast<double>(max_), std::max(1.0, tail)});
   // Whole chunks where one is cheap: the workers compress them, rank 0 only moves bytes.
   if (cheap_chunks()) n = std::max(n, static_cast<double>(chunk_));
@@ -101,16 +112,25 @@ void Dispenser::observe(std::uint64_t points, double seconds) {
   if (points == 0) return;
   const double per = std::max(seconds / static_cast<double>(points), 1e-8);
   // The first look, a few small pieces: their mean, weighted by points (the very first points
-  // cost more, caches and pages still cold, and would make cheap points look costly for long);
-  // then a running estimate per report.
+  // cost more, caches and pages still cold, and would make cheap points look costly for long).
   const bool first = first_look();
   seen_points_ += points;
   seen_s_ += seconds;
-  if (first)
+  if (first) {
     estimate_s_ = std::max(seen_s_ / static_cast<double>(seen_points_), 1e-8);
-  else
-    estimate_s_ = 0.8 * estimate_s_ + 0.2 * per;
-  recent_max_s_ = std::max(0.7 * recent_max_s_, per);
+    recent_max_s_ = std::max(0.7 * recent_max_s_, per);
+    return;
+  }
+  // Then a running estimate, in which a report weighs by the work it stands for, up to a target's
+  // worth: a report of a piece sized to the target counts in full, one of a few points little. At
+  // the end of a sweep pieces are a few points, and a few points' seconds are noise: a timer's
+  // resolution, or cost that lands in the next report (a worker that sleeps off its points in
+  // steps, as bench_ranks does, reports some pieces as free); counted in full, a run of them
+  // made costly points look cheap, and the next piece was the rest of a chunk.
+  const double work = std::max(seconds, static_cast<double>(points) * estimate_s_);
+  const double weight = target_s_ > 0 ? std::min(1.0, work / target_s_) : 1.0;
+  estimate_s_ += 0.2 * weight * (per - estimate_s_);
+  recent_max_s_ = std::max(std::pow(0.7, weight) * recent_max_s_, per);
 }
 
 }  // namespace llmsweep::dist

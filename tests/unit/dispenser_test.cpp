@@ -108,5 +108,48 @@ TEST(Dispenser, PiecesGrowGraduallyWhileTheFirstLookLasts) {
   EXPECT_LE(d.next().size(), 10u);
 }
 
+// At the end of a sweep pieces are a few points, and a few points' seconds are noise (a timer's
+// resolution, or cost that lands in the next report, as bench_ranks's sleeping workers give).
+// A run of such reports of free-looking pieces must not make costly points look cheap (it did:
+// the next piece was the rest of a chunk, 16,000 points of a millisecond). Pieces that stand for
+// a target's worth of cheap points still turn the estimate, to whole chunks.
+TEST(Dispenser, FewPointsReportedFreeDoNotMakeCostlyPointsLookCheap) {
+  constexpr std::uint64_t k = 16384;
+  Dispenser d({{0, 64 * k}}, 0.25, 1u << 20, 8, k);
+  for (int i = 0; i < 40; ++i) {  // points of a millisecond, past the first look
+    const grid::IndexRange r = d.next();
+    d.observe(r.size(), 1e-3 * static_cast<double>(r.size()));
+  }
+  EXPECT_LE(d.next().size(), 300u);  // 250 make the target
+  for (int i = 0; i < 30; ++i) d.observe(6, 0.0);
+  EXPECT_LE(d.next().size(), 300u);
+  bool whole_chunk = false;
+  for (int i = 0; i < 60 && !whole_chunk; ++i) {  // now a microsecond each
+    const grid::IndexRange r = d.next();
+    d.observe(r.size(), 1e-6 * static_cast<double>(r.size()));
+    whole_chunk = r.size() >= k;
+  }
+  EXPECT_TRUE(whole_chunk);
+}
+
+// Toward the end pieces shrink so that the last finish together, but not below a sixteenth of
+// the target (16 points of a millisecond): a piece must outlast the round trip to the next. Only
+// a stripe's last piece, its remainder, may be smaller.
+TEST(Dispenser, LastPiecesOutlastARoundTrip) {
+  Dispenser d({{0, 384000}}, 0.25, 1u << 20, 64, 16384);
+  std::uint64_t small = 0, pieces = 0, last = 0;
+  while (!d.empty()) {
+    const grid::IndexRange r = d.next();
+    ASSERT_FALSE(r.empty());
+    d.observe(r.size(), 1e-3 * static_cast<double>(r.size()));
+    ++pieces;
+    if (r.size() < 15) ++small;
+    last = r.size();
+  }
+  EXPECT_LE(small, 64u);  // 64 stripes: their remainders
+  EXPECT_LE(last, 250u);  // still shrinking toward the end
+  EXPECT_GT(pieces, 384000u / 250);
+}
+
 }  // namespace
 }  // namespace llmsweep::dist
