@@ -329,7 +329,9 @@ void OutputSession::close() {
   Impl& m = *impl_;
   if (m.writer) {
     const FileProgress p = m.progress();
-    m.journal->sync();
+    // A complete sweep's journal is removed once the final file, synced, is in place: it need
+    // not reach the disk first. A stopped one's must: it is what --resume continues from.
+    if (!p.complete) m.journal->sync();
     m.writer->finish(p, m.best ? m.best->rows() : std::vector<grid::Row>{});
     m.writer.reset();
     if (p.complete) {
