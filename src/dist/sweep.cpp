@@ -5,6 +5,7 @@
 #include <cstdlib>
 #include <exception>
 #include <iostream>
+#include <string_view>
 
 #include "common/error.hpp"
 #include "dist/messages.hpp"
@@ -20,6 +21,8 @@ void start_mpi() {
   int initialized = 0;
   MPI_Initialized(&initialized);
   if (initialized) return;
+  if (const char* pml = one_node_pml([](const char* name) { return std::getenv(name); }))
+    ::setenv("OMPI_MCA_pml", pml, 0);
   int provided = 0;
   if (MPI_Init_thread(nullptr, nullptr, MPI_THREAD_FUNNELED, &provided) != MPI_SUCCESS)
     throw MpiError("MPI_Init failed");
@@ -88,6 +91,18 @@ int guarded(Fn&& fn, bool print, const std::string& prefix = {}) {
 }
 
 }  // namespace
+
+const char* one_node_pml(const std::function<const char*(const char*)>& env) {
+  if (env("OMPI_MCA_pml")) return nullptr;
+  const char* size = env("OMPI_COMM_WORLD_SIZE");
+  const char* local = env("OMPI_COMM_WORLD_LOCAL_SIZE");
+  if (size && local) return std::string_view(size) == local ? "ob1" : nullptr;
+  // Started alone: no launcher's variables (mpirun's, or PMIx's and PMI's under srun).
+  for (const char* launcher :
+       {"OMPI_COMM_WORLD_SIZE", "OMPI_COMM_WORLD_RANK", "PMIX_RANK", "PMI_RANK", "PMI_SIZE"})
+    if (env(launcher)) return nullptr;
+  return "ob1";
+}
 
 int world_size() {
   start_mpi();
