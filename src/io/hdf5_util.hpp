@@ -46,9 +46,11 @@ class Handle {
 // Silences HDF5's own error printing (per thread); we report errors ourselves.
 void quiet();
 
-// File access for the files llmsweep creates: the HDF5 1.8 format and later (readable by every
-// HDF5 since 2008), whose dense attribute storage holds attributes of any size (the labels of
-// an axis of thousands of values).
+// File access for opening a file: a metadata cache of 4 MB at most.
+Handle open_access();
+// File access for the files llmsweep creates: open_access's, and the HDF5 1.8 format and later
+// (readable by every HDF5 since 2008), whose dense attribute storage holds attributes of any
+// size (the labels of an axis of thousands of values).
 Handle create_access();
 // Creates `path` (failing if it exists) with create_access().
 Handle create_file(const std::string& path, const std::string& message_path);

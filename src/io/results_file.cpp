@@ -240,9 +240,9 @@ Handle open_file(const std::string& path, unsigned flags) {
   if (fs::is_directory(path, ec)) throw ResultFileError(path, "", "is a folder, not a results file");
   if (H5Fis_hdf5(path.c_str()) <= 0)
     throw ResultFileError(path, "", "not an HDF5 file, so not an llmsweep result");
-  return Handle(
-      h5::check(H5Fopen(path.c_str(), flags, H5P_DEFAULT), path, "", "cannot open (damaged or unreadable)"),
-      H5Fclose);
+  return Handle(h5::check(H5Fopen(path.c_str(), flags, h5::open_access().get()), path, "",
+                          "cannot open (damaged or unreadable)"),
+                H5Fclose);
 }
 
 std::int64_t int_or(hid_t obj, const char* name, std::int64_t fallback, const std::string& path) {

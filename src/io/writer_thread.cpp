@@ -7,6 +7,8 @@
 #include <chrono>
 #include <cstdlib>
 #include <filesystem>
+#include <memory>
+#include <system_error>
 #include <thread>
 
 #include "common/error.hpp"
@@ -158,45 +160,40 @@ void WriterThread::abandon() {
   }
   wake_.notify_one();
   if (thread_.joinable()) thread_.join();
-  for (Encoding& e : encoding_)
-    if (e.chunk.valid()) e.chunk.wait();
+  for (std::future<EncodedChunk>& e : encoding_)
+    if (e.valid()) e.wait();
   encoding_.clear();
   work_.reset();
 }
 
 void WriterThread::start_encoders() {
-  // One for each core, up to four.
-  const std::size_t n = std::clamp<std::size_t>(std::thread::hardware_concurrency(), 1, 4);
-  for (std::size_t i = 0; i < n; ++i) {
-    encoders_.push_back(std::make_unique<ChunkEncoder>(layout_, grid::columns(layout_.levels, {})));
-    idle_encoders_.push_back(i);
-  }
+  encoder_ = std::make_unique<ChunkEncoder>(layout_, grid::columns(layout_.levels, {}));
+  most_encoding_ = std::clamp<std::size_t>(std::thread::hardware_concurrency(), 1, 4);
 }
 
 void WriterThread::encode_in_background(std::uint64_t chunk, std::vector<grid::Row> rows) {
-  if (idle_encoders_.empty()) {  // every encoder busy: the oldest is written first
-    Encoding& oldest = encoding_.front();
-    oldest.chunk.wait();
+  if (encoding_.size() >= most_encoding_) {  // as many as cores: the oldest is written first
+    encoding_.front().wait();
     write_encoded(false);
   }
-  const std::size_t e = idle_encoders_.back();
-  idle_encoders_.pop_back();
-  ChunkEncoder* encoder = encoders_[e].get();
-  encoding_.push_back(
-      {std::async(std::launch::async,
-                  [encoder, chunk, rows = std::move(rows)] { return encoder->encode(chunk, rows); }),
-       e});
+  const auto held = std::make_shared<const std::vector<grid::Row>>(std::move(rows));
+  const SinkLayout& layout = layout_;
+  try {
+    encoding_.push_back(std::async(std::launch::async, [&layout, chunk, held] {
+      return ChunkEncoder(layout, grid::columns(layout.levels, {})).encode(chunk, *held);
+    }));
+  } catch (const std::system_error&) {  // no thread to be had: here, then
+    work_->write(encoder_->encode(chunk, *held));
+  }
 }
 
 // Writes the encodings that are done, in the order they began (with `all`, waits for each).
 void WriterThread::write_encoded(bool all) {
   while (!encoding_.empty()) {
-    Encoding& e = encoding_.front();
-    if (!all && e.chunk.wait_for(std::chrono::seconds(0)) != std::future_status::ready) break;
-    const std::size_t encoder = e.encoder;
-    EncodedChunk c = e.chunk.get();
+    std::future<EncodedChunk>& e = encoding_.front();
+    if (!all && e.wait_for(std::chrono::seconds(0)) != std::future_status::ready) break;
+    const EncodedChunk c = e.get();
     encoding_.pop_front();
-    idle_encoders_.push_back(encoder);
     work_->write(c);
   }
 }
@@ -308,7 +305,7 @@ std::vector<grid::Row> WriterThread::assemble(std::uint64_t chunk, const OpenChu
 }
 
 void WriterThread::write_open_chunks(ChunkFile& file) {
-  for (const auto& [chunk, open] : open_) file.write(encoders_[0]->encode(chunk, assemble(chunk, open)));
+  for (const auto& [chunk, open] : open_) file.write(encoder_->encode(chunk, assemble(chunk, open)));
 }
 
 void WriterThread::write_snapshot(const Task& t) {

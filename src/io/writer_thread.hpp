@@ -84,17 +84,15 @@ class WriterThread {
   // Chunks assembled here from pieces are encoded on threads of their own, several at once: at
   // the end of a sweep of costly points every stripe completes its chunks at the same time, and
   // the writer alone encoding them (25 ms for 16,384 rows) held up the final file.
-  struct Encoding {
-    std::future<EncodedChunk> chunk;
-    std::size_t encoder;
-  };
-  std::vector<std::unique_ptr<ChunkEncoder>> encoders_;
-  std::vector<std::size_t> idle_encoders_;
-  std::deque<Encoding> encoding_;            // in the order they began
-  std::map<std::uint64_t, OpenChunk> open_;  // chunks with some rows recorded, not all
-  std::vector<RecordEntry> kept_;            // keep = feasible: every piece, for snapshots
-  std::vector<std::uint64_t> kept_rows_;     // rows of each of them
-  std::uint64_t unsynced_bytes_ = 0;         // journal bytes since writeback was last started
+  // Each has an encoder of its own, freed with it: an encoder's scratch is as large as a
+  // chunk's rows (13 MB for 16,384), too much to keep four of on rank 0.
+  std::unique_ptr<ChunkEncoder> encoder_;           // snapshots' and the final file's open chunks
+  std::size_t most_encoding_ = 1;                   // one for each core, up to four
+  std::deque<std::future<EncodedChunk>> encoding_;  // in the order they began
+  std::map<std::uint64_t, OpenChunk> open_;         // chunks with some rows recorded, not all
+  std::vector<RecordEntry> kept_;                   // keep = feasible: every piece, for snapshots
+  std::vector<std::uint64_t> kept_rows_;            // rows of each of them
+  std::uint64_t unsynced_bytes_ = 0;                // bytes recorded since the last writeback began
 
   mutable std::mutex mutex_;
   std::condition_variable wake_, idle_;

@@ -238,6 +238,39 @@ TEST_F(Io, SessionCreateRecordClose) {
   EXPECT_TRUE(again.complete());
 }
 
+// Chunks computed in pieces are assembled and encoded by the writer on several threads: many
+// chunks completed at once, in any order, with checkpoints between, all reach the file whole.
+TEST_F(Io, ManyChunksInPiecesCompletedTogetherAllReadBack) {
+  const std::string f = path("pieces.h5");
+  constexpr std::uint64_t n = 4096;
+  FileMeta m = meta(n);
+  m.chunk_rows = 64;
+  {
+    OutputSession s(f, m, OpenMode::create);
+    // Eight stripes advanced together in pieces of 5 points: every chunk holding a stripe's
+    // end completes only at the end, the others one after another.
+    constexpr std::uint64_t stripe = n / 8;
+    for (std::uint64_t at = 0; at < stripe; at += 5) {
+      for (std::uint64_t k = 0; k < 8; ++k)
+        s.record(rows(k * stripe + at, std::min<std::uint64_t>(5, stripe - at)));
+      if (at % 100 == 0) s.checkpoint();
+    }
+    EXPECT_TRUE(s.complete());
+    s.close();
+  }
+  const StoredInfo info = read_info(f);
+  EXPECT_TRUE(info.complete);
+  EXPECT_EQ(info.points_done, n);
+  ResultsReader reader(f);
+  const std::vector<std::int64_t> d = reader.integer("d_model");
+  const std::vector<std::int64_t> w = reader.integer("width_index");
+  ASSERT_EQ(d.size(), n);
+  for (std::uint64_t i = 0; i < n; ++i) {
+    ASSERT_EQ(d[i], static_cast<std::int64_t>(1000 + i)) << i;
+    ASSERT_EQ(w[i], static_cast<std::int64_t>(i)) << i;
+  }
+}
+
 // A checkpoint leaves a consistent file while the sweep goes on, with the rows of a chunk
 // still being filled; a reader holding an earlier snapshot keeps reading it unchanged.
 TEST_F(Io, SnapshotsAreWholeFilesAndAReaderKeepsItsOwn) {
