@@ -146,7 +146,7 @@ TEST(Dispenser, LastPiecesOutlastARoundTrip) {
     if (r.size() < 15) ++small;
     last = r.size();
   }
-  EXPECT_LE(small, 64u);  // 64 stripes: their remainders
+  EXPECT_LE(small, 64u);  // a stripe's remainder each (64 stripes at most; single points: 1,112)
   EXPECT_LE(last, 250u);  // still shrinking toward the end
   EXPECT_GT(pieces, 384000u / 250);
 }
