@@ -181,7 +181,8 @@ TEST_F(SweepCli, KeptRowsSurviveStopsAndKills) {
 TEST_F(SweepCli, AFullDiskGivesAClearErrorAndAResumableFile) {
   const std::string mnt = dir_.file("small");
   fs::create_directory(mnt);
-  if (::mount("tmpfs", mnt.c_str(), "tmpfs", 0, "size=256k") != 0) GTEST_SKIP() << "cannot mount a tmpfs here";
+  if (::mount("tmpfs", mnt.c_str(), "tmpfs", 0, "size=256k") != 0)
+    GTEST_SKIP() << "cannot mount a tmpfs here";
   struct Unmount {
     std::string at;
     ~Unmount() { ::umount2(at.c_str(), MNT_DETACH); }
