@@ -75,7 +75,7 @@ void WriterThread::begin_new(bool snapshot) {
     fs::remove(work, ec);  // a stopped or killed run's (the caller holds the lock)
     create_results_file(work, meta_, false);
     work_ = std::make_unique<ChunkFile>(work);
-    start_encoders();
+    start_encoding();
     if (snapshot) {
       const std::string tmp = temporary_for(path_);
       copy_file_bytes(work, tmp);
@@ -95,7 +95,7 @@ void WriterThread::begin_from(const std::string& existing) {
   fs::remove(work, ec);
   copy_file_bytes(existing, work);
   work_ = std::make_unique<ChunkFile>(work);
-  start_encoders();
+  start_encoding();
   running_ = true;
   thread_ = std::thread([this] { run(); });
 }
@@ -166,7 +166,7 @@ void WriterThread::abandon() {
   work_.reset();
 }
 
-void WriterThread::start_encoders() {
+void WriterThread::start_encoding() {
   encoder_ = std::make_unique<ChunkEncoder>(layout_, grid::columns(layout_.levels, {}));
   most_encoding_ = std::clamp<std::size_t>(std::thread::hardware_concurrency(), 1, 4);
 }
@@ -178,9 +178,10 @@ void WriterThread::encode_in_background(std::uint64_t chunk, std::vector<grid::R
   }
   const auto held = std::make_shared<const std::vector<grid::Row>>(std::move(rows));
   const SinkLayout& layout = layout_;
+  const std::vector<grid::Column>& columns = encoder_->columns();  // never changed: shared
   try {
-    encoding_.push_back(std::async(std::launch::async, [&layout, chunk, held] {
-      return ChunkEncoder(layout, grid::columns(layout.levels, {})).encode(chunk, *held);
+    encoding_.push_back(std::async(std::launch::async, [&layout, &columns, chunk, held] {
+      return ChunkEncoder(layout, columns).encode(chunk, *held);
     }));
   } catch (const std::system_error&) {  // no thread to be had: here, then
     work_->write(encoder_->encode(chunk, *held));

@@ -67,7 +67,7 @@ class WriterThread {
   void execute(Task& t);
   void absorb(const RecordEntry& e);
   std::vector<grid::Row> assemble(std::uint64_t chunk, const OpenChunk& open) const;
-  void start_encoders();
+  void start_encoding();
   void encode_in_background(std::uint64_t chunk, std::vector<grid::Row> rows);
   void write_encoded(bool all);
   void write_open_chunks(ChunkFile& file);
